@@ -1,0 +1,189 @@
+import { proxy, wrap, type Remote } from 'comlink';
+import { registerErrorTransfer } from './comlink-errors.js';
+import { KoClassifyError } from './errors.js';
+import type {
+  BackendOption,
+  Classification,
+  ClassifyOptions,
+  DtypeOption,
+  LoadSpec,
+  ModelInfo,
+  ProgressCallback,
+  TextInput,
+  WorkerApi,
+} from './worker-protocol.js';
+
+export interface ClassifierOptions {
+  /** A built-in model id (served under `modelsBaseUrl`) or the URL of a model directory. Default `ko-sentiment`. */
+  model?: string;
+  /** Where built-in model ids live. Default `/models/` on the page's origin. */
+  modelsBaseUrl?: string | URL;
+  /** Part of the cache key; bump it when the files at the model URL change. Default `main`. */
+  revision?: string;
+  /** Default `auto`: WebGPU when an adapter exists, else WASM. */
+  backend?: BackendOption;
+  /** Default `auto`: int8 on WASM; int4, fp16 or fp32 on WebGPU. */
+  dtype?: DtypeOption;
+  /** WASM threads when the page is cross-origin isolated. Default min(4, hardwareConcurrency). */
+  threads?: number;
+  /** URL prefix the ORT `.wasm` files are served from (see `@ko-classify/core/vite`). Default `/ort/`. */
+  wasmPaths?: string | URL;
+  /** Keep model files in IndexedDB. Default true. */
+  cache?: boolean;
+  /** If set, model URLs on other origins are refused with ORIGIN_NOT_ALLOWED. */
+  allowedOrigins?: string[];
+  /** Download/cache/compile progress, in order, ending with `ready`. */
+  onProgress?: ProgressCallback;
+  /** Custom worker factory (e.g. a worker URL your bundler emits). */
+  createWorker?: () => Worker;
+}
+
+export interface Classifier {
+  /** Classifies one text (or `{ text, textPair }`). */
+  classify(input: TextInput, options?: ClassifyOptions): Promise<Classification>;
+  /** Classifies many texts in one worker round-trip; results keep input order. */
+  classify(inputs: readonly TextInput[], options?: ClassifyOptions): Promise<Classification[]>;
+  /** Model, backend, dtype, threads, labels and why each backend was chosen or skipped. */
+  info(): ModelInfo;
+  /** Stops the worker; pending and later calls reject with DISPOSED. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Spawns the classification worker, loads the model (IndexedDB first, then network) and resolves
+ * once a first run succeeded.
+ *
+ * @example
+ * const clf = await createClassifier({ model: 'ko-sentiment' });
+ * const { label, score } = await clf.classify('이 영화 정말 재밌어요!');
+ * console.log(label, score); // "positive" 0.97
+ * await clf.dispose();
+ */
+export async function createClassifier(options: ClassifierOptions = {}): Promise<Classifier> {
+  registerErrorTransfer();
+  const c = new WorkerClassifier(resolveSpec(options), options.createWorker ?? defaultWorker);
+  await c.start(options.onProgress);
+  return c;
+}
+
+function defaultWorker(): Worker {
+  return new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'ko-classify' });
+}
+
+export function resolveSpec(o: ClassifierOptions): LoadSpec {
+  const here = globalThis.location?.href ?? 'http://localhost/';
+  const model = o.model ?? 'ko-sentiment';
+  if (typeof model !== 'string' || model.length === 0) {
+    throw new KoClassifyError('INVALID_INPUT', 'options.model must be a model id or a URL string');
+  }
+  const isUrl = /[/:]/.test(model);
+  const raw = isUrl ? new URL(model, here) : new URL(`${encodeURIComponent(model)}/`, new URL(o.modelsBaseUrl ?? '/models/', here));
+  const modelUrl = raw.href.endsWith('/') ? raw.href : `${raw.href}/`;
+  const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
+  return {
+    modelId: model,
+    modelUrl,
+    revision: o.revision ?? 'main',
+    backend: oneOf(o.backend ?? 'auto', ['auto', 'webgpu', 'wasm'], 'backend'),
+    dtype: oneOf(o.dtype ?? 'auto', ['auto', 'fp32', 'fp16', 'int8', 'int4'], 'dtype'),
+    threads: o.threads ?? Math.min(4, cores),
+    wasmPaths: new URL(o.wasmPaths ?? '/ort/', here).href,
+    cache: o.cache ?? true,
+    allowedOrigins: (o.allowedOrigins ?? []).map((u) => new URL(u, here).origin),
+  };
+}
+
+function oneOf<T extends string>(v: T, allowed: readonly T[], name: string): T {
+  if (!allowed.includes(v)) throw new KoClassifyError('INVALID_INPUT', `options.${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+class WorkerClassifier implements Classifier {
+  private worker: Worker | null = null;
+  private remote: Remote<WorkerApi> | null = null;
+  private loaded: ModelInfo | null = null;
+  private restarting: Promise<void> | null = null;
+  private disposed = false;
+  private readonly pending = new Set<(e: KoClassifyError) => void>();
+
+  constructor(
+    private readonly spec: LoadSpec,
+    private readonly createWorker: () => Worker,
+  ) {}
+
+  async start(onProgress?: ProgressCallback): Promise<void> {
+    const worker = this.createWorker();
+    this.worker = worker;
+    this.remote = wrap<WorkerApi>(worker);
+    worker.addEventListener('error', (ev) => this.crashed(worker, ev.message || 'uncaught error in the worker'));
+    worker.addEventListener('messageerror', () => this.crashed(worker, 'a message from the worker could not be read'));
+    try {
+      this.loaded = await this.track(this.remote.load(this.spec, onProgress ? proxy(onProgress) : undefined));
+    } catch (e) {
+      this.stopWorker();
+      throw e;
+    }
+  }
+
+  classify(input: TextInput, options?: ClassifyOptions): Promise<Classification>;
+  classify(inputs: readonly TextInput[], options?: ClassifyOptions): Promise<Classification[]>;
+  async classify(input: TextInput | readonly TextInput[], options: ClassifyOptions = {}): Promise<Classification | Classification[]> {
+    const single = !Array.isArray(input);
+    const list: readonly unknown[] = single ? [input] : (input as readonly unknown[]);
+    // Cheap shape check here so uncloneable values (functions, symbols) get INVALID_INPUT, not DataCloneError.
+    list.forEach((v, i) => {
+      const ok = typeof v === 'string' || (typeof v === 'object' && v !== null && typeof (v as { text?: unknown }).text === 'string');
+      if (!ok) throw new KoClassifyError('INVALID_INPUT', `input ${i} is ${v === null ? 'null' : typeof v}: pass a string or { text, textPair? }`, { index: i });
+    });
+    const remote = await this.ready();
+    const results = await this.track(remote.classify(list as unknown[], { ...options }));
+    return single ? results[0]! : results;
+  }
+
+  info(): ModelInfo {
+    if (!this.loaded) throw new KoClassifyError('DISPOSED', 'the classifier is not loaded');
+    return this.loaded;
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    const err = new KoClassifyError('DISPOSED', 'the classifier was disposed');
+    for (const reject of this.pending) reject(err);
+    this.pending.clear();
+    this.stopWorker();
+  }
+
+  /** The live worker, restarting it (model from cache) after a crash. */
+  private async ready(): Promise<Remote<WorkerApi>> {
+    if (this.disposed) throw new KoClassifyError('DISPOSED', 'the classifier was disposed: create a new one');
+    if (!this.remote) {
+      this.restarting ??= this.start().finally(() => (this.restarting = null));
+      await this.restarting;
+    }
+    return this.remote!;
+  }
+
+  /** Settles with the call, or rejects early if the worker dies or the classifier is disposed. */
+  private track<T>(call: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const fail = (e: KoClassifyError) => reject(e);
+      this.pending.add(fail);
+      call.then(resolve, reject).finally(() => this.pending.delete(fail));
+    });
+  }
+
+  private crashed(worker: Worker, message: string): void {
+    if (worker !== this.worker) return;
+    this.stopWorker();
+    const err = new KoClassifyError('WORKER_CRASHED', `the classifier worker stopped (${message}); the next call starts a new one`);
+    for (const reject of this.pending) reject(err);
+    this.pending.clear();
+  }
+
+  private stopWorker(): void {
+    this.worker?.terminate();
+    this.worker = null;
+    this.remote = null;
+  }
+}

@@ -1,0 +1,39 @@
+import { KoClassifyError } from './errors.js';
+import type { Backend, Dtype, DtypeOption } from './worker-protocol.js';
+
+/** The ONNX file of each dtype, in the layout transformers.js uses (first name preferred). */
+export const DTYPE_FILES: Record<Dtype, readonly string[]> = {
+  fp32: ['onnx/model.onnx'],
+  fp16: ['onnx/model_fp16.onnx'],
+  int8: ['onnx/model_int8.onnx', 'onnx/model_quantized.onnx'],
+  int4: ['onnx/model_q4.onnx'],
+};
+
+/**
+ * dtype `auto` per backend: int8 (MatMulInteger, fast on WASM, no WebGPU kernels); on WebGPU int4
+ * (MatMulNBits), then fp16 where the adapter has shader-f16, then fp32. A dtype is only picked if
+ * its file exists (`available`), so only that file is downloaded.
+ */
+export function chooseDtype(option: DtypeOption, backend: Backend, available: readonly string[], hasF16: boolean): { dtype: Dtype; file: string } {
+  const fileOf = (d: Dtype) => DTYPE_FILES[d].find((f) => available.includes(f));
+  if (option !== 'auto') {
+    const file = fileOf(option);
+    if (!file) {
+      const present = available.filter((f) => f.startsWith('onnx/'));
+      throw new KoClassifyError('DTYPE_UNAVAILABLE', `dtype "${option}" needs ${DTYPE_FILES[option].join(' or ')}, which the model directory does not have (it has: ${present.join(', ') || 'no ONNX files'})`, { dtype: option, present });
+    }
+    return { dtype: option, file };
+  }
+  const order = autoDtypeOrder(backend, hasF16);
+  for (const d of order) {
+    const file = fileOf(d);
+    if (file) return { dtype: d, file };
+  }
+  throw new KoClassifyError('DTYPE_UNAVAILABLE', `no ONNX file usable on ${backend} in the model directory (looked for ${order.flatMap((d) => DTYPE_FILES[d]).join(', ')})`, { present: available });
+}
+
+/** Preference order of dtype `auto` on a backend (see chooseDtype). */
+export function autoDtypeOrder(backend: Backend, hasF16: boolean): Dtype[] {
+  if (backend === 'wasm') return ['int8', 'fp32', 'fp16', 'int4'];
+  return hasF16 ? ['int4', 'fp16', 'fp32'] : ['int4', 'fp32'];
+}

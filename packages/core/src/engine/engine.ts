@@ -1,0 +1,136 @@
+import type { InferenceSession, Tensor } from 'onnxruntime-web';
+import { KoClassifyError } from '../errors.js';
+import type { Classification, ClassifyOptions } from '../worker-protocol.js';
+import { makeBatches } from './batch.js';
+import { defaultMaxLength, parseModelConfig, type ModelConfig } from './model-config.js';
+import { postprocess } from './postprocess.js';
+import { TextEncoder, normalizeInput, type Encoded } from './tokenize.js';
+
+/**
+ * The slice of the onnxruntime API the engine uses. `onnxruntime-web` and `onnxruntime-node`
+ * both satisfy it, so the worker, the CLI and the Node tests share one engine.
+ */
+export interface OrtModule {
+  InferenceSession: { create(model: Uint8Array, options?: InferenceSession.SessionOptions): Promise<InferenceSession> };
+  Tensor: typeof Tensor;
+}
+
+/** The parsed files of a model directory plus the ONNX bytes of the chosen dtype. */
+export interface EngineFiles {
+  config: unknown;
+  tokenizer: unknown;
+  tokenizerConfig: unknown;
+  model: Uint8Array;
+}
+
+export interface EngineOptions {
+  sessionOptions?: InferenceSession.SessionOptions;
+  /** Overrides the default max tokens (tokenizer's model_max_length). */
+  maxLength?: number;
+}
+
+const DEFAULT_BATCH = 32;
+
+/**
+ * Tokenizer → ONNX session → post-processing, independent of where it runs.
+ *
+ * @example
+ * const engine = await Engine.create(ort, files);
+ * const [r] = await engine.classify(['정말 재밌어요'], {});
+ * console.log(r.label, r.score);
+ */
+export class Engine {
+  readonly config: ModelConfig;
+  readonly encoder: TextEncoder;
+  readonly session: InferenceSession;
+  private readonly ort: OrtModule;
+  private readonly padId: number;
+  private readonly outputName: string;
+
+  private constructor(ort: OrtModule, session: InferenceSession, config: ModelConfig, encoder: TextEncoder, padId: number) {
+    this.ort = ort;
+    this.session = session;
+    this.config = config;
+    this.encoder = encoder;
+    this.padId = padId;
+    this.outputName = session.outputNames.includes('logits') ? 'logits' : session.outputNames[0]!;
+  }
+
+  static async create(ort: OrtModule, files: EngineFiles, options: EngineOptions = {}): Promise<Engine> {
+    const config = parseModelConfig(files.config);
+    const maxLength = options.maxLength ?? defaultMaxLength(config, files.tokenizerConfig);
+    const encoder = new TextEncoder(files.tokenizer, files.tokenizerConfig, maxLength);
+    const padId = padTokenId(files.config, files.tokenizerConfig, encoder);
+    let session: InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(files.model, options.sessionOptions);
+    } catch (e) {
+      throw new KoClassifyError('MODEL_INVALID', `the ONNX model could not be loaded: ${(e as Error).message}`);
+    }
+    for (const name of ['input_ids', 'attention_mask']) {
+      if (!session.inputNames.includes(name)) {
+        await session.release();
+        throw new KoClassifyError('MODEL_INVALID', `the ONNX model has no "${name}" input (inputs: ${session.inputNames.join(', ')})`);
+      }
+    }
+    return new Engine(ort, session, config, encoder, padId);
+  }
+
+  /** Validates and tokenizes inputs; throws INVALID_INPUT naming the first bad one. */
+  encode(inputs: readonly unknown[], options: ClassifyOptions = {}): Encoded[] {
+    const maxLength = options.maxLength ?? this.encoder.maxLength;
+    if (!Number.isInteger(maxLength) || maxLength < 4) {
+      throw new KoClassifyError('INVALID_INPUT', `maxLength must be an integer ≥ 4, got ${String(maxLength)}`);
+    }
+    return inputs.map((v, i) => this.encoder.encode(normalizeInput(v, i), maxLength));
+  }
+
+  /** Classifies inputs (strings or `{ text, textPair }`) and returns results in input order. */
+  async classify(inputs: readonly unknown[], options: ClassifyOptions = {}, shouldStop?: () => void): Promise<Classification[]> {
+    const batchSize = options.batchSize ?? DEFAULT_BATCH;
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+      throw new KoClassifyError('INVALID_INPUT', `batchSize must be a positive integer, got ${String(batchSize)}`);
+    }
+    const results = new Array<Classification>(inputs.length);
+    for (const batch of makeBatches(this.encode(inputs, options), batchSize, this.padId)) {
+      shouldStop?.();
+      const logits = await this.run(batch.ids, batch.mask, batch.typeIds, batch.rows, batch.width);
+      const n = logits.length / batch.rows;
+      batch.origin.forEach((src, row) => {
+        results[src] = postprocess(logits.subarray(row * n, (row + 1) * n), this.config.labels, this.config.problemType);
+      });
+    }
+    return results;
+  }
+
+  /** One ONNX run on a padded batch; returns the logits as a fresh Float32Array. */
+  async run(ids: BigInt64Array, mask: BigInt64Array, typeIds: BigInt64Array, rows: number, width: number): Promise<Float32Array> {
+    const { Tensor: T } = this.ort;
+    const dims = [rows, width];
+    const feeds: Record<string, Tensor> = {
+      input_ids: new T('int64', ids, dims),
+      attention_mask: new T('int64', mask, dims),
+    };
+    if (this.session.inputNames.includes('token_type_ids')) feeds.token_type_ids = new T('int64', typeIds, dims);
+    const out = await this.session.run(feeds);
+    try {
+      const t = out[this.outputName]!;
+      const data = t.type === 'float32' ? (t.data as Float32Array) : Float32Array.from(t.data as ArrayLike<number>);
+      return data.slice();
+    } finally {
+      for (const t of Object.values(out)) t.dispose();
+      for (const t of Object.values(feeds)) t.dispose();
+    }
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+function padTokenId(config: unknown, tokenizerConfig: unknown, encoder: TextEncoder): number {
+  const fromConfig = (config as { pad_token_id?: unknown }).pad_token_id;
+  if (typeof fromConfig === 'number') return fromConfig;
+  const pad = (tokenizerConfig as { pad_token?: unknown }).pad_token;
+  return (typeof pad === 'string' && encoder.tokenId(pad)) || 0;
+}

@@ -1,0 +1,9 @@
+/** The environment-agnostic engine (Node and browser): tokenizer → ONNX session → post-processing. */
+export { Engine, type EngineFiles, type EngineOptions, type OrtModule } from './engine.js';
+export { makeBatches, type Batch } from './batch.js';
+export { parseModelConfig, defaultMaxLength, type ModelConfig } from './model-config.js';
+export { postprocess, softmax, sigmoid } from './postprocess.js';
+export { TextEncoder, normalizeInput, type Encoded, type NormalizedInput } from './tokenize.js';
+export { DTYPE_FILES, chooseDtype, autoDtypeOrder } from '../dtype.js';
+export { sha256Hex, type Manifest } from '../model-source.js';
+export { KoClassifyError } from '../errors.js';

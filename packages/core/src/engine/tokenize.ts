@@ -1,0 +1,104 @@
+import { Tokenizer } from '@huggingface/tokenizers';
+import { KoClassifyError } from '../errors.js';
+
+/** Token ids of one input, ready to batch. */
+export interface Encoded {
+  ids: number[];
+  typeIds: number[];
+}
+
+/** A text after validation: NFC-normalised, well-formed UTF-16. */
+export interface NormalizedInput {
+  text: string;
+  textPair: string | null;
+}
+
+/**
+ * Validates one user input and NFC-normalises it, so NFD Hangul (e.g. from macOS file names or
+ * some IMEs) tokenizes exactly like NFC. Lone surrogates become U+FFFD instead of reaching the
+ * tokenizer, which would otherwise split them inconsistently.
+ */
+export function normalizeInput(value: unknown, index: number): NormalizedInput {
+  if (typeof value === 'string') return { text: clean(value), textPair: null };
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const { text, textPair } = value as { text?: unknown; textPair?: unknown };
+    if (typeof text === 'string' && (textPair === undefined || typeof textPair === 'string')) {
+      return { text: clean(text), textPair: textPair === undefined ? null : clean(textPair) };
+    }
+  }
+  throw new KoClassifyError(
+    'INVALID_INPUT',
+    `input ${index} is ${describe(value)}: pass a string or { text: string, textPair?: string }`,
+    { index },
+  );
+}
+
+function clean(s: string): string {
+  return s.toWellFormed().normalize('NFC');
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return 'an object without a string `text`';
+  return `a ${typeof v}`;
+}
+
+/**
+ * Hugging Face tokenizer with the truncation `transformers` applies by default (longest first),
+ * built on the model's own post-processor template so BERT/ELECTRA/DeBERTa layouts all work.
+ */
+export class TextEncoder {
+  readonly maxLength: number;
+  private readonly tokenizer: Tokenizer;
+  private readonly unkId: number;
+  private readonly specialCount: { single: number; pair: number };
+
+  constructor(tokenizerJson: unknown, tokenizerConfig: unknown, maxLength: number) {
+    try {
+      this.tokenizer = new Tokenizer(tokenizerJson as object, tokenizerConfig as object);
+    } catch (e) {
+      throw new KoClassifyError('MODEL_INVALID', `tokenizer.json could not be read: ${(e as Error).message}`);
+    }
+    this.maxLength = maxLength;
+    const unk = (tokenizerConfig as { unk_token?: unknown }).unk_token;
+    this.unkId = this.tokenizer.token_to_id(typeof unk === 'string' ? unk : '[UNK]') ?? 0;
+    this.specialCount = {
+      single: this.assemble([], null).ids.length,
+      pair: this.assemble([], []).ids.length,
+    };
+    if (this.specialCount.pair >= maxLength) {
+      throw new KoClassifyError('INVALID_INPUT', `maxLength ${maxLength} leaves no room for text`);
+    }
+  }
+
+  encode(input: NormalizedInput, maxLength = this.maxLength): Encoded {
+    const a = this.tokenizer.tokenize(input.text, { add_special_tokens: false });
+    if (input.textPair === null) {
+      const room = maxLength - this.specialCount.single;
+      return this.assemble(a.length > room ? a.slice(0, room) : a, null);
+    }
+    const b = this.tokenizer.tokenize(input.textPair, { add_special_tokens: false });
+    let excess = a.length + b.length - (maxLength - this.specialCount.pair);
+    // Longest-first: drop from the longer sequence, one token at a time (ties: the first).
+    while (excess-- > 0) {
+      if (a.length >= b.length) a.pop();
+      else b.pop();
+    }
+    return this.assemble(a, b);
+  }
+
+  /** The id of a vocabulary token, if present. */
+  tokenId(token: string): number | undefined {
+    return this.tokenizer.token_to_id(token);
+  }
+
+  private assemble(a: string[], b: string[] | null): Encoded {
+    const post = this.tokenizer.post_processor;
+    const { tokens, token_type_ids } = post
+      ? post.post_process(a, b)
+      : { tokens: b ? [...a, ...b] : a, token_type_ids: undefined };
+    const typeIds = token_type_ids ?? new Array<number>(tokens.length).fill(0);
+    return { ids: tokens.map((t: string) => this.tokenizer.token_to_id(t) ?? this.unkId), typeIds };
+  }
+}

@@ -1,0 +1,16 @@
+export { createClassifier, type Classifier, type ClassifierOptions } from './client.js';
+export { KoClassifyError, isKoClassifyError, type KoClassifyErrorCode } from './errors.js';
+export { idbModelStore, memoryModelStore, type ModelStore } from './model-store.js';
+export type {
+  Backend,
+  BackendOption,
+  Classification,
+  ClassifyOptions,
+  Dtype,
+  DtypeOption,
+  ModelInfo,
+  ProblemType,
+  ProgressCallback,
+  ProgressEvent,
+  TextInput,
+} from './worker-protocol.js';

@@ -1,0 +1,65 @@
+import { createReadStream, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { Plugin } from 'vite';
+
+/** The ORT runtime files ko-classify loads: the WASM build and the WebGPU (asyncify) build. */
+export const ORT_FILES = [
+  'ort-wasm-simd-threaded.wasm',
+  'ort-wasm-simd-threaded.mjs',
+  'ort-wasm-simd-threaded.asyncify.wasm',
+  'ort-wasm-simd-threaded.asyncify.mjs',
+] as const;
+
+export interface KoClassifyPluginOptions {
+  /** Folder (under the site root) the ORT files are served from; match `wasmPaths`. Default `ort`. */
+  ortDir?: string;
+  /** Send COOP/COEP so the page is cross-origin isolated and WASM can use threads. Default true. */
+  crossOriginIsolation?: boolean;
+}
+
+const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+/**
+ * Vite plugin: serves (dev) and emits (build) the onnxruntime-web `.wasm` files from your own
+ * origin, never a CDN, and sends COOP/COEP headers in dev and preview.
+ *
+ * @example
+ * // vite.config.ts
+ * import { koClassify } from '@ko-classify/core/vite';
+ * export default { plugins: [koClassify()] };
+ */
+export function koClassify(options: KoClassifyPluginOptions = {}): Plugin {
+  const dir = (options.ortDir ?? 'ort').replace(/^\/+|\/+$/g, '');
+  const isolate = options.crossOriginIsolation ?? true;
+  const ortDist = dirname(createRequire(import.meta.url).resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm'));
+  const headers = isolate ? ISOLATION_HEADERS : {};
+  return {
+    name: 'ko-classify',
+    config: () => ({
+      server: { headers },
+      preview: { headers },
+      worker: { format: 'es' },
+      // ORT finds its wasm through import.meta.url; pre-bundling would break that.
+      optimizeDeps: { exclude: ['onnxruntime-web'] },
+    }),
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const path = (req.url ?? '').split('?')[0]!;
+        const name = path.startsWith(`/${dir}/`) ? path.slice(dir.length + 2) : '';
+        if (!(ORT_FILES as readonly string[]).includes(name)) return next();
+        res.setHeader('Content-Type', name.endsWith('.wasm') ? 'application/wasm' : 'text/javascript');
+        res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+        createReadStream(join(ortDist, name)).pipe(res);
+      });
+    },
+    generateBundle() {
+      for (const name of ORT_FILES) {
+        this.emitFile({ type: 'asset', fileName: `${dir}/${name}`, source: readFileSync(join(ortDist, name)) });
+      }
+    },
+  };
+}

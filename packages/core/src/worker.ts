@@ -1,0 +1,55 @@
+/**
+ * The module Worker entry: exposes `WorkerApi` over Comlink. Spawned by `createClassifier()`.
+ * Runs are serialised: one ORT session never runs two batches at once.
+ */
+import { expose, releaseProxy, type Remote } from 'comlink';
+import { registerErrorTransfer } from './comlink-errors.js';
+import type { Engine } from './engine/engine.js';
+import { KoClassifyError } from './errors.js';
+import { loadModel } from './load-model.js';
+import { idbModelStore } from './model-store.js';
+import type { ClassifyOptions, LoadSpec, ProgressCallback, ProgressEvent, WorkerApi } from './worker-protocol.js';
+
+registerErrorTransfer();
+
+let engine: Engine | null = null;
+let queue: Promise<unknown> = Promise.resolve();
+
+function serial<T>(task: () => Promise<T>): Promise<T> {
+  const next = queue.then(task, task);
+  queue = next.catch(() => undefined);
+  return next;
+}
+
+const api: WorkerApi = {
+  async load(spec: LoadSpec, onProgress?: ProgressCallback) {
+    const remote = onProgress as Remote<ProgressCallback> | undefined;
+    // Fire and forget: progress must never slow the download or block on the page.
+    const emit = (e: ProgressEvent) => void remote?.(e)?.catch?.(() => undefined);
+    try {
+      const loaded = await serial(() => loadModel(spec, { store: spec.cache ? idbModelStore() : null, emit }));
+      await engine?.release();
+      engine = loaded.engine;
+      emit({ type: 'ready', info: loaded.info });
+      return loaded.info;
+    } finally {
+      remote?.[releaseProxy]();
+    }
+  },
+
+  classify(inputs: unknown[], options: ClassifyOptions) {
+    return serial(async () => {
+      if (!engine) throw new KoClassifyError('INTERNAL', 'classify() before load() finished');
+      return engine.classify(inputs, options);
+    });
+  },
+
+  async dispose() {
+    await serial(async () => {
+      await engine?.release();
+      engine = null;
+    });
+  },
+};
+
+expose(api);

@@ -1,0 +1,83 @@
+import * as ortNode from 'onnxruntime-node';
+import * as ortWeb from 'onnxruntime-web';
+import { describe, expect, it } from 'vitest';
+import { Engine, type OrtModule } from '../src/engine/engine.js';
+import { normalizeInput } from '../src/engine/tokenize.js';
+import { fixtureFiles, golden, maxAbsDiff } from './helpers.js';
+
+// Golden ids come from Python sentencepiece and golden logits from PyTorch (training/make_fixture.py):
+// an independent reference, never this code.
+const runtimes: [string, OrtModule][] = [
+  ['onnxruntime-node', ortNode as unknown as OrtModule],
+  ['onnxruntime-web (wasm in Node)', ortWeb as unknown as OrtModule],
+];
+
+describe.each(runtimes)('engine on the tiny DeBERTa-v2 fixture via %s', (_name, ort) => {
+  const enginePromise = Engine.create(ort, fixtureFiles(), { maxLength: golden.max_length });
+
+  it('tokenizes exactly like Python sentencepiece (ids and type ids)', async () => {
+    const engine = await enginePromise;
+    for (const c of golden.cases) {
+      const enc = engine.encoder.encode(normalizeInput(c.textPair === undefined ? c.text : { text: c.text, textPair: c.textPair }, 0));
+      expect(enc.ids, JSON.stringify(c.text)).toEqual(c.input_ids);
+      expect(enc.typeIds, JSON.stringify(c.text)).toEqual(c.token_type_ids);
+    }
+  });
+
+  it('gives PyTorch logits within 1e-4, one sentence per run', async () => {
+    const engine = await enginePromise;
+    for (const c of golden.cases) {
+      const ids = BigInt64Array.from(c.input_ids.map(BigInt));
+      const mask = new BigInt64Array(ids.length).fill(1n);
+      const types = BigInt64Array.from(c.token_type_ids.map(BigInt));
+      const logits = await engine.run(ids, mask, types, 1, ids.length);
+      expect(maxAbsDiff(logits, c.logits), JSON.stringify(c.text)).toBeLessThan(1e-4);
+    }
+  });
+
+  it('gives the same logits in a padded, length-sorted batch', async () => {
+    const engine = await enginePromise;
+    const texts = golden.padded_batch.indices.map((i) => golden.cases[i]!.text);
+    const results = await engine.classify(texts, { batchSize: 8 });
+    golden.padded_batch.logits.forEach((row, i) => {
+      const probs = results[i]!.scores;
+      const max = Math.max(...row);
+      const exps = row.map((v) => Math.exp(v - max));
+      const sum = exps.reduce((a, b) => a + b, 0);
+      const expected = exps.map((e) => e / sum);
+      expect(maxAbsDiff(Object.values(probs), expected)).toBeLessThan(1e-4);
+    });
+  });
+
+  it('classifies NFD Hangul exactly like NFC', async () => {
+    const engine = await enginePromise;
+    const nfd = golden.cases.find((c) => c.nfd_of !== undefined)!;
+    expect(nfd.text).not.toEqual(nfd.text.normalize('NFC'));
+    const [a, b] = await engine.classify([nfd.text, golden.cases[nfd.nfd_of!]!.text]);
+    expect(a).toEqual(b);
+  });
+
+  it('maps labels from config.json id2label with softmax scores', async () => {
+    const engine = await enginePromise;
+    const [r] = await engine.classify([golden.cases[0]!.text]);
+    expect(Object.keys(r!.scores)).toEqual(['negative', 'neutral', 'positive']);
+    const total = Object.values(r!.scores).reduce((a, b) => a + b, 0);
+    expect(total).toBeCloseTo(1, 6);
+    const best = Object.entries(r!.scores).sort((x, y) => y[1] - x[1])[0]!;
+    expect(r!.label).toBe(best[0]);
+    expect(r!.score).toBe(best[1]);
+  });
+
+  it('returns results in input order for many inputs across batches', async () => {
+    const engine = await enginePromise;
+    const texts = golden.cases.map((c) => c.text);
+    const many = Array.from({ length: 70 }, (_, i) => texts[i % texts.length]!);
+    const batched = await engine.classify(many, { batchSize: 4 });
+    const single = await Promise.all(texts.map(async (t) => (await engine.classify([t]))[0]!));
+    batched.forEach((r, i) => {
+      const s = single[i % texts.length]!;
+      expect(r.label).toBe(s.label);
+      expect(maxAbsDiff(Object.values(r.scores), Object.values(s.scores))).toBeLessThan(1e-5);
+    });
+  });
+});

@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EngineFiles } from '../src/engine/engine.js';
+
+export const FIXTURE = join(import.meta.dirname, 'fixtures', 'tiny-deberta');
+
+export interface GoldenCase {
+  text: string;
+  textPair?: string;
+  nfd_of?: number;
+  input_ids: number[];
+  token_type_ids: number[];
+  logits: number[];
+}
+
+export interface Golden {
+  max_length: number;
+  cases: GoldenCase[];
+  padded_batch: { indices: number[]; logits: number[][] };
+}
+
+export const golden: Golden = JSON.parse(readFileSync(join(FIXTURE, 'golden.json'), 'utf8'));
+
+export function fixtureFiles(dir = FIXTURE, onnx = 'onnx/model.onnx'): EngineFiles {
+  const json = (f: string): unknown => JSON.parse(readFileSync(join(dir, f), 'utf8'));
+  return {
+    config: json('config.json'),
+    tokenizer: json('tokenizer.json'),
+    tokenizerConfig: json('tokenizer_config.json'),
+    model: new Uint8Array(readFileSync(join(dir, onnx))),
+  };
+}
+
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Infinity;
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}

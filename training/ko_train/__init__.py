@@ -1,0 +1,1 @@
+"""ko-classify training recipe: tokenizer, DeBERTa-v2 model, training loops and ONNX export."""

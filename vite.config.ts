@@ -1,0 +1,28 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'vite';
+import { koClassify } from '@ko-classify/core/vite';
+
+/**
+ * The demo (examples/demo) and the browser-test harness (e2e/harness), served from the repo root so
+ * `public/models/` is the embedded model directory and `/ort/` the local ORT runtime.
+ */
+export default defineConfig({
+  plugins: [koClassify()],
+  publicDir: 'public',
+  server: { port: 5173, strictPort: false },
+  preview: { port: 4173 },
+  build: {
+    outDir: 'dist/web',
+    emptyOutDir: true,
+    rollupOptions: {
+      input: {
+        demo: resolve(import.meta.dirname, 'examples/demo/index.html'),
+        harness: resolve(import.meta.dirname, 'e2e/harness/index.html'),
+      },
+    },
+  },
+  test: {
+    include: ['packages/*/test/**/*.test.ts'],
+    testTimeout: 30_000,
+  },
+});
