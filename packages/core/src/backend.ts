@@ -52,8 +52,8 @@ export async function loadOrt(backend: Backend): Promise<OrtWithEnv> {
 }
 
 /** ORT settings for a worker: local wasm files, threads only where the page is cross-origin isolated. */
-export function configureOrt(ort: OrtWithEnv, wasmPaths: string, threads: number): number {
-  ort.env.wasm.wasmPaths = wasmPaths;
+export function configureOrt(ort: OrtWithEnv, wasmPaths: string | null, threads: number): number {
+  if (wasmPaths) ort.env.wasm.wasmPaths = wasmPaths;
   // SharedArrayBuffer (needed for threads) exists only in cross-origin isolated contexts.
   const isolated = globalThis.crossOriginIsolated === true;
   const n = isolated ? Math.max(1, Math.floor(threads)) : 1;

@@ -26,7 +26,10 @@ export interface ClassifierOptions {
   dtype?: DtypeOption;
   /** WASM threads when the page is cross-origin isolated. Default min(4, hardwareConcurrency). */
   threads?: number;
-  /** URL prefix the ORT `.wasm` files are served from (see `@ko-classify/core/vite`). Default `/ort/`. */
+  /**
+   * URL prefix the ORT `.wasm` files are served from. Default: beside ORT's own chunk, where bundlers
+   * (Vite, webpack 5) emit them. Set it for non-bundled pages (see `@ko-classify/core/vite` `ortDir`).
+   */
   wasmPaths?: string | URL;
   /** Keep model files in IndexedDB. Default true. */
   cache?: boolean;
@@ -87,7 +90,7 @@ export function resolveSpec(o: ClassifierOptions): LoadSpec {
     backend: oneOf(o.backend ?? 'auto', ['auto', 'webgpu', 'wasm'], 'backend'),
     dtype: oneOf(o.dtype ?? 'auto', ['auto', 'fp32', 'fp16', 'int8', 'int4'], 'dtype'),
     threads: o.threads ?? Math.min(4, cores),
-    wasmPaths: new URL(o.wasmPaths ?? '/ort/', here).href,
+    wasmPaths: o.wasmPaths === undefined ? null : new URL(o.wasmPaths, here).href,
     cache: o.cache ?? true,
     allowedOrigins: (o.allowedOrigins ?? []).map((u) => new URL(u, here).origin),
   };

@@ -32,7 +32,12 @@ export class ModelSource {
   private loadedBytes = 0;
 
   constructor(options: ModelSourceOptions) {
-    this.o = { fetch: globalThis.fetch.bind(globalThis), attempts: 3, retryDelayMs: 300, ...options };
+    this.o = {
+      ...options,
+      fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
+      attempts: options.attempts ?? 3,
+      retryDelayMs: options.retryDelayMs ?? 300,
+    };
   }
 
   /** Reads the manifest (cache first, then network); a model without one is allowed. */

@@ -12,7 +12,11 @@ export const ORT_FILES = [
 ] as const;
 
 export interface KoClassifyPluginOptions {
-  /** Folder (under the site root) the ORT files are served from; match `wasmPaths`. Default `ort`. */
+  /**
+   * Also serve (dev) and emit (build) the ORT runtime files at this fixed folder, for pages that set
+   * `wasmPaths` (e.g. non-bundled script tags). Not needed for bundled apps: Vite already emits the
+   * `.wasm` that ORT references beside its own chunk. Default: off.
+   */
   ortDir?: string;
   /** Send COOP/COEP so the page is cross-origin isolated and WASM can use threads. Default true. */
   crossOriginIsolation?: boolean;
@@ -24,8 +28,8 @@ const ISOLATION_HEADERS = {
 };
 
 /**
- * Vite plugin: serves (dev) and emits (build) the onnxruntime-web `.wasm` files from your own
- * origin, never a CDN, and sends COOP/COEP headers in dev and preview.
+ * Vite plugin: keeps the onnxruntime-web `.wasm` files on your own origin (never a CDN), sends
+ * COOP/COEP headers in dev and preview so WASM can use threads, and keeps ORT out of pre-bundling.
  *
  * @example
  * // vite.config.ts
@@ -33,7 +37,7 @@ const ISOLATION_HEADERS = {
  * export default { plugins: [koClassify()] };
  */
 export function koClassify(options: KoClassifyPluginOptions = {}): Plugin {
-  const dir = (options.ortDir ?? 'ort').replace(/^\/+|\/+$/g, '');
+  const dir = options.ortDir?.replace(/^\/+|\/+$/g, '');
   const isolate = options.crossOriginIsolation ?? true;
   const ortDist = dirname(createRequire(import.meta.url).resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm'));
   const headers = isolate ? ISOLATION_HEADERS : {};
@@ -47,6 +51,7 @@ export function koClassify(options: KoClassifyPluginOptions = {}): Plugin {
       optimizeDeps: { exclude: ['onnxruntime-web'] },
     }),
     configureServer(server) {
+      if (!dir) return;
       server.middlewares.use((req, res, next) => {
         const path = (req.url ?? '').split('?')[0]!;
         const name = path.startsWith(`/${dir}/`) ? path.slice(dir.length + 2) : '';
@@ -57,6 +62,7 @@ export function koClassify(options: KoClassifyPluginOptions = {}): Plugin {
       });
     },
     generateBundle() {
+      if (!dir) return;
       for (const name of ORT_FILES) {
         this.emitFile({ type: 'asset', fileName: `${dir}/${name}`, source: readFileSync(join(ortDist, name)) });
       }

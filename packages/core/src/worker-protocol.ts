@@ -47,8 +47,8 @@ export interface LoadSpec {
   dtype: DtypeOption;
   /** WASM threads; used only when the page is cross-origin isolated. */
   threads: number;
-  /** Absolute URL prefix the ORT `.wasm` files are served from. */
-  wasmPaths: string;
+  /** Absolute URL prefix the ORT `.wasm` files are served from; null = beside ORT's own chunk. */
+  wasmPaths: string | null;
   /** Store model files in IndexedDB and read them from there. */
   cache: boolean;
   /** Origins model files may come from; empty = any. */

@@ -1,0 +1,58 @@
+// Static server for Playwright: the built site (dist/web) plus the test fixtures, with COOP/COEP so
+// pages are cross-origin isolated, and a log of requests that tests read to prove cache hits.
+// Usage: node e2e/server.mjs [port]
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { extname, join, normalize, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const mounts = [
+  ['/fixtures/', join(root, 'packages/core/test/fixtures')],
+  ['/', join(root, 'dist/web')],
+];
+const types = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
+  '.json': 'application/json', '.wasm': 'application/wasm', '.onnx': 'application/octet-stream',
+  '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.webmanifest': 'application/manifest+json',
+};
+/** @type {{ url: string, status: number }[]} */
+let log = [];
+
+const server = createServer((req, res) => {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  if (url.pathname === '/__log') {
+    res.setHeader('Content-Type', 'application/json');
+    res.end(JSON.stringify(log));
+    if (url.searchParams.has('clear')) log = [];
+    return;
+  }
+  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+  res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+  res.setHeader('Cache-Control', 'no-store');
+  const file = locate(decodeURIComponent(url.pathname));
+  if (!file) {
+    log.push({ url: url.pathname, status: 404 });
+    res.statusCode = 404;
+    res.end('not found');
+    return;
+  }
+  log.push({ url: url.pathname, status: 200 });
+  res.setHeader('Content-Type', types[extname(file)] ?? 'application/octet-stream');
+  res.setHeader('Content-Length', statSync(file).size);
+  createReadStream(file).pipe(res);
+});
+
+function locate(path) {
+  for (const [prefix, dir] of mounts) {
+    if (!path.startsWith(prefix)) continue;
+    let file = normalize(join(dir, path.slice(prefix.length)));
+    if (!file.startsWith(dir)) return null;
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+    if (existsSync(file) && statSync(file).isFile()) return file;
+  }
+  return null;
+}
+
+const port = Number(process.argv[2] ?? process.env.PORT ?? 4321);
+server.listen(port, '127.0.0.1', () => console.log(`e2e server on http://127.0.0.1:${port}`));

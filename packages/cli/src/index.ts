@@ -1,0 +1,2 @@
+export { buildManifest, writeManifest } from './manifest.js';
+export { main } from './cli.js';
