@@ -1,3 +1,4 @@
+/// <reference types="vitest/config" />
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 import { koClassify } from '@ko-classify/core/vite';
@@ -7,9 +8,22 @@ import { koClassify } from '@ko-classify/core/vite';
  * `public/models/` is the embedded model directory and `/ort/` the local ORT runtime.
  */
 export default defineConfig({
-  plugins: [koClassify()],
+  plugins: [
+    koClassify(),
+    {
+      name: 'demo-at-root',
+      configureServer(server) {
+        server.middlewares.use((req, res, next) => {
+          if (req.url !== '/') return next();
+          res.statusCode = 302;
+          res.setHeader('Location', '/examples/demo/');
+          res.end();
+        });
+      },
+    },
+  ],
   publicDir: 'public',
-  server: { port: 5173, strictPort: false },
+  server: { port: 5173, strictPort: false, open: false },
   preview: { port: 4173 },
   build: {
     outDir: 'dist/web',

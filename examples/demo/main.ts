@@ -1,4 +1,12 @@
-import { createClassifier, type Classification, type ProgressEvent } from '@ko-classify/core';
+import { createClassifier, type Classification, type Classifier, type ProgressEvent } from '@ko-classify/core';
+
+declare global {
+  interface Window {
+    /** Console handle: `await koDemo.classifier.classify('...')`; `koDemo.events` is the load log. */
+    koDemo: { classifier: Classifier | null; events: ProgressEvent[] };
+  }
+}
+window.koDemo = { classifier: null, events: [] };
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const input = $<HTMLTextAreaElement>('input');
@@ -7,6 +15,7 @@ const progress = $<HTMLDivElement>('progress');
 const params = new URL(location.href).searchParams;
 
 function onProgress(e: ProgressEvent): void {
+  window.koDemo.events.push(e);
   const text = $('progress-text');
   if (e.type === 'download' || e.type === 'cached') {
     const pct = e.totalBytes ? Math.round((100 * e.totalLoaded) / e.totalBytes) : 0;
@@ -39,6 +48,7 @@ async function start(): Promise<void> {
     dtype: (params.get('dtype') as 'auto' | 'fp32' | 'int8' | null) ?? 'auto',
     onProgress,
   });
+  window.koDemo.classifier = classifier;
   const info = classifier.info();
   $('loading').hidden = true;
   $('info').textContent =

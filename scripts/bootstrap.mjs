@@ -1,0 +1,33 @@
+// Makes a fresh clone runnable: installs npm dependencies when missing or stale, and with
+// --browser makes sure a Chromium exists for the browser tests (Debian: apt-get install chromium).
+import { execSync, spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '..');
+const run = (cmd) => execSync(cmd, { cwd: root, stdio: 'inherit' });
+
+const installed = join(root, 'node_modules', '.package-lock.json');
+const lock = join(root, 'package-lock.json');
+if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs) {
+  console.log('[bootstrap] installing npm dependencies…');
+  run(process.env.CI ? 'npm ci --no-audit --no-fund' : 'npm install --no-audit --no-fund');
+}
+
+if (process.argv.includes('--browser')) {
+  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(chromium)) {
+    const isRoot = process.getuid?.() === 0;
+    const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
+    if (isRoot && hasApt) {
+      console.log('[bootstrap] installing Debian chromium for the browser tests…');
+      run('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium');
+    } else {
+      console.error(
+        `[bootstrap] no Chromium at ${chromium}. Install it (Debian/Ubuntu: sudo apt-get install -y chromium) ` +
+          'or point CHROMIUM_PATH at a Chromium/Chrome binary, then run npm test again.',
+      );
+      process.exit(1);
+    }
+  }
+}
