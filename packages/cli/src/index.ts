@@ -1,2 +1,5 @@
 export { buildManifest, writeManifest } from './manifest.js';
 export { main } from './cli.js';
+export { quantizeModel, QuantizeError, type QuantMode, type QuantizeOptions, type QuantizeReport } from './onnx/quantize.js';
+export { quantizeFile, formatSizeTable } from './quantize-command.js';
+export { decodeModel, encodeModel } from './onnx/proto.js';

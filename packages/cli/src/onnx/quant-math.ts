@@ -1,0 +1,76 @@
+/**
+ * Weight quantization math, free of ONNX: symmetric int8 per output channel (for MatMulInteger),
+ * symmetric int8 per tensor (embeddings), and block-wise 4-bit (for MatMulNBits).
+ * Weights are `[K, N]` row-major, as a MatMul's second input.
+ */
+
+export interface Int8PerChannel {
+  q: Int8Array; // [K, N]
+  scales: Float32Array; // [N]
+}
+
+export function quantizeInt8PerChannel(w: Float32Array, K: number, N: number): Int8PerChannel {
+  const scales = new Float32Array(N);
+  for (let k = 0; k < K; k++) {
+    for (let n = 0; n < N; n++) scales[n] = Math.max(scales[n]!, Math.abs(w[k * N + n]!));
+  }
+  for (let n = 0; n < N; n++) scales[n] = scales[n]! > 0 ? scales[n]! / 127 : 1;
+  const q = new Int8Array(K * N);
+  for (let k = 0; k < K; k++) {
+    for (let n = 0; n < N; n++) q[k * N + n] = clamp(Math.round(w[k * N + n]! / scales[n]!), -127, 127);
+  }
+  return { q, scales };
+}
+
+export function quantizeInt8PerTensor(w: Float32Array): { q: Int8Array; scale: number } {
+  let max = 0;
+  for (const v of w) max = Math.max(max, Math.abs(v));
+  const scale = max > 0 ? max / 127 : 1;
+  const q = new Int8Array(w.length);
+  for (let i = 0; i < w.length; i++) q[i] = clamp(Math.round(w[i]! / scale), -127, 127);
+  return { q, scale: Math.fround(scale) };
+}
+
+export interface Int4Blocks {
+  /** `[N, kBlocks, blockSize / 2]`: two 4-bit values per byte, the even k in the low nibble. */
+  packed: Uint8Array;
+  /** `[N, kBlocks]` */
+  scales: Float32Array;
+  kBlocks: number;
+}
+
+/**
+ * Symmetric 4-bit per block of `blockSize` along K for each output column n: q = round(w / s) + 8
+ * with s = max|w| / 7 over the block, stored unsigned 0..15 (MatMulNBits' default zero point is 8).
+ * K is zero-padded to a whole number of blocks.
+ */
+export function quantizeInt4Blocks(w: Float32Array, K: number, N: number, blockSize: number): Int4Blocks {
+  if (blockSize < 16 || (blockSize & (blockSize - 1)) !== 0) throw new Error(`block size must be a power of two ≥ 16, got ${blockSize}`);
+  const kBlocks = Math.ceil(K / blockSize);
+  const half = blockSize / 2;
+  const packed = new Uint8Array(N * kBlocks * half);
+  const scales = new Float32Array(N * kBlocks);
+  for (let n = 0; n < N; n++) {
+    for (let b = 0; b < kBlocks; b++) {
+      let max = 0;
+      for (let j = 0; j < blockSize; j++) {
+        const k = b * blockSize + j;
+        if (k < K) max = Math.max(max, Math.abs(w[k * N + n]!));
+      }
+      const s = max > 0 ? max / 7 : 1;
+      scales[n * kBlocks + b] = s;
+      for (let j = 0; j < blockSize; j += 2) {
+        const at = (jj: number) => {
+          const k = b * blockSize + jj;
+          return k < K ? clamp(Math.round(w[k * N + n]! / s) + 8, 0, 15) : 8;
+        };
+        packed[(n * kBlocks + b) * half + j / 2] = at(j) | (at(j + 1) << 4);
+      }
+    }
+  }
+  return { packed, scales, kBlocks };
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return v < lo ? lo : v > hi ? hi : v;
+}

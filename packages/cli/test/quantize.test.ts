@@ -1,0 +1,146 @@
+import { mkdtempSync, readFileSync, cpSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as ortNode from 'onnxruntime-node';
+import * as ortWeb from 'onnxruntime-web';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Engine, type OrtModule } from '@ko-classify/core/engine';
+import { decodeModel, encodeModel, onnx, floatData, dimsOf, type Model } from '../src/onnx/proto.js';
+import { QuantizeError, quantizeModel } from '../src/onnx/quantize.js';
+import { quantizeFile } from '../src/quantize-command.js';
+
+const FIXTURE = join(import.meta.dirname, '../../core/test/fixtures/tiny-deberta');
+const SAMPLE = join(import.meta.dirname, '../../core/test/fixtures/nsmc-dev-sample.tsv');
+const fp32Bytes = readFileSync(join(FIXTURE, 'onnx/model.onnx'));
+const sentences = readFileSync(SAMPLE, 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t')[1] ?? '');
+
+let dir = '';
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ko-quant-'));
+  cpSync(FIXTURE, join(dir, 'm'), { recursive: true });
+  quantizeFile(join(dir, 'm/onnx/model.onnx'), { mode: 'int8' });
+  quantizeFile(join(dir, 'm/onnx/model.onnx'), { mode: 'int4' });
+});
+
+const json = (f: string) => JSON.parse(readFileSync(join(FIXTURE, f), 'utf8'));
+const files = (model: Uint8Array) => ({ config: json('config.json'), tokenizer: json('tokenizer.json'), tokenizerConfig: json('tokenizer_config.json'), model });
+const ops = (m: Model) => new Set(m.graph!.node.map((n) => n.opType));
+
+async function logitsOf(ort: OrtModule, model: Uint8Array): Promise<Float32Array[]> {
+  const engine = await Engine.create(ort, files(model));
+  const encoded = engine.encode(sentences);
+  const rows: Float32Array[] = [];
+  for (const e of encoded) {
+    const ids = BigInt64Array.from(e.ids.map(BigInt));
+    rows.push(await engine.run(ids, new BigInt64Array(ids.length).fill(1n), new BigInt64Array(ids.length), 1, ids.length));
+  }
+  await engine.release();
+  return rows;
+}
+
+function compare(a: Float32Array[], b: Float32Array[]): { agreement: number; maxAbsDiff: number } {
+  let same = 0;
+  let maxAbsDiff = 0;
+  const argmax = (r: Float32Array) => r.indexOf(Math.max(...r));
+  a.forEach((r, i) => {
+    if (argmax(r) === argmax(b[i]!)) same++;
+    r.forEach((v, j) => (maxAbsDiff = Math.max(maxAbsDiff, Math.abs(v - b[i]![j]!))));
+  });
+  return { agreement: same / a.length, maxAbsDiff };
+}
+
+describe('protobuf round trip', () => {
+  // protobufjs writes a few explicitly-set default fields that the C++ encoder omits, so the bytes
+  // can differ slightly (46 bytes on this export); the decoded message must be identical.
+  it('decode → encode of the torch export is semantically equal', () => {
+    const reencoded = encodeModel(decodeModel(fp32Bytes));
+    const view = (b: Uint8Array) => JSON.stringify(onnx.ModelProto.toObject(onnx.ModelProto.decode(b), { longs: String, bytes: String, defaults: false }));
+    expect(view(reencoded)).toBe(view(fp32Bytes));
+    expect(Math.abs(reencoded.byteLength - fp32Bytes.byteLength)).toBeLessThan(fp32Bytes.byteLength * 0.001);
+  });
+});
+
+describe('int8 (MatMulInteger) for WASM', () => {
+  it('rewrites every constant-weight MatMul/Gemm and the embedding table', () => {
+    const m = decodeModel(readFileSync(join(dir, 'm/onnx/model_int8.onnx')));
+    const o = ops(m);
+    expect(o.has('DynamicQuantizeLinear') && o.has('MatMulInteger') && o.has('DequantizeLinear')).toBe(true);
+    expect(o.has('Gemm')).toBe(false);
+    const inits = new Set(m.graph!.initializer.map((t) => t.name));
+    const floatWeightMatmuls = m.graph!.node.filter((n) => n.opType === 'MatMul' && inits.has(n.input[1]!));
+    expect(floatWeightMatmuls).toEqual([]);
+    const q = m.graph!.initializer.filter((t) => t.dataType === onnx.TensorProto.DataType.INT8);
+    expect(q.length).toBeGreaterThan(10);
+  });
+
+  it.each([
+    ['onnxruntime-node', ortNode as unknown as OrtModule],
+    ['onnxruntime-web', ortWeb as unknown as OrtModule],
+  ])('%s: agrees with fp32 on at least 99 percent of 1,000 NSMC dev sentences', async (_n, ort) => {
+    const fp32 = await logitsOf(ort, fp32Bytes);
+    const int8 = await logitsOf(ort, readFileSync(join(dir, 'm/onnx/model_int8.onnx')));
+    const { agreement, maxAbsDiff } = compare(fp32, int8);
+    console.log(`int8 vs fp32: argmax agreement ${(agreement * 100).toFixed(1)}%, max |Δlogit| ${maxAbsDiff.toFixed(4)}`);
+    expect(agreement).toBeGreaterThanOrEqual(0.99);
+    expect(maxAbsDiff).toBeLessThan(0.1);
+  });
+});
+
+describe('int4 (MatMulNBits) for WebGPU', () => {
+  it('packs B as [N, k_blocks, block/2] with scales [N, k_blocks] (checked by an independent dequantizer)', () => {
+    const fp32 = decodeModel(fp32Bytes);
+    const q4 = decodeModel(readFileSync(join(dir, 'm/onnx/model_q4.onnx')));
+    const fpInits = new Map(fp32.graph!.initializer.map((t) => [t.name, t]));
+    const qInits = new Map(q4.graph!.initializer.map((t) => [t.name, t]));
+    const nbits = q4.graph!.node.filter((n) => n.opType === 'MatMulNBits');
+    expect(nbits.length).toBe(18);
+    for (const n of nbits) {
+      const attrs = Object.fromEntries(n.attribute.map((a) => [a.name, Number(a.i)]));
+      expect(attrs).toMatchObject({ bits: 4, block_size: 32, accuracy_level: 4 });
+      expect(n.domain).toBe('com.microsoft');
+      const { K, N } = attrs as { K: number; N: number };
+      const B = qInits.get(n.input[1]!)!;
+      const S = qInits.get(n.input[2]!)!;
+      const kBlocks = Math.ceil(K / 32);
+      expect(dimsOf(B)).toEqual([N, kBlocks, 16]);
+      expect(dimsOf(S)).toEqual([N, kBlocks]);
+      const packed = B.rawData;
+      const scales = floatData(S);
+      // The original fp32 weight by name stem. torch names MatMul weights `onnx::MatMul_*` ([K, N]);
+      // Gemm weights keep their parameter name and are stored [N, K] (transB).
+      const stem = n.input[1]!.replace(/_Q4__q\d+$/, '');
+      const orig = fpInits.get(stem)!;
+      const w = floatData(orig);
+      const gemm = !stem.startsWith('onnx::MatMul');
+      for (let col = 0; col < N; col++) {
+        for (let k = 0; k < K; k++) {
+          const byte = packed[(col * kBlocks + Math.floor(k / 32)) * 16 + Math.floor((k % 32) / 2)]!;
+          const nibble = k % 2 === 0 ? byte & 0x0f : byte >> 4;
+          const s = scales[col * kBlocks + Math.floor(k / 32)]!;
+          const deq = (nibble - 8) * s;
+          const ref = gemm ? w[col * K + k]! : w[k * N + col]!;
+          expect(Math.abs(deq - ref)).toBeLessThanOrEqual(s / 2 + 1e-6);
+        }
+      }
+    }
+  });
+
+  it('loads and runs in onnxruntime-node within the documented tolerance', async () => {
+    const fp32 = await logitsOf(ortNode as unknown as OrtModule, fp32Bytes);
+    const q4 = await logitsOf(ortNode as unknown as OrtModule, readFileSync(join(dir, 'm/onnx/model_q4.onnx')));
+    const { agreement, maxAbsDiff } = compare(fp32, q4);
+    console.log(`int4 vs fp32: argmax agreement ${(agreement * 100).toFixed(1)}%, max |Δlogit| ${maxAbsDiff.toFixed(4)}`);
+    expect(agreement).toBeGreaterThanOrEqual(0.9);
+    expect(maxAbsDiff).toBeLessThan(0.5);
+  });
+});
+
+describe('refusals', () => {
+  it('refuses an already quantized graph and a graph with nothing to quantize', () => {
+    const int8 = decodeModel(readFileSync(join(dir, 'm/onnx/model_int8.onnx')));
+    expect(() => quantizeModel(int8, { mode: 'int8' })).toThrow(QuantizeError);
+    const empty = decodeModel(fp32Bytes);
+    empty.graph!.node = empty.graph!.node.filter((n) => n.opType !== 'MatMul' && n.opType !== 'Gemm');
+    expect(() => quantizeModel(empty, { mode: 'int4' })).toThrow(/nothing to quantize/);
+  });
+});
