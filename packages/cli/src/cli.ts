@@ -1,5 +1,10 @@
 import { parseArgs } from 'node:util';
+import type { DtypeOption } from '@ko-classify/core';
+import { bench } from './bench-command.js';
+import { evaluate, formatEval } from './eval-command.js';
+import { formatInspect, inspectPath } from './inspect-command.js';
 import { writeManifest } from './manifest.js';
+import type { Runtime } from './model-dir.js';
 import { QuantizeError } from './onnx/quantize.js';
 import { formatSizeTable, quantizeFile } from './quantize-command.js';
 
@@ -9,9 +14,39 @@ commands:
   quantize <model.onnx> --int8 | --int4 [--block-size 32] [-o out.onnx]
       int8: MatMulInteger graph for WASM; int4: MatMulNBits for WebGPU. Writes model_int8.onnx /
       model_q4.onnx beside the input by default, and refreshes manifest.json in a model directory.
+  inspect <model.onnx | model dir> [--json]
+      opset, inputs/outputs, op histogram, weight bytes by dtype, ops without a WebGPU kernel,
+      and config/labels for a model directory.
+  eval <model dir> <data.tsv> [--text-col document] [--label-col label] [--dtype auto|fp32|int8|int4]
+       [--runtime node|web] [--limit N] [--batch 32] [--threads N] [--json]
+      accuracy, macro-F1 and confusion matrix through the real engine.
+  bench <model dir> [--dtype ...] [--runtime node|web] [--batch 32] [--threads N] [--n 2000] [--data tsv] [--json]
+      sentences/s over a batch run, then single-sentence latency p50/p95.
   manifest <model dir>
       write manifest.json (size + sha256 of every model file)
 `;
+
+const DTYPES = ['auto', 'fp32', 'fp16', 'int8', 'int4'];
+const common = {
+  dtype: { type: 'string', default: 'auto' },
+  runtime: { type: 'string', default: 'node' },
+  batch: { type: 'string' },
+  threads: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+function loadOpts(v: { dtype?: string; runtime?: string; threads?: string }) {
+  if (!DTYPES.includes(v.dtype ?? 'auto')) throw new Error(`--dtype must be one of ${DTYPES.join(', ')}`);
+  if (v.runtime !== 'node' && v.runtime !== 'web') throw new Error('--runtime must be node or web');
+  return { dtype: v.dtype as DtypeOption, runtime: v.runtime as Runtime, threads: v.threads ? Number(v.threads) : undefined };
+}
+
+function progressBar(done: number, total: number): void {
+  if (!process.stderr.isTTY) return;
+  const width = 30;
+  const filled = Math.round((width * done) / total);
+  process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}${done === total ? '\n' : ''}`);
+}
 
 /** Runs one CLI command; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -38,6 +73,52 @@ export async function main(argv: string[]): Promise<number> {
         }
         throw e;
       }
+    }
+    case 'inspect': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' } } });
+      if (!positionals[0]) throw new Error('inspect needs <model.onnx | model dir>');
+      const s = inspectPath(positionals[0]);
+      console.log(values.json ? JSON.stringify(s, null, 2) : formatInspect(s));
+      return 0;
+    }
+    case 'eval': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { ...common, 'text-col': { type: 'string' }, 'label-col': { type: 'string' }, limit: { type: 'string' } },
+      });
+      const [dir, data] = positionals;
+      if (!dir || !data) throw new Error('eval needs <model dir> <data.tsv>');
+      const r = await evaluate(dir, data, {
+        ...loadOpts(values),
+        textCol: values['text-col'],
+        labelCol: values['label-col'],
+        limit: values.limit ? Number(values.limit) : undefined,
+        batchSize: values.batch ? Number(values.batch) : undefined,
+        onProgress: values.json ? undefined : progressBar,
+      });
+      console.log(values.json ? JSON.stringify(r) : formatEval(r));
+      return 0;
+    }
+    case 'bench': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { ...common, n: { type: 'string' }, data: { type: 'string' } },
+      });
+      if (!positionals[0]) throw new Error('bench needs <model dir>');
+      const r = await bench(positionals[0], {
+        ...loadOpts(values),
+        batchSize: values.batch ? Number(values.batch) : undefined,
+        n: values.n ? Number(values.n) : undefined,
+        data: values.data,
+      });
+      console.log(
+        values.json
+          ? JSON.stringify(r)
+          : `${r.file} on ${r.runtime}: ${r.sentences_per_second.toFixed(1)} sentences/s (batch ${r.batch}, n ${r.n}); latency p50 ${r.latency_ms.p50.toFixed(2)} ms, p95 ${r.latency_ms.p95.toFixed(2)} ms (${r.latency_ms.runs} single-sentence calls)`,
+      );
+      return 0;
     }
     case 'manifest': {
       const dir = rest[0];

@@ -27,7 +27,7 @@ beforeAll(async () => {
     }
     try {
       const body = readFileSync(join(FIXTURE, path));
-      if (f?.corrupt) body[body.length - 1] ^= 0xff;
+      if (f?.corrupt) body[body.length - 1] = body[body.length - 1]! ^ 0xff;
       res.setHeader('Content-Length', body.byteLength);
       res.end(body);
     } catch {

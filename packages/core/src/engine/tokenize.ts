@@ -1,5 +1,6 @@
 import { Tokenizer } from '@huggingface/tokenizers';
 import { KoClassifyError } from '../errors.js';
+import { useSentencePieceViterbi } from './unigram.js';
 
 /** Token ids of one input, ready to batch. */
 export interface Encoded {
@@ -60,6 +61,7 @@ export class TextEncoder {
     } catch (e) {
       throw new KoClassifyError('MODEL_INVALID', `tokenizer.json could not be read: ${(e as Error).message}`);
     }
+    useSentencePieceViterbi(this.tokenizer.model, tokenizerJson);
     this.maxLength = maxLength;
     const unk = (tokenizerConfig as { unk_token?: unknown }).unk_token;
     this.unkId = this.tokenizer.token_to_id(typeof unk === 'string' ? unk : '[UNK]') ?? 0;
