@@ -12,7 +12,7 @@ test.describe('core in Chromium: real Worker, WASM and IndexedDB on the DeBERTa-
   test('classifies with PyTorch-golden scores (1e-4) through the worker', async ({ page }) => {
     await openHarness(page);
     const out = await page.evaluate(async ({ url, cases, maxLength }) => {
-      const clf = await window.koClassify.createClassifier({ model: url, backend: 'wasm', cache: false });
+      const clf = await window.koClassify.createClassifier({ model: url, backend: 'wasm', dtype: 'fp32', cache: false });
       const inputs = cases.map((c) => (c.textPair === undefined ? c.text : { text: c.text, textPair: c.textPair }));
       const results = await clf.classify(inputs, { maxLength });
       const info = clf.info();
@@ -59,7 +59,7 @@ test.describe('core in Chromium: real Worker, WASM and IndexedDB on the DeBERTa-
     await openHarness(page);
     const events = await page.evaluate(async (url) => {
       const seen: unknown[] = [];
-      const clf = await window.koClassify.createClassifier({ model: url, backend: 'wasm', cache: false, onProgress: (e) => seen.push(e) });
+      const clf = await window.koClassify.createClassifier({ model: url, backend: 'wasm', dtype: 'fp32', cache: false, onProgress: (e) => seen.push(e) });
       await clf.dispose();
       return seen as { type: string; totalLoaded?: number; totalBytes?: number | null; file?: string }[];
     }, FIXTURE_URL);
@@ -115,5 +115,21 @@ test.describe('core in Chromium: real Worker, WASM and IndexedDB on the DeBERTa-
     expect(info.backend).toBe('wasm');
     expect(info.backendNotes[0]).toMatch(/^webgpu: skipped — /);
     expect(info.backendNotes.at(-1)).toMatch(/^wasm: selected/);
+  });
+
+  test('an explicit webgpu backend that cannot run is a typed error naming the cause, not a fallback', async ({ page }) => {
+    await openHarness(page);
+    const err = await page.evaluate(async (url) => {
+      try {
+        await window.koClassify.createClassifier({ model: url, backend: 'webgpu', cache: false });
+        return null;
+      } catch (e) {
+        const k = e as { code?: string; message: string; details?: { causes?: Record<string, string> } };
+        return { code: k.code, message: k.message, causes: k.details?.causes };
+      }
+    }, FIXTURE_URL);
+    expect(err?.code).toBe('BACKEND_UNAVAILABLE');
+    expect(err?.message).toMatch(/webgpu/);
+    expect(err?.causes?.webgpu).toMatch(/adapter|navigator\.gpu/);
   });
 });

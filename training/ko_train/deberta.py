@@ -86,6 +86,17 @@ def build_relative_position(length: int | torch.Tensor, bucket_size: int, max_po
     return rel.to(torch.long)
 
 
+def bucket_table(max_len: int, bucket_size: int, max_position: int) -> torch.Tensor:
+    """Bucket of every relative distance -(max_len-1)..(max_len-1), computed once on the CPU with
+    Hugging Face's formula. At distances where log(...) is mathematically an integer the formula's
+    ceil() depends on float rounding, so evaluating it inside the graph gives different buckets on
+    different backends (WebGPU vs WASM); a Gather from this table is exact everywhere."""
+    rel = torch.arange(-(max_len - 1), max_len, dtype=torch.long)
+    if bucket_size > 0 and max_position > 0:
+        rel = make_log_bucket_position(rel, bucket_size, max_position)
+    return rel.to(torch.long)
+
+
 class DebertaV2Embeddings(nn.Module):
     def __init__(self, c: DebertaV2Config):
         super().__init__()
@@ -224,14 +235,17 @@ class DebertaV2Encoder(nn.Module):
         pos_ebd_size = (c.position_buckets if c.position_buckets > 0 else self.max_relative_positions) * 2
         self.rel_embeddings = nn.Embedding(pos_ebd_size, c.hidden_size)
         self.norm_rel_ebd = [x.strip() for x in c.norm_rel_ebd.lower().split("|")]
+        self.max_len = c.max_position_embeddings
+        self.register_buffer("rel_bucket_table", bucket_table(self.max_len, c.position_buckets,
+                                                              self.max_relative_positions), persistent=False)
         if "layer_norm" in self.norm_rel_ebd:
             self.LayerNorm = nn.LayerNorm(c.hidden_size, eps=c.layer_norm_eps, elementwise_affine=True)
 
     def forward(self, hidden, attention_mask):
         m = attention_mask.to(torch.bool)
         mask2d = (m[:, None, None, :] & m[:, None, :, None])  # (B, 1, L, L), HF's get_attention_mask
-        relative_pos = build_relative_position(hidden.shape[1], self.position_buckets,
-                                               self.max_relative_positions, hidden.device)
+        ids = torch.arange(hidden.shape[1], dtype=torch.long, device=hidden.device)
+        relative_pos = self.rel_bucket_table[ids[:, None] - ids[None, :] + (self.max_len - 1)]
         rel = self.rel_embeddings.weight
         if "layer_norm" in self.norm_rel_ebd:
             rel = self.LayerNorm(rel)

@@ -42,7 +42,7 @@ export async function loadModel(spec: LoadSpec, deps: LoadDeps): Promise<{ engin
       const ort = await (deps.loadOrt ?? defaultLoadOrt)(c.backend);
       const threads = c.backend === 'wasm' ? configureOrt(ort, spec.wasmPaths, spec.threads) : configureOrt(ort, spec.wasmPaths, 1);
       const engine = await Engine.create(ort, files, {
-        sessionOptions: { executionProviders: [c.backend], graphOptimizationLevel: 'all' },
+        sessionOptions: { executionProviders: [c.backend], graphOptimizationLevel: 'all', logSeverityLevel: 3 },
       });
       try {
         await engine.classify(WARMUP);
