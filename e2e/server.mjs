@@ -1,5 +1,6 @@
 // Static server for Playwright: the built site (dist/web) plus the test fixtures, with COOP/COEP so
 // pages are cross-origin isolated, and a log of requests that tests read to prove cache hits.
+// Under /plain/ the same site is served without COOP/COEP (a page that is not cross-origin isolated).
 // Usage: node e2e/server.mjs [port]
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -26,11 +27,15 @@ const server = createServer((req, res) => {
     if (url.searchParams.has('clear')) log = [];
     return;
   }
-  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-  res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+  const plain = url.pathname.startsWith('/plain/');
+  const path = plain ? url.pathname.slice('/plain'.length) : url.pathname;
+  if (!plain) {
+    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+    res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+  }
   res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
   res.setHeader('Cache-Control', 'no-store');
-  const file = locate(decodeURIComponent(url.pathname));
+  const file = locate(decodeURIComponent(path));
   if (!file) {
     log.push({ url: url.pathname, status: 404 });
     res.statusCode = 404;

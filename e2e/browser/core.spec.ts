@@ -132,4 +132,24 @@ test.describe('core in Chromium: real Worker, WASM and IndexedDB on the DeBERTa-
     expect(err?.message).toMatch(/webgpu/);
     expect(err?.causes?.webgpu).toMatch(/adapter|navigator\.gpu/);
   });
+
+  test('multi-threaded WASM when cross-origin isolated, one thread otherwise — reported in info()', async ({ page }) => {
+    const infoAt = async (path: string) => {
+      await page.goto(path);
+      await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+      return page.evaluate(async (url) => {
+        const clf = await window.koClassify.createClassifier({ model: url, backend: 'wasm', threads: 2, cache: false });
+        const i = clf.info();
+        const r = await clf.classify('스레드 확인');
+        await clf.dispose();
+        return { threads: i.threads, isolated: i.crossOriginIsolated, notes: i.backendNotes, label: r.label };
+      }, FIXTURE_URL);
+    };
+    const isolated = await infoAt('/e2e/harness/');
+    expect(isolated).toMatchObject({ threads: 2, isolated: true });
+    expect(isolated.notes.at(-1)).toContain('2 threads');
+    const plain = await infoAt('/plain/e2e/harness/');
+    expect(plain).toMatchObject({ threads: 1, isolated: false, label: isolated.label });
+    expect(plain.notes.at(-1)).toContain('1 thread');
+  });
 });

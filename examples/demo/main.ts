@@ -62,6 +62,8 @@ async function start(): Promise<void> {
   let latest = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   input.addEventListener('input', () => {
+    // Mark the shown result stale at once; the new one arrives after the debounce.
+    output.dataset.state = 'pending';
     clearTimeout(timer);
     timer = setTimeout(async () => {
       const id = ++latest;
