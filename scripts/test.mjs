@@ -5,7 +5,8 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
-const out = join(root, 'test-results', 'summary');
+// Not under test-results/: Playwright empties that folder when it starts.
+const out = join(root, '.test-summary');
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
