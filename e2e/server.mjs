@@ -9,6 +9,7 @@ import { extname, join, normalize, resolve } from 'node:path';
 const root = resolve(import.meta.dirname, '..');
 const mounts = [
   ['/fixtures/', join(root, 'packages/core/test/fixtures')],
+  ['/react-app/', join(root, 'examples/react-app/dist')],
   ['/', join(root, 'dist/web')],
 ];
 const types = {

@@ -115,7 +115,12 @@ class WorkerClassifier implements Classifier {
   ) {}
 
   async start(onProgress?: ProgressCallback): Promise<void> {
-    const worker = this.createWorker();
+    let worker: Worker;
+    try {
+      worker = this.createWorker();
+    } catch (e) {
+      throw new KoClassifyError('BACKEND_UNAVAILABLE', `the classifier worker could not start: ${(e as Error)?.message ?? String(e)} (check the page's CSP worker-src, and that your bundler emitted the worker)`);
+    }
     this.worker = worker;
     this.remote = wrap<WorkerApi>(worker);
     worker.addEventListener('error', (ev) => this.crashed(worker, ev.message || 'uncaught error in the worker'));

@@ -1,0 +1,37 @@
+import { expect, test } from '@playwright/test';
+
+// The React example as built for production (examples/react-app/dist), consuming
+// @ko-classify/react through its package exports, rendered in StrictMode.
+test.describe('React app', () => {
+  test('StrictMode spawns one worker; shows progress, then classifies positive and negative reviews', async ({ page }) => {
+    await page.addInitScript(() => {
+      const w = window as unknown as { workersCreated: number };
+      w.workersCreated = 0;
+      const Native = window.Worker;
+      window.Worker = class extends Native {
+        constructor(url: string | URL, options?: WorkerOptions) {
+          super(url, options);
+          w.workersCreated++;
+        }
+      };
+    });
+    await page.goto('/react-app/');
+    await expect(page.getByTestId('progress')).toBeVisible();
+    const review = page.getByLabel('리뷰');
+    await expect(review).toBeEnabled({ timeout: 90_000 });
+    await expect(page.getByTestId('info')).toContainText('ko-sentiment');
+
+    const result = page.getByTestId('result');
+    await review.fill('이 영화 정말 최고예요! 배우들 연기도 완벽하고 또 보고 싶어요');
+    await expect(result).toHaveAttribute('data-status', 'ready');
+    await expect(result).toHaveAttribute('data-label', 'positive');
+    await review.fill('최악의 영화. 돈 아깝고 시간 낭비였다. 너무 지루해서 졸았음');
+    await expect(result).toHaveAttribute('data-status', 'ready');
+    await expect(result).toHaveAttribute('data-label', 'negative');
+
+    expect(await page.evaluate(() => (window as unknown as { workersCreated: number }).workersCreated)).toBe(1);
+    const shot = await page.locator('main').screenshot();
+    expect(shot.byteLength).toBeGreaterThan(5_000);
+    await expect(result.locator('strong')).toHaveText('negative');
+  });
+});

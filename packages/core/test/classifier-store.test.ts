@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { createClassifierStore } from '../src/classifier-store.js';
+
+// Node has no Worker, so loading fails — which is enough to check the store's lifecycle rules.
+describe('classifier store', () => {
+  it('release + re-acquire in the same tick keeps one load (StrictMode); errors land in state', async () => {
+    const store = createClassifierStore({ model: 'ko-sentiment', createWorker: () => { throw new Error('no Worker in Node'); } });
+    const seen: string[] = [];
+    store.subscribe(() => seen.push(store.getState().status));
+    const release = store.acquire();
+    const first = store.ready();
+    release();
+    const release2 = store.acquire();
+    expect(store.ready()).toBe(first);
+    await expect(first).rejects.toThrow(/no Worker in Node/);
+    expect(store.getState().status).toBe('error');
+    expect(store.getState().error?.code).toBe('BACKEND_UNAVAILABLE');
+    expect(seen).toEqual(['loading', 'error']);
+    release2();
+    await new Promise((r) => setTimeout(r, 5));
+    expect(store.getState().status).toBe('idle');
+  });
+
+  it('ready() before acquire() is a typed error', async () => {
+    await expect(createClassifierStore().ready()).rejects.toMatchObject({ code: 'DISPOSED' });
+  });
+});

@@ -1,0 +1,3 @@
+export { ClassifierProvider, type ClassifierProviderProps } from './provider.js';
+export { useClassifier, useClassification, type ClassificationState } from './hooks.js';
+export type { Classification, ClassifierOptions, ClassifierState, KoClassifyError, ModelInfo, ProgressEvent, TextInput } from '@ko-classify/core';
