@@ -10,6 +10,9 @@ const root = resolve(import.meta.dirname, '..');
 const mounts = [
   ['/fixtures/', join(root, 'packages/core/test/fixtures')],
   ['/react-app/', join(root, 'examples/react-app/dist')],
+  ['/script-tag/ko-classify/models/', join(root, 'public/models')],
+  ['/script-tag/ko-classify/', join(root, 'packages/embed/dist')],
+  ['/script-tag/', join(root, 'examples/script-tag')],
   ['/', join(root, 'dist/web')],
 ];
 const types = {

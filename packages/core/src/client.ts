@@ -1,5 +1,6 @@
 import { proxy, wrap, type Remote } from 'comlink';
 import { registerErrorTransfer } from './comlink-errors.js';
+import { defaultWorker } from './default-worker.js';
 import { KoClassifyError } from './errors.js';
 import type {
   BackendOption,
@@ -67,10 +68,6 @@ export async function createClassifier(options: ClassifierOptions = {}): Promise
   const c = new WorkerClassifier(resolveSpec(options), options.createWorker ?? defaultWorker);
   await c.start(options.onProgress);
   return c;
-}
-
-function defaultWorker(): Worker {
-  return new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'ko-classify' });
 }
 
 export function resolveSpec(o: ClassifierOptions): LoadSpec {

@@ -1,0 +1,8 @@
+/**
+ * How `createClassifier()` starts its worker when no `createWorker` option is given. Kept in its own
+ * module: bundlers see `new Worker(new URL(..., import.meta.url))` and emit the worker as a chunk,
+ * and the script-tag build (packages/embed) replaces this module with a script-relative factory.
+ */
+export function defaultWorker(): Worker {
+  return new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'ko-classify' });
+}

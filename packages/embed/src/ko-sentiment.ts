@@ -1,0 +1,151 @@
+import { createClassifierStore, type ClassifierOptions, type ClassifierStore } from '@ko-classify/core';
+import { scriptUrl } from './script-url.js';
+
+/** One classifier per model for the whole page, however many elements use it. */
+const stores = new Map<string, ClassifierStore>();
+
+function storeFor(options: ClassifierOptions): ClassifierStore {
+  const key = JSON.stringify(options);
+  let store = stores.get(key);
+  if (!store) stores.set(key, (store = createClassifierStore(options)));
+  return store;
+}
+
+const TEMPLATE = `
+<style>
+  :host { display: block; font: inherit; }
+  .progress { height: 4px; background: #e5e7eb; border-radius: 2px; overflow: hidden; margin: 0.25rem 0; }
+  .progress .fill { height: 100%; width: 0; background: #3b82f6; }
+  .result { display: flex; align-items: center; gap: 0.5rem; min-height: 1.5rem; }
+  .label { font-weight: 600; min-width: 5rem; }
+  .bar { flex: 1; height: 8px; background: #e5e7eb; border-radius: 4px; overflow: hidden; }
+  .bar .fill { display: block; height: 100%; width: 0; background: #6b7280; transition: width 0.15s; }
+  :host([label='positive']) .label { color: #15803d; }
+  :host([label='positive']) .bar .fill { background: #22c55e; }
+  :host([label='negative']) .label { color: #b91c1c; }
+  :host([label='negative']) .bar .fill { background: #ef4444; }
+  :host([state='pending']) .result { opacity: 0.6; }
+  [hidden] { display: none !important; }
+</style>
+<div class="progress" part="progress" role="progressbar" aria-label="model download" aria-valuemin="0" aria-valuemax="100" aria-valuenow="0" hidden><div class="fill"></div></div>
+<div class="result" part="result" role="status" aria-live="polite">
+  <span class="label" part="label"></span>
+  <span class="bar" part="bar" aria-hidden="true"><span class="fill"></span></span>
+  <span class="score" part="score"></span>
+</div>`;
+
+/**
+ * `<ko-sentiment for="review" model="ko-sentiment">` shows the live label and a score bar for the
+ * textarea (or input) with id `for`, debounced as the user types, with a download progress bar on
+ * first use. Host attributes `state` (loading | idle | pending | done | error) and `label` reflect
+ * what it shows, for styling and tests. Attributes: `model` (id or URL), `models-base`,
+ * `debounce` (ms, default 250).
+ *
+ * @example
+ * <textarea id="review"></textarea>
+ * <ko-sentiment for="review"></ko-sentiment>
+ */
+export class KoSentimentElement extends HTMLElement {
+  static observedAttributes = ['for', 'model', 'models-base'];
+  private readonly root: ShadowRoot;
+  private cleanup: (() => void)[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private latest = 0;
+  private store: ClassifierStore | null = null;
+
+  constructor() {
+    super();
+    this.root = this.attachShadow({ mode: 'open' });
+    this.root.innerHTML = TEMPLATE;
+  }
+
+  connectedCallback(): void {
+    this.setup();
+  }
+
+  disconnectedCallback(): void {
+    this.teardown();
+  }
+
+  attributeChangedCallback(): void {
+    if (!this.isConnected) return;
+    this.teardown();
+    this.setup();
+  }
+
+  private setup(): void {
+    const model = this.getAttribute('model') ?? 'ko-sentiment';
+    const base = this.getAttribute('models-base') ?? new URL('models/', scriptUrl).href;
+    const store = storeFor({ model, modelsBaseUrl: base });
+    this.store = store;
+    this.cleanup.push(store.acquire(), store.subscribe(() => this.renderModel()));
+    this.renderModel();
+    const target = this.target();
+    if (target) {
+      const onInput = () => this.schedule();
+      target.addEventListener('input', onInput);
+      this.cleanup.push(() => target.removeEventListener('input', onInput));
+    } else {
+      this.show('error', `ko-sentiment: no element with id "${this.getAttribute('for') ?? ''}"`);
+    }
+  }
+
+  private teardown(): void {
+    clearTimeout(this.timer);
+    for (const f of this.cleanup.splice(0)) f();
+    this.store = null;
+  }
+
+  private target(): HTMLTextAreaElement | HTMLInputElement | null {
+    const id = this.getAttribute('for');
+    const el = id ? this.ownerDocument.getElementById(id) : null;
+    return el instanceof HTMLTextAreaElement || el instanceof HTMLInputElement ? el : null;
+  }
+
+  private renderModel(): void {
+    const s = this.store?.getState();
+    if (!s) return;
+    const progress = this.root.querySelector<HTMLElement>('.progress')!;
+    progress.hidden = s.status !== 'loading';
+    const pct = Math.round(100 * (s.progress ?? 0));
+    progress.setAttribute('aria-valuenow', String(pct));
+    progress.querySelector<HTMLElement>('.fill')!.style.width = `${pct}%`;
+    if (s.status === 'loading') this.setAttribute('state', 'loading');
+    if (s.status === 'error') this.show('error', `${s.error?.code}: ${s.error?.message}`);
+    if (s.status === 'ready' && this.getAttribute('state') === 'loading') {
+      this.setAttribute('state', 'idle');
+      this.schedule(0);
+    }
+  }
+
+  private schedule(delay = Number(this.getAttribute('debounce') ?? 250)): void {
+    clearTimeout(this.timer);
+    const classifier = this.store?.getState().classifier;
+    const text = this.target()?.value ?? '';
+    if (!classifier) return;
+    if (!text.trim()) {
+      this.removeAttribute('label');
+      this.show('idle', '');
+      return;
+    }
+    this.setAttribute('state', 'pending');
+    const id = ++this.latest;
+    this.timer = setTimeout(async () => {
+      try {
+        const r = await classifier.classify(text);
+        if (id !== this.latest) return;
+        this.setAttribute('label', r.label);
+        this.show('done', r.label, r.score);
+      } catch (e) {
+        if (id === this.latest) this.show('error', `${(e as { code?: string }).code ?? 'ERROR'}: ${(e as Error).message}`);
+      }
+    }, delay);
+  }
+
+  private show(state: string, label: string, score?: number): void {
+    this.setAttribute('state', state);
+    this.root.querySelector('.label')!.textContent = label;
+    this.root.querySelector('.score')!.textContent = score === undefined ? '' : score.toFixed(2);
+    this.root.querySelector<HTMLElement>('.bar .fill')!.style.width = score === undefined ? '0' : `${(score * 100).toFixed(1)}%`;
+  }
+}
