@@ -10,6 +10,7 @@ const root = resolve(import.meta.dirname, '..');
 const mounts = [
   ['/fixtures/', join(root, 'packages/core/test/fixtures')],
   ['/react-app/', join(root, 'examples/react-app/dist')],
+  ['/pwa/', join(root, 'examples/pwa-sentiment/dist')],
   ['/script-tag/ko-classify/models/', join(root, 'public/models')],
   ['/script-tag/ko-classify/', join(root, 'packages/embed/dist')],
   ['/script-tag/', join(root, 'examples/script-tag')],
@@ -18,7 +19,7 @@ const mounts = [
 const types = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
   '.json': 'application/json', '.wasm': 'application/wasm', '.onnx': 'application/octet-stream',
-  '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.webmanifest': 'application/manifest+json',
+  '.css': 'text/css', '.txt': 'text/plain', '.svg': 'image/svg+xml', '.png': 'image/png', '.webmanifest': 'application/manifest+json',
 };
 /** @type {{ url: string, status: number }[]} */
 let log = [];

@@ -1,0 +1,72 @@
+import { createClassifier, type Classification } from '@ko-classify/core';
+import { registerSW } from 'virtual:pwa-register';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const review = $<HTMLTextAreaElement>('review');
+const widget = $('widget');
+
+function showNetwork(): void {
+  $('net').dataset.online = String(navigator.onLine);
+  $('net').textContent = navigator.onLine ? '온라인' : '오프라인';
+}
+addEventListener('online', showNetwork);
+addEventListener('offline', showNetwork);
+showNetwork();
+
+registerSW({
+  immediate: true,
+  onOfflineReady() {
+    $('offline-ready').hidden = false;
+  },
+});
+// Also true on later visits, when the service worker is already in control.
+void navigator.serviceWorker?.ready.then(() => ($('offline-ready').hidden = false));
+
+function show(r: Classification): void {
+  widget.dataset.state = 'done';
+  widget.dataset.label = r.label;
+  $('label').textContent = r.label === 'positive' ? '긍정 😊' : r.label === 'negative' ? '부정 😞' : r.label;
+  $('score').textContent = r.score.toFixed(2);
+  widget.querySelector<HTMLElement>('.meter .fill')!.style.width = `${(r.score * 100).toFixed(0)}%`;
+  $('hint').textContent = r.label === 'negative' && r.score > 0.9 ? '꽤 부정적인 리뷰네요. 구체적인 이유를 적어 주면 더 도움이 돼요.' : '';
+}
+
+async function start(): Promise<void> {
+  const classifier = await createClassifier({
+    model: 'ko-sentiment',
+    modelsBaseUrl: `${import.meta.env.BASE_URL}models/`,
+    onProgress: (e) => {
+      if ((e.type === 'download' || e.type === 'cached') && e.totalBytes) {
+        const pct = Math.round((100 * e.totalLoaded) / e.totalBytes);
+        $('progress').setAttribute('aria-valuenow', String(pct));
+        $('progress').querySelector<HTMLElement>('.fill')!.style.width = `${pct}%`;
+      }
+    },
+  });
+  $('progress').hidden = true;
+  widget.dataset.state = 'idle';
+  widget.dataset.backend = classifier.info().backend;
+  $('label').textContent = '—';
+  review.disabled = false;
+  let latest = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  review.addEventListener('input', () => {
+    widget.dataset.state = 'pending';
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const id = ++latest;
+      const text = review.value;
+      if (!text.trim()) {
+        widget.dataset.state = 'idle';
+        return;
+      }
+      const r = await classifier.classify(text);
+      if (id === latest) show(r);
+    }, 200);
+  });
+}
+
+start().catch((e: { code?: string; message: string }) => {
+  widget.dataset.state = 'error';
+  $('error').textContent = `${e.code ?? 'ERROR'}: ${e.message}`;
+});
