@@ -1,5 +1,6 @@
-// The whole suite, in order: build, typecheck, Node unit tests (vitest), site build, browser + e2e
-// tests (Playwright). Ends with one "N passed, N failed" line over every test that ran.
+// The whole suite, in order: build (packages and examples), typecheck, package checks, Node unit
+// tests (vitest), site build, browser + e2e tests (Playwright). Ends with one "N passed, N failed"
+// line over every test that ran.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ mkdirSync(out, { recursive: true });
 const stages = [
   ['build packages', 'npm', ['run', 'build']],
   ['typecheck', 'npm', ['run', 'typecheck']],
+  ['package checks (publint, attw, size-limit)', 'node', ['scripts/check-packages.mjs']],
   ['unit tests (vitest)', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${join(out, 'vitest.json')}`]],
   ['build site', 'npx', ['vite', 'build']],
   ['browser + e2e tests (playwright)', 'npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: join(out, 'playwright.json') }],
