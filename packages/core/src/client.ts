@@ -42,11 +42,16 @@ export interface ClassifierOptions {
   createWorker?: () => Worker;
 }
 
+/** Per-call options; `signal` cancels the call (ABORTED) without stopping the worker. */
+export interface ClassifyCallOptions extends ClassifyOptions {
+  signal?: AbortSignal;
+}
+
 export interface Classifier {
   /** Classifies one text (or `{ text, textPair }`). */
-  classify(input: TextInput, options?: ClassifyOptions): Promise<Classification>;
+  classify(input: TextInput, options?: ClassifyCallOptions): Promise<Classification>;
   /** Classifies many texts in one worker round-trip; results keep input order. */
-  classify(inputs: readonly TextInput[], options?: ClassifyOptions): Promise<Classification[]>;
+  classify(inputs: readonly TextInput[], options?: ClassifyCallOptions): Promise<Classification[]>;
   /** Model, backend, dtype, threads, labels and why each backend was chosen or skipped. */
   info(): ModelInfo;
   /** Stops the worker; pending and later calls reject with DISPOSED. */
@@ -104,6 +109,7 @@ class WorkerClassifier implements Classifier {
   private loaded: ModelInfo | null = null;
   private restarting: Promise<void> | null = null;
   private disposed = false;
+  private nextCallId = 1;
   private readonly pending = new Set<(e: KoClassifyError) => void>();
 
   constructor(
@@ -130,9 +136,12 @@ class WorkerClassifier implements Classifier {
     }
   }
 
-  classify(input: TextInput, options?: ClassifyOptions): Promise<Classification>;
-  classify(inputs: readonly TextInput[], options?: ClassifyOptions): Promise<Classification[]>;
-  async classify(input: TextInput | readonly TextInput[], options: ClassifyOptions = {}): Promise<Classification | Classification[]> {
+  classify(input: TextInput, options?: ClassifyCallOptions): Promise<Classification>;
+  classify(inputs: readonly TextInput[], options?: ClassifyCallOptions): Promise<Classification[]>;
+  async classify(input: TextInput | readonly TextInput[], options: ClassifyCallOptions = {}): Promise<Classification | Classification[]> {
+    const { signal, ...rest } = options;
+    const aborted = () => new KoClassifyError('ABORTED', 'the call was aborted', { reason: String(signal?.reason ?? '') });
+    if (signal?.aborted) throw aborted();
     const single = !Array.isArray(input);
     const list: readonly unknown[] = single ? [input] : (input as readonly unknown[]);
     // Cheap shape check here so uncloneable values (functions, symbols) get INVALID_INPUT, not DataCloneError.
@@ -141,8 +150,27 @@ class WorkerClassifier implements Classifier {
       if (!ok) throw new KoClassifyError('INVALID_INPUT', `input ${i} is ${v === null ? 'null' : typeof v}: pass a string or { text, textPair? }`, { index: i });
     });
     const remote = await this.ready();
-    const results = await this.track(remote.classify(list as unknown[], { ...options }));
-    return single ? results[0]! : results;
+    // The signal may have fired while we waited (a listener added now would never hear it).
+    if (signal?.aborted) throw aborted();
+    const callId = this.nextCallId++;
+    let onAbort: (() => void) | undefined;
+    const cancelled = signal
+      ? new Promise<never>((_, reject) => {
+          onAbort = () => {
+            void remote.cancel(callId);
+            reject(aborted());
+          };
+          signal.addEventListener('abort', onAbort, { once: true });
+        })
+      : null;
+    const call = this.track(remote.classify(list as unknown[], rest, callId));
+    try {
+      const results = await (cancelled ? Promise.race([call, cancelled]) : call);
+      return single ? results[0]! : results;
+    } finally {
+      if (onAbort) signal!.removeEventListener('abort', onAbort);
+      call.catch(() => undefined); // an aborted call still settles in the worker
+    }
   }
 
   info(): ModelInfo {

@@ -1,4 +1,4 @@
-export { createClassifier, type Classifier, type ClassifierOptions } from './client.js';
+export { createClassifier, type Classifier, type ClassifierOptions, type ClassifyCallOptions } from './client.js';
 export { createClassifierStore, type ClassifierState, type ClassifierStatus, type ClassifierStore } from './classifier-store.js';
 export { KoClassifyError, isKoClassifyError, type KoClassifyErrorCode } from './errors.js';
 export { idbModelStore, memoryModelStore, type ModelStore } from './model-store.js';

@@ -97,6 +97,9 @@ export interface ModelInfo {
 /** The API the worker exposes through Comlink. */
 export interface WorkerApi {
   load(spec: LoadSpec, onProgress?: ProgressCallback): Promise<ModelInfo>;
-  classify(inputs: unknown[], options: ClassifyOptions): Promise<Classification[]>;
+  /** `callId` names the call for `cancel()`. */
+  classify(inputs: unknown[], options: ClassifyOptions, callId?: number): Promise<Classification[]>;
+  /** Cancels a queued or running call: it rejects with ABORTED; the worker keeps running. */
+  cancel(callId: number): void;
   dispose(): Promise<void>;
 }

@@ -14,6 +14,24 @@ registerErrorTransfer();
 
 let engine: Engine | null = null;
 let queue: Promise<unknown> = Promise.resolve();
+/** Calls cancelled by the page: checked before a call starts and between its batches. */
+const cancelled = new Set<number>();
+
+/**
+ * ORT's run() resolves through microtasks, so a long batch loop would never return to the event
+ * loop and a cancel message would wait for the whole call. Yield a macrotask every ~16 ms; a
+ * MessageChannel round trip is not clamped like nested setTimeout.
+ */
+const tick = new MessageChannel();
+let lastYield = 0;
+async function yieldToEventLoop(): Promise<void> {
+  if (performance.now() - lastYield < 16) return;
+  await new Promise<void>((resolve) => {
+    tick.port1.onmessage = () => resolve();
+    tick.port2.postMessage(null);
+  });
+  lastYield = performance.now();
+}
 
 function serial<T>(task: () => Promise<T>): Promise<T> {
   const next = queue.then(task, task);
@@ -37,11 +55,24 @@ const api: WorkerApi = {
     }
   },
 
-  classify(inputs: unknown[], options: ClassifyOptions) {
+  classify(inputs: unknown[], options: ClassifyOptions, callId?: number) {
+    const stop = async () => {
+      await yieldToEventLoop();
+      if (callId !== undefined && cancelled.has(callId)) throw new KoClassifyError('ABORTED', 'the call was aborted');
+    };
     return serial(async () => {
-      if (!engine) throw new KoClassifyError('INTERNAL', 'classify() before load() finished');
-      return engine.classify(inputs, options);
+      try {
+        await stop();
+        if (!engine) throw new KoClassifyError('INTERNAL', 'classify() before load() finished');
+        return await engine.classify(inputs, options, stop);
+      } finally {
+        if (callId !== undefined) cancelled.delete(callId);
+      }
     });
+  },
+
+  cancel(callId: number) {
+    cancelled.add(callId);
   },
 
   async dispose() {

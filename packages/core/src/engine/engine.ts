@@ -85,15 +85,19 @@ export class Engine {
     return inputs.map((v, i) => this.encoder.encode(normalizeInput(v, i), maxLength));
   }
 
-  /** Classifies inputs (strings or `{ text, textPair }`) and returns results in input order. */
-  async classify(inputs: readonly unknown[], options: ClassifyOptions = {}, shouldStop?: () => void): Promise<Classification[]> {
+  /**
+   * Classifies inputs (strings or `{ text, textPair }`) and returns results in input order.
+   * `checkpoint` runs before every batch: it may throw to stop (cancellation) or await to let the
+   * host's event loop run (a worker must, or it never sees a cancel message during a long call).
+   */
+  async classify(inputs: readonly unknown[], options: ClassifyOptions = {}, checkpoint?: () => void | Promise<void>): Promise<Classification[]> {
     const batchSize = options.batchSize ?? DEFAULT_BATCH;
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new KoClassifyError('INVALID_INPUT', `batchSize must be a positive integer, got ${String(batchSize)}`);
     }
     const results = new Array<Classification>(inputs.length);
     for (const batch of makeBatches(this.encode(inputs, options), batchSize, this.padId)) {
-      shouldStop?.();
+      await checkpoint?.();
       const logits = await this.run(batch.ids, batch.mask, batch.typeIds, batch.rows, batch.width);
       const n = logits.length / batch.rows;
       batch.origin.forEach((src, row) => {

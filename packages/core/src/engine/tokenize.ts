@@ -75,12 +75,12 @@ export class TextEncoder {
   }
 
   encode(input: NormalizedInput, maxLength = this.maxLength): Encoded {
-    const a = this.tokenizer.tokenize(input.text, { add_special_tokens: false });
+    const a = this.tokenize(input.text, maxLength);
     if (input.textPair === null) {
       const room = maxLength - this.specialCount.single;
       return this.assemble(a.length > room ? a.slice(0, room) : a, null);
     }
-    const b = this.tokenizer.tokenize(input.textPair, { add_special_tokens: false });
+    const b = this.tokenize(input.textPair, maxLength);
     let excess = a.length + b.length - (maxLength - this.specialCount.pair);
     // Longest-first: drop from the longer sequence, one token at a time (ties: the first).
     while (excess-- > 0) {
@@ -88,6 +88,21 @@ export class TextEncoder {
       else b.pop();
     }
     return this.assemble(a, b);
+  }
+
+  /**
+   * Tokens of a text that will be truncated to `maxLength`: a 1 MB text must not cost a full
+   * segmentation, so only a prefix long enough for far more than `maxLength` tokens is tokenized
+   * (no vocabulary piece is longer than 32 characters).
+   */
+  private tokenize(text: string, maxLength: number): string[] {
+    const limit = maxLength * 32;
+    let t = text;
+    if (t.length > limit) {
+      const cut = t.lastIndexOf(' ', limit);
+      t = t.slice(0, cut > limit / 2 ? cut : limit);
+    }
+    return this.tokenizer.tokenize(t, { add_special_tokens: false });
   }
 
   /** The id of a vocabulary token, if present. */
