@@ -2,7 +2,7 @@
 // pages are cross-origin isolated, and a log of requests that tests read to prove cache hits.
 // Under /plain/ the same site is served without COOP/COEP (a page that is not cross-origin isolated).
 // Usage: node e2e/server.mjs [port]
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
 
@@ -23,6 +23,13 @@ const types = {
 };
 /** @type {{ url: string, status: number }[]} */
 let log = [];
+/**
+ * Faults by exact path, set with /__fault?path=…&mode=…: `status` (answer `status`, `times` times),
+ * `drop` (send half the body, then cut the connection), `trickle` (16 KB every 20 ms), `corrupt`
+ * (flip one byte). `times` (default: always) counts down per request.
+ * @type {Map<string, { mode: string, status: number, times: number }>}
+ */
+const faults = new Map();
 
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://localhost');
@@ -38,8 +45,26 @@ const server = createServer((req, res) => {
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
     res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
   }
+  if (url.pathname === '/__fault') {
+    if (url.searchParams.has('clear')) faults.clear();
+    else faults.set(url.searchParams.get('path') ?? '', { mode: url.searchParams.get('mode') ?? 'status', status: Number(url.searchParams.get('status') ?? 500), times: Number(url.searchParams.get('times') ?? Infinity) });
+    res.end('ok');
+    return;
+  }
   res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
   res.setHeader('Cache-Control', 'no-store');
+  const fault = faults.get(url.pathname);
+  let active = null;
+  if (fault && fault.times > 0) {
+    fault.times--;
+    active = fault.mode;
+    if (fault.mode === 'status') {
+      log.push({ url: url.pathname, status: fault.status });
+      res.statusCode = fault.status;
+      res.end(`injected ${fault.status}`);
+      return;
+    }
+  }
   const file = locate(decodeURIComponent(path));
   if (!file) {
     log.push({ url: url.pathname, status: 404 });
@@ -50,8 +75,28 @@ const server = createServer((req, res) => {
   log.push({ url: url.pathname, status: 200 });
   res.setHeader('Content-Type', types[extname(file)] ?? 'application/octet-stream');
   res.setHeader('Content-Length', statSync(file).size);
+  if (active === 'drop' || active === 'corrupt' || active === 'trickle') return misbehave(active, file, res);
   createReadStream(file).pipe(res);
 });
+
+function misbehave(mode, file, res) {
+  const body = readFileSync(file);
+  if (mode === 'drop') {
+    res.write(body.subarray(0, body.length >> 1), () => res.destroy());
+  } else if (mode === 'corrupt') {
+    body[body.length >> 1] ^= 0xff;
+    res.end(body);
+  } else {
+    let at = 0;
+    const timer = setInterval(() => {
+      res.write(body.subarray(at, (at += 16_384)));
+      if (at >= body.length) {
+        clearInterval(timer);
+        res.end();
+      }
+    }, 20);
+  }
+}
 
 function locate(path) {
   for (const [prefix, dir] of mounts) {

@@ -90,8 +90,7 @@ export class ModelSource {
       this.o.emit({ type: 'warning', code: 'CACHE_CORRUPT', message: `cached ${file} failed its sha256 check; downloading it again` });
       await this.storeDelete(key);
     }
-    const res = await this.request(file, false);
-    const bytes = await this.readBody(file, res!, true);
+    const bytes = await this.download(file);
     if (expected) {
       const actual = await sha256Hex(bytes);
       if (bytes.byteLength !== expected.size || actual !== expected.sha256) {
@@ -118,28 +117,60 @@ export class ModelSource {
     return `${this.o.modelUrl}@${this.o.revision}/${file}${sha ? `#${sha}` : ''}`;
   }
 
-  /** GET with bounded retry (network errors, 5xx); 404 → MODEL_NOT_FOUND, or null when optional. */
+  /**
+   * Downloads a file with bounded retry and backoff: network errors, 5xx answers and bodies that
+   * break off mid-file are retried; 404 → MODEL_NOT_FOUND at once.
+   */
+  private async download(file: string): Promise<Uint8Array> {
+    const url = new URL(file, this.o.modelUrl).href;
+    let last = '';
+    for (let attempt = 0; attempt < this.o.attempts; attempt++) {
+      if (attempt > 0) await sleep(this.o.retryDelayMs * 3 ** (attempt - 1));
+      const res = await this.attempt(url, file, false);
+      if (typeof res === 'string') {
+        last = res;
+        if (res.startsWith('HTTP 4')) break;
+        continue;
+      }
+      const before = this.loadedBytes;
+      try {
+        return await this.readBody(file, res!, true);
+      } catch (e) {
+        this.loadedBytes = before; // the partial bytes of this attempt do not count
+        last = (e as Error).message;
+      }
+    }
+    throw new KoClassifyError('NETWORK', `could not download ${url} after ${this.o.attempts} attempts (${last})`, { url, file });
+  }
+
+  /** GET for optional files (the manifest): same retry rules, null on 404. */
   private async request(file: string, optional: boolean): Promise<Response | null> {
     const url = new URL(file, this.o.modelUrl).href;
     let last = '';
     for (let attempt = 0; attempt < this.o.attempts; attempt++) {
       if (attempt > 0) await sleep(this.o.retryDelayMs * 3 ** (attempt - 1));
-      let res: Response;
-      try {
-        res = await this.o.fetch(url, { credentials: 'same-origin' });
-      } catch (e) {
-        last = (e as Error).message;
-        continue;
-      }
-      if (res.ok) return res;
-      if (res.status === 404 || res.status === 410) {
-        if (optional) return null;
-        throw new KoClassifyError('MODEL_NOT_FOUND', `${url} answered ${res.status}: check the model URL (it must be a directory with config.json, tokenizer.json and onnx/)`, { url, status: res.status, file });
-      }
-      last = `HTTP ${res.status}`;
-      if (res.status < 500) break;
+      const res = await this.attempt(url, file, optional);
+      if (typeof res !== 'string') return res;
+      last = res;
+      if (res.startsWith('HTTP 4')) break;
     }
     throw new KoClassifyError('NETWORK', `could not download ${url} after ${this.o.attempts} attempts (${last})`, { url, file });
+  }
+
+  /** One GET: the response, null (optional 404), or a string saying why it failed. */
+  private async attempt(url: string, file: string, optional: boolean): Promise<Response | null | string> {
+    let res: Response;
+    try {
+      res = await this.o.fetch(url, { credentials: 'same-origin' });
+    } catch (e) {
+      return (e as Error).message;
+    }
+    if (res.ok) return res;
+    if (res.status === 404 || res.status === 410) {
+      if (optional) return null;
+      throw new KoClassifyError('MODEL_NOT_FOUND', `${url} answered ${res.status}: check the model URL (it must be a directory with config.json, tokenizer.json and onnx/)`, { url, status: res.status, file });
+    }
+    return `HTTP ${res.status}`;
   }
 
   /** Reads a response body, emitting `download` progress per chunk when `report` is set. */

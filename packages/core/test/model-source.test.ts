@@ -13,7 +13,7 @@ import { FIXTURE } from './helpers.js';
 let server: Server;
 let base = '';
 let requests: string[] = [];
-let faults: Record<string, { status?: number; times?: number; corrupt?: boolean }> = {};
+let faults: Record<string, { status?: number; times?: number; corrupt?: boolean; drop?: boolean }> = {};
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -29,6 +29,11 @@ beforeAll(async () => {
       const body = readFileSync(join(FIXTURE, path));
       if (f?.corrupt) body[body.length - 1] = body[body.length - 1]! ^ 0xff;
       res.setHeader('Content-Length', body.byteLength);
+      if (f?.drop && (f.times ?? Infinity) > 0) {
+        f.times = (f.times ?? Infinity) - 1;
+        res.write(body.subarray(0, body.length >> 1), () => res.destroy());
+        return;
+      }
       res.end(body);
     } catch {
       res.statusCode = 404;
@@ -115,6 +120,19 @@ describe('ModelSource', () => {
     await s.init();
     await expect(s.json('config.json')).resolves.toMatchObject({ model_type: 'deberta-v2' });
     expect(requests.filter((r) => r === 'config.json')).toHaveLength(3);
+  });
+
+  it('a connection dropped mid-file is retried and progress does not double count', async () => {
+    faults['onnx/model.onnx'] = { drop: true, times: 1 };
+    const events: ProgressEvent[] = [];
+    const s = source(memoryModelStore(), events);
+    await s.init();
+    s.plan(['onnx/model.onnx']);
+    const bytes = await s.bytes('onnx/model.onnx');
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(sha('onnx/model.onnx'));
+    expect(requests.filter((r) => r === 'onnx/model.onnx')).toHaveLength(2);
+    const last = events.filter((e) => e.type === 'download').at(-1)!;
+    expect(last).toMatchObject({ totalLoaded: bytes.byteLength, totalBytes: bytes.byteLength });
   });
 
   it('gives up after bounded attempts with NETWORK', async () => {

@@ -1,0 +1,129 @@
+import { expect, test, type Page } from '@playwright/test';
+import { FIXTURE_URL, openHarness, serverLog } from './helpers.js';
+
+// Network and storage faults while loading a model, from a server that misbehaves on command.
+const ONNX = `${FIXTURE_URL}onnx/model.onnx`;
+
+async function fault(page: Page, path: string, mode: string, extra = ''): Promise<void> {
+  await page.request.get(`/__fault?path=${encodeURIComponent(path)}&mode=${mode}${extra}`);
+}
+
+interface LoadOutcome {
+  code: string | null;
+  label: string | null;
+  warnings: string[];
+  downloads: number;
+  cachedKeys: string[];
+}
+
+/** Loads the fixture (fp32, IndexedDB cache on) and reports what happened. */
+function load(page: Page, revision: string): Promise<LoadOutcome> {
+  return page.evaluate(async ({ url, revision }) => {
+    const { createClassifier, idbModelStore } = window.koClassify;
+    const warnings: string[] = [];
+    let downloads = 0;
+    let out: { code: string | null; label: string | null };
+    try {
+      const clf = await createClassifier({
+        model: url, backend: 'wasm', dtype: 'fp32', revision,
+        onProgress: (e) => {
+          if (e.type === 'warning') warnings.push(e.code);
+          if (e.type === 'download') downloads++;
+        },
+      });
+      out = { code: null, label: (await clf.classify('장애 복구 확인')).label };
+      await clf.dispose();
+    } catch (e) {
+      out = { code: (e as { code?: string }).code ?? 'untyped', label: null };
+    }
+    const cachedKeys = (await idbModelStore().list()).filter((k) => k.includes(`@${revision}/`));
+    return { ...out, warnings, downloads, cachedKeys };
+  }, { url: FIXTURE_URL, revision });
+}
+
+test.describe('network and storage faults', () => {
+  test.afterEach(async ({ page }) => {
+    await page.request.get('/__fault?clear');
+  });
+
+  test('connection dropped mid-file once: bounded retry recovers', async ({ page }) => {
+    await openHarness(page);
+    await fault(page, ONNX, 'drop', '&times=1');
+    await serverLog(page, true);
+    const r = await load(page, 'drop-once');
+    expect(r.code).toBeNull();
+    expect((await serverLog(page)).filter((l) => l.url === ONNX)).toHaveLength(2);
+  });
+
+  test('dropped every time: NETWORK, the file is not cached; once the network heals a load works', async ({ page }) => {
+    await openHarness(page);
+    await fault(page, ONNX, 'drop');
+    const failed = await load(page, 'drop-always');
+    expect(failed.code).toBe('NETWORK');
+    expect(failed.cachedKeys.some((k) => k.includes('onnx/model.onnx'))).toBe(false);
+    await page.request.get('/__fault?clear');
+    const ok = await load(page, 'drop-always');
+    expect(ok.code).toBeNull();
+    expect(ok.label).toBeTruthy();
+  });
+
+  test('slow trickle: loads, with progress all the way', async ({ page }) => {
+    await openHarness(page);
+    await fault(page, ONNX, 'trickle');
+    const r = await load(page, 'trickle');
+    expect(r.code).toBeNull();
+    expect(r.downloads).toBeGreaterThan(10);
+  });
+
+  test('404 on config.json is MODEL_NOT_FOUND', async ({ page }) => {
+    await openHarness(page);
+    await fault(page, `${FIXTURE_URL}config.json`, 'status', '&status=404');
+    expect((await load(page, 'not-found')).code).toBe('MODEL_NOT_FOUND');
+  });
+
+  test('500 twice, then success: loads after bounded retries', async ({ page }) => {
+    await openHarness(page);
+    await fault(page, ONNX, 'status', '&status=500&times=2');
+    await serverLog(page, true);
+    const r = await load(page, 'flaky');
+    expect(r.code).toBeNull();
+    expect((await serverLog(page)).filter((l) => l.url === ONNX).map((l) => l.status)).toEqual([500, 500, 200]);
+  });
+
+  test('corrupted bytes: INTEGRITY and nothing written; a later good load works without clearing anything', async ({ page }) => {
+    await openHarness(page);
+    await fault(page, ONNX, 'corrupt');
+    const bad = await load(page, 'corrupt');
+    expect(bad.code).toBe('INTEGRITY');
+    expect(bad.cachedKeys.some((k) => k.includes('onnx/model.onnx'))).toBe(false);
+    await page.request.get('/__fault?clear');
+    expect((await load(page, 'corrupt')).code).toBeNull();
+  });
+
+  test('a corrupted IndexedDB entry is detected by sha256 and replaced', async ({ page }) => {
+    await openHarness(page);
+    expect((await load(page, 'tampered')).code).toBeNull();
+    await page.evaluate(async () => {
+      const store = window.koClassify.idbModelStore();
+      const key = (await store.list()).find((k) => k.includes('@tampered/onnx/model.onnx'))!;
+      await store.put(key, new Uint8Array([1, 2, 3]));
+    });
+    const second = await load(page, 'tampered');
+    expect(second.code).toBeNull();
+    expect(second.warnings).toContain('CACHE_CORRUPT');
+    await serverLog(page, true);
+    const third = await load(page, 'tampered');
+    expect(third.warnings).toEqual([]);
+    expect((await serverLog(page)).filter((l) => l.url.startsWith(FIXTURE_URL))).toEqual([]);
+  });
+
+  test('storage quota exhausted: the model still loads from the network, with a STORAGE warning', async ({ page, context }) => {
+    await openHarness(page);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(page.url()).origin, quotaSize: 1 });
+    const r = await load(page, 'no-quota');
+    expect(r.code).toBeNull();
+    expect(r.label).toBeTruthy();
+    expect(r.warnings).toContain('STORAGE');
+  });
+});
