@@ -21,6 +21,7 @@ const types = {
   '.json': 'application/json', '.wasm': 'application/wasm', '.onnx': 'application/octet-stream',
   '.css': 'text/css', '.txt': 'text/plain', '.svg': 'image/svg+xml', '.png': 'image/png', '.webmanifest': 'application/manifest+json',
 };
+const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'";
 /** @type {{ url: string, status: number }[]} */
 let log = [];
 /**
@@ -53,6 +54,8 @@ const server = createServer((req, res) => {
   }
   res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
   res.setHeader('Cache-Control', 'no-store');
+  // The examples that must run under a strict policy get it as a header, worker scripts included.
+  if (path.startsWith('/script-tag/') || path.startsWith('/pwa/')) res.setHeader('Content-Security-Policy', CSP);
   const fault = faults.get(url.pathname);
   let active = null;
   if (fault && fault.times > 0) {

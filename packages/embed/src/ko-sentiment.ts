@@ -11,8 +11,9 @@ function storeFor(options: ClassifierOptions): ClassifierStore {
   return store;
 }
 
-const TEMPLATE = `
-<style>
+// A constructable stylesheet, not a <style> element: pages with a strict CSP (style-src 'self')
+// block inline <style>, but not stylesheets built through CSSOM.
+const CSS = `
   :host { display: block; font: inherit; }
   .progress { height: 4px; background: #e5e7eb; border-radius: 2px; overflow: hidden; margin: 0.25rem 0; }
   .progress .fill { height: 100%; width: 0; background: #3b82f6; }
@@ -26,7 +27,18 @@ const TEMPLATE = `
   :host([label='negative']) .bar .fill { background: #ef4444; }
   :host([state='pending']) .result { opacity: 0.6; }
   [hidden] { display: none !important; }
-</style>
+`;
+
+let sheet: CSSStyleSheet | null = null;
+function styles(): CSSStyleSheet {
+  if (!sheet) {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(CSS);
+  }
+  return sheet;
+}
+
+const TEMPLATE = `
 <div class="progress" part="progress" role="progressbar" aria-label="model download" aria-valuemin="0" aria-valuemax="100" aria-valuenow="0" hidden><div class="fill"></div></div>
 <div class="result" part="result" role="status" aria-live="polite">
   <span class="label" part="label"></span>
@@ -56,6 +68,7 @@ export class KoSentimentElement extends HTMLElement {
   constructor() {
     super();
     this.root = this.attachShadow({ mode: 'open' });
+    this.root.adoptedStyleSheets = [styles()];
     this.root.innerHTML = TEMPLATE;
   }
 
