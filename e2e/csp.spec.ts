@@ -36,7 +36,9 @@ test.describe('strict Content-Security-Policy', () => {
       return { ran: 'inlineRan' in window, violations: (window as unknown as { cspViolations: string[] }).cspViolations };
     });
     expect(control.ran).toBe(false);
-    expect(control.violations).toEqual([expect.stringContaining('script-src')]);
+    // Reported once per enforcing policy (the header and the meta tag).
+    expect(control.violations.length).toBeGreaterThanOrEqual(1);
+    for (const v of control.violations) expect(v).toMatch(/^script-src/);
   });
 
   test('the PWA classifies with no violation; no request while classifying once loaded', async ({ page }) => {
