@@ -181,4 +181,38 @@ test.describe('reliability', () => {
     expect(r.mismatches).toBe(0);
     expect(r.distinct).toBeGreaterThan(50);
   });
+
+  test('a worker terminated mid-batch fails pending calls with WORKER_CRASHED; the next call starts a new one', async ({ page }) => {
+    await openHarness(page);
+    const r = await page.evaluate(async (url) => {
+      const { createClassifier, defaultWorker } = window.koClassify;
+      const workers: Worker[] = [];
+      const clf = await createClassifier({ model: url, backend: 'wasm', revision: 'crash', createWorker: () => workers[workers.push(defaultWorker()) - 1]! });
+      const code = (p: Promise<unknown>) => p.then(() => 'resolved', (e: { code?: string }) => e.code ?? 'untyped');
+      const big = Array.from({ length: 20_000 }, (_, i) => `중단될 작업 ${i}`);
+      const pending = [code(clf.classify(big)), code(clf.classify('대기 중'))];
+      setTimeout(() => workers[0]!.terminate(), 50);
+      const codes = await Promise.all(pending);
+      const after = await clf.classify('새 워커로 계속');
+      const info = clf.info();
+      await clf.dispose();
+      return { codes, after: after.label, workers: workers.length, source: info.source };
+    }, FIXTURE_URL);
+    expect(r.codes).toEqual(['WORKER_CRASHED', 'WORKER_CRASHED']);
+    expect(r.after).toBeTruthy();
+    expect(r.workers).toBe(2);
+  });
+
+  test('model URLs outside allowedOrigins are refused', async ({ page }) => {
+    await openHarness(page);
+    const code = await page.evaluate(async (url) => {
+      try {
+        await window.koClassify.createClassifier({ model: url, allowedOrigins: ['https://models.example.com'], cache: false });
+        return 'resolved';
+      } catch (e) {
+        return (e as { code?: string }).code;
+      }
+    }, FIXTURE_URL);
+    expect(code).toBe('ORIGIN_NOT_ALLOWED');
+  });
 });

@@ -126,6 +126,13 @@ class WorkerClassifier implements Classifier {
     }
     this.worker = worker;
     this.remote = wrap<WorkerApi>(worker);
+    // terminate() fires no event: whoever else holds this Worker (a createWorker factory) and kills
+    // it must still fail our pending calls instead of leaving them hanging.
+    const terminate = worker.terminate.bind(worker);
+    worker.terminate = () => {
+      terminate();
+      this.crashed(worker, 'the worker was terminated');
+    };
     worker.addEventListener('error', (ev) => this.crashed(worker, ev.message || 'uncaught error in the worker'));
     worker.addEventListener('messageerror', () => this.crashed(worker, 'a message from the worker could not be read'));
     try {
@@ -215,8 +222,9 @@ class WorkerClassifier implements Classifier {
   }
 
   private stopWorker(): void {
-    this.worker?.terminate();
+    const w = this.worker;
     this.worker = null;
     this.remote = null;
+    w?.terminate();
   }
 }
