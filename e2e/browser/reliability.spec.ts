@@ -215,4 +215,31 @@ test.describe('reliability', () => {
     }, FIXTURE_URL);
     expect(code).toBe('ORIGIN_NOT_ALLOWED');
   });
+
+  test('20,000 sequential calls: page + worker memory grows < 10% after warm-up', async ({ page }) => {
+    test.setTimeout(300_000);
+    await openHarness(page);
+    const r = await page.evaluate(async (url) => {
+      // Page and worker memory (JS heaps incl. the worker's WASM buffers), measured by the browser.
+      const measure = async () => {
+        const m = await (performance as unknown as { measureUserAgentSpecificMemory(): Promise<{ bytes: number; breakdown: { bytes: number; attribution: { scope: string }[] }[] }> }).measureUserAgentSpecificMemory();
+        const worker = m.breakdown.filter((b) => b.attribution.some((a) => a.scope === 'DedicatedWorkerGlobalScope')).reduce((a, b) => a + b.bytes, 0);
+        return { total: m.bytes, worker };
+      };
+      const clf = await window.koClassify.createClassifier({ model: url, backend: 'wasm', cache: false });
+      const text = (i: number) => `메모리 확인 ${i} ${'좋아요 '.repeat(i % 9)}`;
+      for (let i = 0; i < 2000; i++) await clf.classify(text(i));
+      const before = await measure();
+      const t0 = performance.now();
+      for (let i = 0; i < 20_000; i++) await clf.classify(text(i));
+      const seconds = (performance.now() - t0) / 1000;
+      const after = await measure();
+      await clf.dispose();
+      return { before, after, seconds };
+    }, FIXTURE_URL);
+    const growth = (r.after.total - r.before.total) / r.before.total;
+    console.log(`memory: ${(r.before.total / 1e6).toFixed(2)} MB → ${(r.after.total / 1e6).toFixed(2)} MB after 20,000 calls (${(growth * 100).toFixed(1)}%; worker ${(r.before.worker / 1e6).toFixed(2)} → ${(r.after.worker / 1e6).toFixed(2)} MB), ${(20_000 / r.seconds).toFixed(0)} calls/s`);
+    expect(r.before.worker).toBeGreaterThan(0);
+    expect(growth).toBeLessThan(0.1);
+  });
 });
