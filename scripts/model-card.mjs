@@ -52,7 +52,7 @@ int8 (MatMulInteger) is what the WASM backend loads; int4 (MatMulNBits) what Web
 
 \`\`\`sh
 ${meta.reproduce.join('\n')}
-node packages/cli/dist/bin.js eval public/models/${name} ${meta.evalPath} --dtype int8
+node packages/cli/dist/bin.js eval public/models/${name} ${meta.evalPath} --dtype int8${meta.evalArgs ? ` ${meta.evalArgs}` : ''}
 \`\`\`
 
 ${meta.notes ?? ''}

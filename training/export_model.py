@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ko_train.data import hate_speech, nsmc, read_tsv  # noqa: E402
 from ko_train.deberta import DebertaV2Config, DebertaV2ForSequenceClassification  # noqa: E402
 from ko_train.export import export_onnx  # noqa: E402
-from ko_train.paths import FIXTURES, MODELS, REPO, WORK  # noqa: E402
+from ko_train.paths import DATA, FIXTURES, MODELS, REPO, WORK  # noqa: E402
 from ko_train.tokenizer import SpmEncoder  # noqa: E402
 
 MAX_LEN = 128
@@ -48,6 +48,9 @@ def main() -> None:
     (out / "onnx").mkdir(parents=True, exist_ok=True)
     for f in ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"):
         shutil.copy(WORK / "tokenizer" / "hf" / f, out / f)
+    if args.task == "hate-speech":
+        # CC BY-SA 4.0: the model is shared under the dataset's licence, shipped beside it.
+        shutil.copy(DATA / "korean-hate-speech" / "LICENSE.md", out / "LICENSE.md")
     (out / "config.json").write_text(json.dumps(cfg.to_hf(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     export_onnx(model, out / "onnx" / "model.onnx")
 

@@ -66,6 +66,11 @@ def load_hate(enc: SpmEncoder, seed: int):
         held.update(idx[: round(len(idx) * 0.1)])
     tr = [i for i in range(len(texts)) if i not in held]
     ho = sorted(held)
+    # The held-out part as a TSV, so `ko-classify eval` scores the exported model on the same rows.
+    with open(WORK / "hate-speech-holdout.tsv", "w", encoding="utf-8") as f:
+        f.write("comments\thate\n")
+        for i in ho:
+            f.write(f"{texts[i]}\t{HATE_LABELS[labels[i]]}\n")
     ids = encode_all(enc, texts)
     return ([ids[i] for i in tr], [labels[i] for i in tr], None), ([ids[i] for i in ho], [labels[i] for i in ho])
 
