@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { FIXTURE_URL, openHarness } from './helpers.js';
+import { FIXTURE_URL, autoInfo, openHarness } from './helpers.js';
 
 // Runs with --enable-unsafe-webgpu: Chromium's SwiftShader adapter (a real WebGPU implementation on
 // the CPU). Correctness only: it is far too slow to say anything about GPU speed.
@@ -40,12 +40,7 @@ test.describe('WebGPU backend (SwiftShader adapter)', () => {
 
   test('auto picks WebGPU with int4 (MatMulNBits) when an adapter exists', async ({ page }) => {
     await openHarness(page);
-    const info = await page.evaluate(async (url) => {
-      const clf = await window.koClassify.createClassifier({ model: url, cache: false });
-      const i = clf.info();
-      await clf.dispose();
-      return i;
-    }, FIXTURE_URL);
+    const info = await autoInfo(page);
     expect(info.backend).toBe('webgpu');
     expect(info.dtype).toBe('int4');
     expect(info.file).toBe('onnx/model_q4.onnx');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { FIXTURE_URL, openHarness, serverLog, softmax } from './helpers.js';
+import { FIXTURE_URL, autoInfo, openHarness, serverLog, softmax } from './helpers.js';
 
 interface GoldenCase { text: string; textPair?: string; logits: number[] }
 const golden: { cases: GoldenCase[]; max_length: number } = JSON.parse(
@@ -106,12 +106,7 @@ test.describe('core in Chromium: real Worker, WASM and IndexedDB on the DeBERTa-
 
   test('auto without a WebGPU adapter lands on WASM and says why', async ({ page }) => {
     await openHarness(page);
-    const info = await page.evaluate(async (url) => {
-      const clf = await window.koClassify.createClassifier({ model: url, cache: false });
-      const i = clf.info();
-      await clf.dispose();
-      return i;
-    }, FIXTURE_URL);
+    const info = await autoInfo(page);
     expect(info.backend).toBe('wasm');
     expect(info.backendNotes[0]).toMatch(/^webgpu: skipped — /);
     expect(info.backendNotes.at(-1)).toMatch(/^wasm: selected/);

@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import type { ModelInfo } from '@ko-classify/core';
 
 export const FIXTURE_URL = '/fixtures/tiny-deberta/';
 
@@ -18,4 +19,14 @@ export function softmax(row: number[]): number[] {
   const exps = row.map((v) => Math.exp(v - max));
   const sum = exps.reduce((a, b) => a + b, 0);
   return exps.map((e) => e / sum);
+}
+
+/** info() of the fixture loaded with backend and dtype `auto` (then disposed). */
+export function autoInfo(page: Page): Promise<ModelInfo> {
+  return page.evaluate(async (url) => {
+    const clf = await window.koClassify.createClassifier({ model: url, cache: false });
+    const info = clf.info();
+    await clf.dispose();
+    return info;
+  }, FIXTURE_URL);
 }
