@@ -167,7 +167,7 @@ test.describe('reliability', () => {
       const clf = await window.koClassify.createClassifier({ model: url, backend: 'wasm', cache: false });
       const texts = Array.from({ length: 5000 }, (_, i) => `${i % 7 ? '좋은' : '나쁜'} 영화 ${i} ${'ㅋ'.repeat(i % 13)}`);
       const concurrent = await Promise.all(texts.map((t) => clf.classify(t)));
-      const sequential: Awaited<ReturnType<typeof clf.classify>>[] = [];
+      const sequential: (typeof concurrent)[number][] = [];
       for (const t of texts) sequential.push(await clf.classify(t));
       let mismatches = 0;
       concurrent.forEach((c, i) => {
