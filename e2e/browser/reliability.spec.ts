@@ -86,6 +86,27 @@ test.describe('reliability', () => {
     expect(rows.aliveLabel).toBeTruthy();
   });
 
+  test("1 MB text with longText: 'window' averages windows over the whole text", async ({ page }) => {
+    await openHarness(page);
+    const r = await page.evaluate(async (url) => {
+      const clf = await window.koClassify.createClassifier({ model: url, backend: 'wasm', dtype: 'fp32', cache: false });
+      const text = '정말 재미있는 영화였다 '.repeat(25_000) + '최악이다 '.repeat(100_000);
+      const t0 = performance.now();
+      const windowed = await clf.classify(text, { longText: 'window' });
+      const ms = performance.now() - t0;
+      const truncated = await clf.classify(text);
+      const start = await clf.classify(text.slice(0, 2000));
+      await clf.dispose();
+      return { bytes: new TextEncoder().encode(text).length, windowed, truncated, start, ms };
+    }, FIXTURE_URL);
+    expect(r.bytes).toBeGreaterThan(1_000_000);
+    expect(Object.values(r.windowed.scores).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    // Truncation sees only the start; windows see the whole text, so they differ.
+    expect(r.truncated.scores).toEqual(r.start.scores);
+    expect(r.windowed.scores).not.toEqual(r.truncated.scores);
+    console.log(`1 MB text in window mode: ${Math.round(r.ms)} ms`);
+  });
+
   // fp32 here: int8's dynamic quantization scales activations per batch, so int8 scores depend
   // (slightly) on which sentences share a batch.
   test('a huge array classifies in one call, in order; NFD and NFC agree inside it', async ({ page }) => {

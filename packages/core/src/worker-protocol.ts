@@ -33,6 +33,12 @@ export interface ClassifyOptions {
   maxLength?: number;
   /** Sentences per ONNX run. Default 32. */
   batchSize?: number;
+  /**
+   * Texts longer than `maxLength` tokens: `truncate` (default) keeps the start; `window` classifies
+   * overlapping windows over the whole text (stride 3/4 of a window) and averages their scores.
+   * Windowing applies to single texts; sentence pairs are always truncated.
+   */
+  longText?: 'truncate' | 'window';
 }
 
 /** Everything the worker needs to load one model (resolved by the client from `ClassifierOptions`). */

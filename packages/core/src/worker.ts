@@ -5,7 +5,7 @@
 import { expose, releaseProxy, type Remote } from 'comlink';
 import { registerErrorTransfer } from './comlink-errors.js';
 import type { Engine } from './engine/engine.js';
-import { KoClassifyError } from './errors.js';
+import { KoClassifyError, toKoClassifyError } from './errors.js';
 import { loadModel } from './load-model.js';
 import { idbModelStore } from './model-store.js';
 import type { ClassifyOptions, LoadSpec, ProgressCallback, ProgressEvent, WorkerApi } from './worker-protocol.js';
@@ -65,6 +65,8 @@ const api: WorkerApi = {
         await stop();
         if (!engine) throw new KoClassifyError('INTERNAL', 'classify() before load() finished');
         return await engine.classify(inputs, options, stop);
+      } catch (e) {
+        throw toKoClassifyError(e, 'INTERNAL', 'classification failed');
       } finally {
         if (callId !== undefined) cancelled.delete(callId);
       }

@@ -81,3 +81,56 @@ describe.each(runtimes)('engine on the tiny DeBERTa-v2 fixture via %s', (_name, 
     });
   });
 });
+
+describe('longText: window', () => {
+  const enginePromise = Engine.create(ortNode as unknown as OrtModule, fixtureFiles(), { maxLength: golden.max_length });
+
+  it('averages the scores of windows that cover the whole text', async () => {
+    const engine = await enginePromise;
+    const long = '정말 재미있는 영화였다 '.repeat(30) + '최악이다 '.repeat(30);
+    const input = normalizeInput(long, 0);
+    const windows = engine.encoder.encodeWindows(input);
+    expect(windows.length).toBeGreaterThan(2);
+    for (const w of windows) expect(w.ids.length).toBeLessThanOrEqual(golden.max_length);
+    // Independent check: classify each window's ids alone, average the softmax by hand.
+    const perWindow = await Promise.all(
+      windows.map(async (w) => {
+        const ids = BigInt64Array.from(w.ids.map(BigInt));
+        const logits = Array.from(await engine.run(ids, new BigInt64Array(ids.length).fill(1n), new BigInt64Array(ids.length), 1, ids.length));
+        const max = Math.max(...logits);
+        const e = logits.map((v) => Math.exp(v - max));
+        const sum = e.reduce((a, b) => a + b, 0);
+        return e.map((v) => v / sum);
+      }),
+    );
+    const mean = perWindow[0]!.map((_, j) => perWindow.reduce((a, p) => a + p[j]!, 0) / perWindow.length);
+    const [r] = await engine.classify([long], { longText: 'window' });
+    expect(maxAbsDiff(Object.values(r!.scores), mean)).toBeLessThan(1e-5);
+    const [truncated] = await engine.classify([long]);
+    expect(truncated!.scores).not.toEqual(r!.scores);
+    const [short] = await engine.classify(['짧은 문장'], { longText: 'window' });
+    const [shortPlain] = await engine.classify(['짧은 문장']);
+    expect(short).toEqual(shortPlain);
+  });
+
+  it('rejects an unknown longText mode', async () => {
+    const engine = await enginePromise;
+    await expect(engine.classify(['x'], { longText: 'summarize' as 'window' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+});
+
+describe('whole-text tokenization in chunks', () => {
+  it('gives the same windows as tokenizing in one piece, and handles texts far past one chunk', async () => {
+    const engine = await Engine.create(ortNode as unknown as OrtModule, fixtureFiles(), { maxLength: golden.max_length });
+    const text = Array.from({ length: 3000 }, (_, i) => `문장${i} 재미있다ㅋㅋ`).join(' ');
+    const windows = engine.encoder.encodeWindows(normalizeInput(text, 0));
+    const direct = engine.encoder.encode(normalizeInput(text, 0), 100_000);
+    expect(windows[0]!.ids.slice(0, 20)).toEqual(direct.ids.slice(0, 20));
+    const tokenCount = direct.ids.length - 2;
+    const room = golden.max_length - 2;
+    const stride = Math.floor((room * 3) / 4);
+    expect(windows.length).toBe(Math.ceil((tokenCount - room) / stride) + 1);
+    const huge = engine.encoder.encodeWindows(normalizeInput('ㅋ '.repeat(400_000), 0));
+    expect(huge.length).toBeGreaterThan(1000);
+  });
+});

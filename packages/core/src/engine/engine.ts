@@ -78,11 +78,16 @@ export class Engine {
 
   /** Validates and tokenizes inputs; throws INVALID_INPUT naming the first bad one. */
   encode(inputs: readonly unknown[], options: ClassifyOptions = {}): Encoded[] {
+    const maxLength = this.checkedMaxLength(options);
+    return inputs.map((v, i) => this.encoder.encode(normalizeInput(v, i), maxLength));
+  }
+
+  private checkedMaxLength(options: ClassifyOptions): number {
     const maxLength = options.maxLength ?? this.encoder.maxLength;
     if (!Number.isInteger(maxLength) || maxLength < 4) {
       throw new KoClassifyError('INVALID_INPUT', `maxLength must be an integer ≥ 4, got ${String(maxLength)}`);
     }
-    return inputs.map((v, i) => this.encoder.encode(normalizeInput(v, i), maxLength));
+    return maxLength;
   }
 
   /**
@@ -95,16 +100,37 @@ export class Engine {
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new KoClassifyError('INVALID_INPUT', `batchSize must be a positive integer, got ${String(batchSize)}`);
     }
-    const results = new Array<Classification>(inputs.length);
-    for (const batch of makeBatches(this.encode(inputs, options), batchSize, this.padId)) {
+    const { encoded, owner } = this.encodeAll(inputs, options);
+    const rows = new Array<Classification>(encoded.length);
+    for (const batch of makeBatches(encoded, batchSize, this.padId)) {
       await checkpoint?.();
       const logits = await this.run(batch.ids, batch.mask, batch.typeIds, batch.rows, batch.width);
       const n = logits.length / batch.rows;
       batch.origin.forEach((src, row) => {
-        results[src] = postprocess(logits.subarray(row * n, (row + 1) * n), this.config.labels, this.config.problemType);
+        rows[src] = postprocess(logits.subarray(row * n, (row + 1) * n), this.config.labels, this.config.problemType);
       });
     }
-    return results;
+    return owner ? averageWindows(rows, owner, inputs.length) : rows;
+  }
+
+  /** One encoding per input, or with `longText: 'window'` several, and which input each belongs to. */
+  private encodeAll(inputs: readonly unknown[], options: ClassifyOptions): { encoded: Encoded[]; owner: number[] | null } {
+    if (options.longText !== 'window') {
+      if (options.longText !== undefined && options.longText !== 'truncate') {
+        throw new KoClassifyError('INVALID_INPUT', `longText must be 'truncate' or 'window', got ${JSON.stringify(options.longText)}`);
+      }
+      return { encoded: this.encode(inputs, options), owner: null };
+    }
+    const maxLength = this.checkedMaxLength(options);
+    const encoded: Encoded[] = [];
+    const owner: number[] = [];
+    inputs.forEach((v, i) => {
+      for (const w of this.encoder.encodeWindows(normalizeInput(v, i), maxLength)) {
+        encoded.push(w);
+        owner.push(i);
+      }
+    });
+    return { encoded, owner };
   }
 
   /** One ONNX run on a padded batch; returns the logits as a fresh Float32Array. */
@@ -130,6 +156,26 @@ export class Engine {
   async release(): Promise<void> {
     await this.session.release();
   }
+}
+
+/** Mean of each input's window scores; the label is the best mean (regression: the mean value). */
+function averageWindows(rows: readonly Classification[], owner: readonly number[], n: number): Classification[] {
+  const sums: Record<string, number>[] = Array.from({ length: n }, () => ({}));
+  const counts = new Array<number>(n).fill(0);
+  rows.forEach((r, i) => {
+    const s = sums[owner[i]!]!;
+    for (const [label, p] of Object.entries(r.scores)) s[label] = (s[label] ?? 0) + p;
+    counts[owner[i]!]!++;
+  });
+  return sums.map((s, i) => {
+    const scores: Record<string, number> = {};
+    let label = '';
+    for (const [l, total] of Object.entries(s)) {
+      scores[l] = total / counts[i]!;
+      if (!label || scores[l]! > scores[label]!) label = l;
+    }
+    return { label, score: scores[label]!, scores };
+  });
 }
 
 function padTokenId(config: unknown, tokenizerConfig: unknown, encoder: TextEncoder): number {

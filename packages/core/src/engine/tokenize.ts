@@ -91,6 +91,44 @@ export class TextEncoder {
   }
 
   /**
+   * Windows covering a whole single text, each at most `maxLength` tokens with special tokens,
+   * advancing by 3/4 of a window so every token is seen with some context on both sides.
+   */
+  encodeWindows(input: NormalizedInput, maxLength = this.maxLength): Encoded[] {
+    if (input.textPair !== null) return [this.encode(input, maxLength)];
+    const all = this.tokenizeWhole(input.text);
+    const room = maxLength - this.specialCount.single;
+    if (all.length <= room) return [this.assemble(all, null)];
+    const stride = Math.max(1, Math.floor((room * 3) / 4));
+    const windows: Encoded[] = [];
+    for (let start = 0; ; start += stride) {
+      windows.push(this.assemble(all.slice(start, start + room), null));
+      if (start + room >= all.length) break;
+    }
+    return windows;
+  }
+
+  /**
+   * Tokens of a whole text of any length, in whitespace-bounded chunks: tokenizers.js spreads a
+   * text's tokens into one call's arguments, which overflows the stack past ~100K tokens. Pieces
+   * never span whitespace, so chunking at spaces gives the same tokens.
+   */
+  private tokenizeWhole(text: string): string[] {
+    const CHUNK = 8192;
+    const out: string[] = [];
+    for (let start = 0; start < text.length; ) {
+      let end = Math.min(text.length, start + CHUNK);
+      if (end < text.length) {
+        const space = text.lastIndexOf(' ', end);
+        if (space > start) end = space;
+      }
+      for (const t of this.tokenizer.tokenize(text.slice(start, end), { add_special_tokens: false })) out.push(t);
+      start = end;
+    }
+    return out;
+  }
+
+  /**
    * Tokens of a text that will be truncated to `maxLength`: a 1 MB text must not cost a full
    * segmentation, so only a prefix long enough for far more than `maxLength` tokens is tokenized
    * (no vocabulary piece is longer than 32 characters).
