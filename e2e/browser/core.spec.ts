@@ -91,11 +91,17 @@ test.describe('core in Chromium: real Worker, WASM and IndexedDB on the DeBERTa-
       const nonString = await code(clf.classify(42 as unknown as string));
       const nested = await code(clf.classify([{ text: '좋아요', textPair: 7 } as unknown as string]));
       const badOption = await code(clf.classify('좋아요', { maxLength: 2 }));
+      const missingDtype = await createClassifier({ model: url, backend: 'wasm', dtype: 'fp16', cache: false }).then(
+        () => 'resolved',
+        (e: { code?: string; message: string }) => `${e.code}|${e.message}`,
+      );
       await clf.dispose();
       const disposed = await code(clf.classify('좋아요'));
-      return { badUrl, nonString, nested, badOption, disposed };
+      return { badUrl, nonString, nested, badOption, disposed, missingDtype };
     }, FIXTURE_URL);
-    expect(codes).toEqual({
+    const { missingDtype, ...rest } = codes;
+    expect(missingDtype).toMatch(/^DTYPE_UNAVAILABLE\|.*onnx\/model\.onnx, onnx\/model_int8\.onnx, onnx\/model_q4\.onnx/);
+    expect(rest).toEqual({
       badUrl: 'typed:MODEL_NOT_FOUND',
       nonString: 'typed:INVALID_INPUT',
       nested: 'typed:INVALID_INPUT',
