@@ -31,4 +31,22 @@ test.describe('script tag + <ko-sentiment>', () => {
     const shot = await el.screenshot();
     expect(shot.byteLength).toBeGreaterThan(1_000);
   });
+
+  test('worker, wasm and model locations can be set by attributes', async ({ page }) => {
+    await page.goto('/script-tag/');
+    await page.evaluate(() => {
+      const area = Object.assign(document.createElement('textarea'), { id: 'second' });
+      const el = document.createElement('ko-sentiment');
+      el.setAttribute('for', 'second');
+      el.setAttribute('worker', './ko-classify/ko-classify.worker.js');
+      el.setAttribute('models-base', './ko-classify/models/');
+      el.setAttribute('id', 'configured');
+      document.body.append(area, el);
+    });
+    const el = page.locator('#configured');
+    await expect(el).toHaveAttribute('state', 'idle', { timeout: 90_000 });
+    await page.locator('#second').pressSequentially('진짜 재밌어요 최고!', { delay: 5 });
+    await expect(el).toHaveAttribute('state', 'done');
+    await expect(el).toHaveAttribute('label', 'positive');
+  });
 });

@@ -17,6 +17,7 @@ const stages = [
   ['package checks (publint, attw, size-limit)', 'node', ['scripts/check-packages.mjs']],
   ['unit tests (vitest)', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${join(out, 'vitest.json')}`]],
   ['build site', 'npx', ['vite', 'build']],
+  ['no eval in bundles', 'node', ['scripts/check-bundles.mjs']],
   ['browser + e2e tests (playwright)', 'npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: join(out, 'playwright.json') }],
 ];
 

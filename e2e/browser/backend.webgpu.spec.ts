@@ -33,8 +33,18 @@ test.describe('WebGPU backend (SwiftShader adapter)', () => {
     expect(out.gpu.info.backend).toBe('webgpu');
     expect(out.gpu.info.backendNotes).toEqual(['webgpu: selected (fp32, onnx/model.onnx)']);
     out.gpu.results.forEach((r, i) => {
-      expect(r.label).toBe(out.cpu.results[i]!.label);
-      for (const [label, p] of Object.entries(r.scores)) expect(Math.abs(p - out.cpu.results[i]!.scores[label]!)).toBeLessThan(1e-3);
+      const cpu = out.cpu.results[i]!;
+      expect(r.label).toBe(cpu.label);
+      for (const [label, p] of Object.entries(r.scores)) expect(Math.abs(p - cpu.scores[label]!)).toBeLessThan(1e-3);
+      // Logit differences (all that softmax leaves of the logits): log(p_a / p_b) on both backends.
+      const labels = Object.keys(r.scores);
+      for (const a of labels) {
+        for (const b of labels) {
+          const gpuLogit = Math.log(r.scores[a]! / r.scores[b]!);
+          const cpuLogit = Math.log(cpu.scores[a]! / cpu.scores[b]!);
+          expect(Math.abs(gpuLogit - cpuLogit), `${i} ${a}-${b}`).toBeLessThan(1e-3);
+        }
+      }
     });
   });
 

@@ -125,9 +125,14 @@ describe('int4 (MatMulNBits) for WebGPU', () => {
     }
   });
 
-  it('loads and runs in onnxruntime-node within the documented tolerance', async () => {
-    const fp32 = await logitsOf(ortNode as unknown as OrtModule, fp32Bytes);
-    const q4 = await logitsOf(ortNode as unknown as OrtModule, readFileSync(join(dir, 'm/onnx/model_q4.onnx')));
+  // Documented tolerance (README): int4 within 0.5 logit of fp32 on this fixture (its random weights
+  // make margins small), ≥ 98% label agreement on the trained models.
+  it.each([
+    ['onnxruntime-node', ortNode as unknown as OrtModule],
+    ['onnxruntime-web', ortWeb as unknown as OrtModule],
+  ])('%s: loads and runs within the documented tolerance', async (_n, ort) => {
+    const fp32 = await logitsOf(ort, fp32Bytes);
+    const q4 = await logitsOf(ort, readFileSync(join(dir, 'm/onnx/model_q4.onnx')));
     const { agreement, maxAbsDiff } = compare(fp32, q4);
     console.log(`int4 vs fp32: argmax agreement ${(agreement * 100).toFixed(1)}%, max |Δlogit| ${maxAbsDiff.toFixed(4)}`);
     expect(agreement).toBeGreaterThanOrEqual(0.9);

@@ -4,10 +4,13 @@ import { scriptUrl } from './script-url.js';
 /** One classifier per model for the whole page, however many elements use it. */
 const stores = new Map<string, ClassifierStore>();
 
-function storeFor(options: ClassifierOptions): ClassifierStore {
-  const key = JSON.stringify(options);
+function storeFor({ workerUrl, ...options }: ClassifierOptions & { workerUrl?: string }): ClassifierStore {
+  const key = JSON.stringify({ workerUrl, ...options });
   let store = stores.get(key);
-  if (!store) stores.set(key, (store = createClassifierStore(options)));
+  if (!store) {
+    const createWorker = workerUrl ? () => new Worker(workerUrl, { type: 'module', name: 'ko-classify' }) : undefined;
+    stores.set(key, (store = createClassifierStore({ ...options, ...(createWorker ? { createWorker } : {}) })));
+  }
   return store;
 }
 
@@ -50,15 +53,16 @@ const TEMPLATE = `
  * `<ko-sentiment for="review" model="ko-sentiment">` shows the live label and a score bar for the
  * textarea (or input) with id `for`, debounced as the user types, with a download progress bar on
  * first use. Host attributes `state` (loading | idle | pending | done | error) and `label` reflect
- * what it shows, for styling and tests. Attributes: `model` (id or URL), `models-base`,
- * `debounce` (ms, default 250).
+ * what it shows, for styling and tests. Attributes: `model` (id or URL), `models-base` (default
+ * `<script dir>/models/`), `worker` (worker script URL, default `<script dir>/ko-classify.worker.js`),
+ * `wasm-paths` (where the ORT .wasm files are, default beside the worker), `debounce` (ms, 250).
  *
  * @example
  * <textarea id="review"></textarea>
  * <ko-sentiment for="review"></ko-sentiment>
  */
 export class KoSentimentElement extends HTMLElement {
-  static observedAttributes = ['for', 'model', 'models-base'];
+  static observedAttributes = ['for', 'model', 'models-base', 'worker', 'wasm-paths'];
   private readonly root: ShadowRoot;
   private cleanup: (() => void)[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -89,7 +93,14 @@ export class KoSentimentElement extends HTMLElement {
   private setup(): void {
     const model = this.getAttribute('model') ?? 'ko-sentiment';
     const base = this.getAttribute('models-base') ?? new URL('models/', scriptUrl).href;
-    const store = storeFor({ model, modelsBaseUrl: base });
+    const worker = this.getAttribute('worker');
+    const wasmPaths = this.getAttribute('wasm-paths');
+    const store = storeFor({
+      model,
+      modelsBaseUrl: base,
+      ...(wasmPaths ? { wasmPaths: new URL(wasmPaths, document.baseURI).href } : {}),
+      ...(worker ? { workerUrl: new URL(worker, document.baseURI).href } : {}),
+    });
     this.store = store;
     this.cleanup.push(store.acquire(), store.subscribe(() => this.renderModel()));
     this.renderModel();
