@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { DataType, decodeModel, dimsOf, tensorBytes, toNumber, type Model } from './onnx/proto.js';
+import { DataType, decodeModel, tensorBytes, toNumber, type Model } from './onnx/proto.js';
 
 export interface OnnxSummary {
   file: string;
@@ -121,4 +121,3 @@ export function formatInspect(s: ModelDirSummary | OnnxSummary): string {
   return one(s);
 }
 
-export { dimsOf };

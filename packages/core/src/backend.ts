@@ -1,8 +1,7 @@
 import type { Env } from 'onnxruntime-web';
-import { chooseDtype } from './dtype.js';
 import type { OrtModule } from './engine/engine.js';
 import { KoClassifyError } from './errors.js';
-import type { Backend, BackendOption, Dtype, DtypeOption } from './worker-protocol.js';
+import type { Backend, BackendOption } from './worker-protocol.js';
 
 export type OrtWithEnv = OrtModule & { env: Env };
 
@@ -61,8 +60,4 @@ export function configureOrt(ort: OrtWithEnv, wasmPaths: string | null, threads:
   ort.env.wasm.proxy = false;
   ort.env.logLevel = 'error';
   return n;
-}
-
-export function pickDtype(option: DtypeOption, c: BackendCandidate, files: readonly string[]): { dtype: Dtype; file: string } {
-  return chooseDtype(option, c.backend, files, c.hasF16);
 }

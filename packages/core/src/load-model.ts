@@ -40,7 +40,7 @@ export async function loadModel(spec: LoadSpec, deps: LoadDeps): Promise<{ engin
       const files: EngineFiles = { config, tokenizer, tokenizerConfig, model };
       deps.emit({ type: 'compile', backend: c.backend, dtype });
       const ort = await (deps.loadOrt ?? defaultLoadOrt)(c.backend);
-      const threads = c.backend === 'wasm' ? configureOrt(ort, spec.wasmPaths, spec.threads) : configureOrt(ort, spec.wasmPaths, 1);
+      const threads = configureOrt(ort, spec.wasmPaths, c.backend === 'wasm' ? spec.threads : 1);
       const engine = await Engine.create(ort, files, {
         sessionOptions: { executionProviders: [c.backend], graphOptimizationLevel: 'all', logSeverityLevel: 3 },
       });
