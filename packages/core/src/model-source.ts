@@ -46,8 +46,7 @@ export class ModelSource {
     const cached = await this.storeGet(key);
     let bytes = cached;
     if (!bytes) {
-      const res = await this.request('manifest.json', true);
-      bytes = res ? await this.readBody('manifest.json', res, false) : undefined;
+      bytes = (await this.download('manifest.json', { optional: true, report: false })) ?? undefined;
       if (bytes) await this.storePut(key, bytes);
     }
     if (!bytes) return;
@@ -90,7 +89,7 @@ export class ModelSource {
       this.o.emit({ type: 'warning', code: 'CACHE_CORRUPT', message: `cached ${file} failed its sha256 check; downloading it again` });
       await this.storeDelete(key);
     }
-    const bytes = await this.download(file);
+    const bytes = (await this.download(file, { optional: false, report: true }))!;
     if (expected) {
       const actual = await sha256Hex(bytes);
       if (bytes.byteLength !== expected.size || actual !== expected.sha256) {
@@ -119,14 +118,15 @@ export class ModelSource {
 
   /**
    * Downloads a file with bounded retry and backoff: network errors, 5xx answers and bodies that
-   * break off mid-file are retried; 404 → MODEL_NOT_FOUND at once.
+   * break off mid-file are retried; 404 → MODEL_NOT_FOUND at once, or null when `optional`.
    */
-  private async download(file: string): Promise<Uint8Array> {
+  private async download(file: string, o: { optional: boolean; report: boolean }): Promise<Uint8Array | null> {
     const url = new URL(file, this.o.modelUrl).href;
     let last = '';
     for (let attempt = 0; attempt < this.o.attempts; attempt++) {
       if (attempt > 0) await sleep(this.o.retryDelayMs * 3 ** (attempt - 1));
-      const res = await this.attempt(url, file, false);
+      const res = await this.attempt(url, file, o.optional);
+      if (res === null) return null;
       if (typeof res === 'string') {
         last = res;
         if (res.startsWith('HTTP 4')) break;
@@ -134,25 +134,11 @@ export class ModelSource {
       }
       const before = this.loadedBytes;
       try {
-        return await this.readBody(file, res!, true);
+        return await this.readBody(file, res, o.report);
       } catch (e) {
         this.loadedBytes = before; // the partial bytes of this attempt do not count
         last = (e as Error).message;
       }
-    }
-    throw new KoClassifyError('NETWORK', `could not download ${url} after ${this.o.attempts} attempts (${last})`, { url, file });
-  }
-
-  /** GET for optional files (the manifest): same retry rules, null on 404. */
-  private async request(file: string, optional: boolean): Promise<Response | null> {
-    const url = new URL(file, this.o.modelUrl).href;
-    let last = '';
-    for (let attempt = 0; attempt < this.o.attempts; attempt++) {
-      if (attempt > 0) await sleep(this.o.retryDelayMs * 3 ** (attempt - 1));
-      const res = await this.attempt(url, file, optional);
-      if (typeof res !== 'string') return res;
-      last = res;
-      if (res.startsWith('HTTP 4')) break;
     }
     throw new KoClassifyError('NETWORK', `could not download ${url} after ${this.o.attempts} attempts (${last})`, { url, file });
   }
