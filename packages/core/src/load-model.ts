@@ -32,6 +32,10 @@ export async function loadModel(spec: LoadSpec, deps: LoadDeps): Promise<{ engin
   const failures: Record<string, string> = {};
   for (const [i, c] of candidates.entries()) {
     const last = i === candidates.length - 1;
+    // Start the runtime (fetch and compile ORT's .wasm, start its threads: most of a warm start)
+    // while the model files download or come out of IndexedDB, not after.
+    const runtime = startRuntime(c, spec, deps);
+    runtime.catch(() => undefined); // awaited below; a download failure must not leave it unhandled
     try {
       const { dtype, file, model } = await modelBytes(source, spec, c, async () => {
         texts ??= await Promise.all(TEXT_FILES.map((f) => source.json(f)));
@@ -39,8 +43,7 @@ export async function loadModel(spec: LoadSpec, deps: LoadDeps): Promise<{ engin
       const [config, tokenizer, tokenizerConfig] = texts!;
       const files: EngineFiles = { config, tokenizer, tokenizerConfig, model };
       deps.emit({ type: 'compile', backend: c.backend, dtype });
-      const ort = await (deps.loadOrt ?? defaultLoadOrt)(c.backend);
-      const threads = configureOrt(ort, spec.wasmPaths, c.backend === 'wasm' ? spec.threads : 1);
+      const { ort, threads } = await runtime;
       const engine = await Engine.create(ort, files, {
         sessionOptions: { executionProviders: [c.backend], graphOptimizationLevel: 'all', logSeverityLevel: 3 },
       });
@@ -81,6 +84,25 @@ export async function loadModel(spec: LoadSpec, deps: LoadDeps): Promise<{ engin
     }
   }
   throw new KoClassifyError('BACKEND_UNAVAILABLE', `no backend could run the model: ${JSON.stringify(failures)}`, { causes: failures });
+}
+
+/**
+ * A 70-byte ONNX model (one Identity on a float[1]): creating a session from it makes ORT load and
+ * initialise its WebAssembly runtime before the real model is available.
+ */
+const TINY_MODEL = new Uint8Array([
+  8, 8, 58, 60, 10, 21, 10, 1, 120, 18, 1, 121, 26, 1, 105, 34, 8, 73, 100, 101, 110, 116, 105, 116, 121, 58, 0, 18, 1, 119, 90, 15, 10, 1, 120, 18, 10, 10, 8, 8, 1, 18, 4,
+  10, 2, 8, 1, 98, 15, 10, 1, 121, 18, 10, 10, 8, 8, 1, 18, 4, 10, 2, 8, 1, 66, 4, 10, 0, 16, 17,
+]);
+
+/** Loads and configures the ORT build for a candidate and initialises its WebAssembly runtime. */
+async function startRuntime(c: BackendCandidate, spec: LoadSpec, deps: LoadDeps): Promise<{ ort: OrtWithEnv; threads: number }> {
+  const ort = await (deps.loadOrt ?? defaultLoadOrt)(c.backend);
+  const threads = configureOrt(ort, spec.wasmPaths, c.backend === 'wasm' ? spec.threads : 1);
+  // Only the WASM runtime is shared by every session; a WebGPU device is set up with the real one.
+  const session = await ort.InferenceSession.create(TINY_MODEL, { executionProviders: ['wasm'], logSeverityLevel: 3 });
+  await session.release();
+  return { ort, threads };
 }
 
 /**
