@@ -17,6 +17,8 @@ const stages = [
   ['package checks (publint, attw, size-limit)', 'node', ['scripts/check-packages.mjs']],
   ['unit tests (vitest)', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${join(out, 'vitest.json')}`]],
   ['build site', 'npx', ['vite', 'build']],
+  // The benchmark pages are not run here (speed never gates tests), but they must keep building.
+  ['build bench pages', 'npx', ['vite', 'build', '-c', 'bench/vite.config.ts']],
   ['no eval in bundles', 'node', ['scripts/check-bundles.mjs']],
   ['browser + e2e tests (playwright)', 'npx', ['playwright', 'test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: join(out, 'playwright.json') }],
 ];
