@@ -4,7 +4,6 @@ interface UnigramInternals {
   unk_token_id?: number;
   vocab: string[];
   tokens_to_ids: Map<string, number>;
-  trie: { common_prefix_search(chars: string[], start: number): Iterable<string> };
   tokenize(normalized: string): string[];
 }
 
@@ -19,15 +18,17 @@ export function useSentencePieceViterbi(model: unknown, tokenizerJson: unknown):
   // tokenizers.js's typings do not resolve `Unigram` under NodeNext, so go by tokenizer.json.
   const type = (tokenizerJson as { model?: { type?: unknown } } | null)?.model?.type;
   if (type !== 'Unigram' || model === null || (typeof model !== 'object' && typeof model !== 'function') || !('trie' in model)) return;
-  const m = model as UnigramInternals;
+  const m = model as unknown as UnigramInternals;
   const scores = Float32Array.from(m.scores);
   const unkId = m.unk_token_id ?? 0;
   const unkScore = Math.fround(m.unk_score);
   scores[unkId] = unkScore;
   const unkPiece = m.vocab[unkId]!;
 
+  const trie = buildTrie(m.vocab);
+
   m.tokenize = (normalized: string): string[] => {
-    const chars = Array.from(normalized);
+    const chars = Array.from(normalized, (c) => c.codePointAt(0)!);
     const size = chars.length;
     const bestScore = new Float32Array(size + 1);
     const startsAt = new Int32Array(size + 1).fill(-1);
@@ -35,10 +36,15 @@ export function useSentencePieceViterbi(model: unknown, tokenizerJson: unknown):
     for (let start = 0; start < size; start++) {
       const till = bestScore[start]!;
       let hasSingle = false;
-      let end = start;
-      for (const piece of m.trie.common_prefix_search(chars, start)) {
-        const id = m.tokens_to_ids.get(piece)!;
-        end = start + Array.from(piece).length;
+      // Every vocabulary piece that starts here: walk the trie one code point at a time.
+      let node = 0;
+      for (let i = start; i < size; i++) {
+        const next = trie.children[node]!.get(chars[i]!);
+        if (next === undefined) break;
+        node = next;
+        const id = trie.tokenId[node]!;
+        if (id < 0) continue;
+        const end = i + 1;
         if (end === start + 1) hasSingle = true;
         // A double sum compared with the stored float32 best, then stored as float32 (the C++ ternary
         // with the user-defined-symbol bonus makes the piece score a double).
@@ -72,4 +78,31 @@ export function useSentencePieceViterbi(model: unknown, tokenizerJson: unknown):
     }
     return pieces.reverse();
   };
+}
+
+/**
+ * The vocabulary as a code-point trie: `children[node]` maps a code point to the next node and
+ * `tokenId[node]` is the id of the piece ending there (-1: none). Walking it avoids building a
+ * prefix string and a Map lookup per candidate piece, which tokenizers.js's CharTrie does.
+ */
+function buildTrie(vocab: readonly string[]): { children: Map<number, number>[]; tokenId: Int32Array } {
+  const children: Map<number, number>[] = [new Map()];
+  const ids: number[] = [-1];
+  vocab.forEach((piece, id) => {
+    let node = 0;
+    for (const ch of piece) {
+      const cp = ch.codePointAt(0)!;
+      let next = children[node]!.get(cp);
+      if (next === undefined) {
+        next = children.length;
+        children.push(new Map());
+        ids.push(-1);
+        children[node]!.set(cp, next);
+      }
+      node = next;
+    }
+    // As tokens_to_ids: a piece listed twice keeps its last id.
+    if (node !== 0) ids[node] = id;
+  });
+  return { children, tokenId: Int32Array.from(ids) };
 }
