@@ -26,7 +26,8 @@ const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-sr
 let log = [];
 /**
  * Faults by exact path, set with /__fault?path=…&mode=…: `status` (answer `status`, `times` times),
- * `drop` (send half the body, then cut the connection), `trickle` (16 KB every 20 ms), `corrupt`
+ * `drop` (send half the body, then cut the connection), `trickle` (16 KB every 60 ms: longer than
+ * the ORT runtime start that runs beside the download), `corrupt`
  * (flip one byte). `times` (default: always) counts down per request.
  * @type {Map<string, { mode: string, status: number, times: number }>}
  */
@@ -97,7 +98,7 @@ function misbehave(mode, file, res) {
         clearInterval(timer);
         res.end();
       }
-    }, 20);
+    }, 60);
   }
 }
 

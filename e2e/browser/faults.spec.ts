@@ -13,6 +13,8 @@ interface LoadOutcome {
   label: string | null;
   warnings: string[];
   downloads: number;
+  /** The last `download` event: bytes of its file read so far, and the file's size. */
+  lastDownload: { file: string; loaded: number; total: number | null } | null;
   cachedKeys: string[];
 }
 
@@ -22,13 +24,17 @@ function load(page: Page, revision: string): Promise<LoadOutcome> {
     const { createClassifier, idbModelStore } = window.koClassify;
     const warnings: string[] = [];
     let downloads = 0;
+    let lastDownload: { file: string; loaded: number; total: number | null } | null = null;
     let out: { code: string | null; label: string | null };
     try {
       const clf = await createClassifier({
         model: url, backend: 'wasm', dtype: 'fp32', revision,
         onProgress: (e) => {
           if (e.type === 'warning') warnings.push(e.code);
-          if (e.type === 'download') downloads++;
+          if (e.type === 'download') {
+            downloads++;
+            lastDownload = { file: e.file, loaded: e.loaded, total: e.total };
+          }
         },
       });
       out = { code: null, label: (await clf.classify('장애 복구 확인')).label };
@@ -37,7 +43,7 @@ function load(page: Page, revision: string): Promise<LoadOutcome> {
       out = { code: (e as { code?: string }).code ?? 'untyped', label: null };
     }
     const cachedKeys = (await idbModelStore().list()).filter((k) => k.includes(`@${revision}/`));
-    return { ...out, warnings, downloads, cachedKeys };
+    return { ...out, warnings, downloads, lastDownload, cachedKeys };
   }, { url: FIXTURE_URL, revision });
 }
 
@@ -73,6 +79,8 @@ test.describe('network and storage faults', () => {
     const r = await load(page, 'trickle');
     expect(r.code).toBeNull();
     expect(r.downloads).toBeGreaterThan(10);
+    expect(r.lastDownload?.file).toBe('onnx/model.onnx');
+    expect(r.lastDownload?.loaded).toBe(r.lastDownload?.total);
   });
 
   test('404 on config.json is MODEL_NOT_FOUND', async ({ page }) => {
