@@ -134,6 +134,9 @@ async function step(page, name, fn, arg, limitMs = 300_000) {
 
 async function openPage(context, lib) {
   const page = await context.newPage();
+  // Workers the page starts: the library's own plus one per extra WASM thread (ORT's pthreads).
+  page.workerCount = 0;
+  page.on('worker', () => page.workerCount++);
   page.on('pageerror', (e) => console.error(`[${lib} page] ${e.message}`));
   page.on('console', (m) => m.type() === 'error' && console.error(`[${lib} console] ${m.text()}`));
   await page.goto(`${base}/${lib}.html`);
@@ -151,7 +154,7 @@ const pct = (xs, p) => {
 };
 
 /** @type {Record<string, { cold: number[], warm: number[], coldFiles: string[], warmModelRequests: number[], batch: any[], latency: number[][], info: unknown, each: any }>} */
-const runs = { ko: { cold: [], warm: [], coldFiles: [], warmModelRequests: [], batch: [], latency: [], steady: [], chunks: [], info: null, each: null }, tjs: { cold: [], warm: [], coldFiles: [], warmModelRequests: [], batch: [], latency: [], steady: [], chunks: [], info: null, each: null } };
+const runs = { ko: { cold: [], warm: [], coldFiles: [], warmModelRequests: [], batch: [], latency: [], steady: [], chunks: [], workers: 0, info: null, each: null }, tjs: { cold: [], warm: [], coldFiles: [], warmModelRequests: [], batch: [], latency: [], steady: [], chunks: [], workers: 0, info: null, each: null } };
 
 for (let rep = 0; rep < REPS; rep++) {
   // Alternate which library goes first so neither always runs on a cooler machine.
@@ -175,6 +178,7 @@ for (let rep = 0; rep < REPS; rep++) {
     requests = [];
     const warm = await step(page, `${lib} warm start`, (t) => window.bench.start(t), THREADS, 120_000);
     r.warm.push(warm.ms);
+    r.workers = page.workerCount;
     if (rep === 0) r.warmPhases = warm.info?.phases ?? null;
     r.warmModelRequests.push(requests.filter((p) => p.startsWith('/models/')).length);
     // Latency: one sentence per call, each awaited: the first ${LATENCY_CALLS} calls after start, as a
@@ -369,6 +373,7 @@ Runs: ${REPS} per library, alternating which goes first; medians are reported.
   ships onnxruntime-web ${tjsOrt} and by default loads its \`.asyncify\` build from a CDN: here the same file is served
   locally (${bytes.tjs.wasmFiles.join(', ')}).
 - Both run in a dedicated Worker created by the page; timings are taken in the page around the awaited call.
+  Workers each page started (its worker + ORT's extra WASM threads): ko-classify ${runs.ko.workers}, transformers.js ${runs.tjs.workers}.
 - Sample: every 5th row of NSMC \`dev.tsv\` — ${texts.length} sentences, ${totalTokens} tokens (mean ${(totalTokens / texts.length).toFixed(1)}, max ${Math.max(...tokenCounts)}, including [CLS]/[SEP]).
 
 ## Throughput: ${texts.length} sentences in one call
