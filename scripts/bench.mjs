@@ -386,6 +386,10 @@ Runs: ${REPS} per library, alternating which goes first; medians are reported.
 | accuracy on the sample | ${pctS(ko.accuracy)} | ${pctS(tjs.accuracy)} |
 | main-thread long tasks (> 50 ms) | ${ko.longTasks} | ${tjs.longTasks} (longest ${ms(tjs.longestTaskMs)}) |
 
+Why: the transformers.js pipeline tokenizes a call's texts with padding to the longest (${Math.max(...tokenCounts)} tokens here) and
+runs them as one batch; ko-classify sorts them by length and cuts runs where padding would cost more than a run. The
+calls-of-32 row shows the same effect inside small calls.
+
 Labels: ko-classify and transformers.js agree on ${pctS(agreement)} of the sample (same file; int8 activations are quantized
 per run, so a sentence's batch neighbours can move a score near 0.5). ko-classify's labels one sentence per call equal its
 labels in the one big call on ${pctS(selfAgreement)} of the ${LATENCY_CALLS} latency sentences.
