@@ -60,6 +60,18 @@ describe('protobuf round trip', () => {
   });
 });
 
+const RUNTIMES: [string, OrtModule][] = [
+  ['onnxruntime-node', ortNode as unknown as OrtModule],
+  ['onnxruntime-web', ortWeb as unknown as OrtModule],
+];
+
+/** Label agreement and largest logit gap of a quantized file against fp32, on one runtime (logged). */
+async function versusFp32(ort: OrtModule, name: string, file: string): Promise<{ agreement: number; maxAbsDiff: number }> {
+  const r = compare(await logitsOf(ort, fp32Bytes), await logitsOf(ort, readFileSync(join(dir, file))));
+  console.log(`${name} vs fp32: argmax agreement ${(r.agreement * 100).toFixed(1)}%, max |Δlogit| ${r.maxAbsDiff.toFixed(4)}`);
+  return r;
+}
+
 describe('int8 (MatMulInteger) for WASM', () => {
   it('rewrites every constant-weight MatMul/Gemm and the embedding table', () => {
     const m = decodeModel(readFileSync(join(dir, 'm/onnx/model_int8.onnx')));
@@ -73,14 +85,8 @@ describe('int8 (MatMulInteger) for WASM', () => {
     expect(q.length).toBeGreaterThan(10);
   });
 
-  it.each([
-    ['onnxruntime-node', ortNode as unknown as OrtModule],
-    ['onnxruntime-web', ortWeb as unknown as OrtModule],
-  ])('%s: agrees with fp32 on at least 99 percent of 1,000 NSMC dev sentences', async (_n, ort) => {
-    const fp32 = await logitsOf(ort, fp32Bytes);
-    const int8 = await logitsOf(ort, readFileSync(join(dir, 'm/onnx/model_int8.onnx')));
-    const { agreement, maxAbsDiff } = compare(fp32, int8);
-    console.log(`int8 vs fp32: argmax agreement ${(agreement * 100).toFixed(1)}%, max |Δlogit| ${maxAbsDiff.toFixed(4)}`);
+  it.each(RUNTIMES)('%s: agrees with fp32 on at least 99 percent of 1,000 NSMC dev sentences', async (_n, ort) => {
+    const { agreement, maxAbsDiff } = await versusFp32(ort, 'int8', 'm/onnx/model_int8.onnx');
     expect(agreement).toBeGreaterThanOrEqual(0.99);
     expect(maxAbsDiff).toBeLessThan(0.1);
   });
@@ -127,14 +133,8 @@ describe('int4 (MatMulNBits) for WebGPU', () => {
 
   // Documented tolerance (README): int4 within 0.5 logit of fp32 on this fixture (its random weights
   // make margins small), ≥ 98% label agreement on the trained models.
-  it.each([
-    ['onnxruntime-node', ortNode as unknown as OrtModule],
-    ['onnxruntime-web', ortWeb as unknown as OrtModule],
-  ])('%s: loads and runs within the documented tolerance', async (_n, ort) => {
-    const fp32 = await logitsOf(ort, fp32Bytes);
-    const q4 = await logitsOf(ort, readFileSync(join(dir, 'm/onnx/model_q4.onnx')));
-    const { agreement, maxAbsDiff } = compare(fp32, q4);
-    console.log(`int4 vs fp32: argmax agreement ${(agreement * 100).toFixed(1)}%, max |Δlogit| ${maxAbsDiff.toFixed(4)}`);
+  it.each(RUNTIMES)('%s: loads and runs within the documented tolerance', async (_n, ort) => {
+    const { agreement, maxAbsDiff } = await versusFp32(ort, 'int4', 'm/onnx/model_q4.onnx');
     expect(agreement).toBeGreaterThanOrEqual(0.9);
     expect(maxAbsDiff).toBeLessThan(0.5);
   });

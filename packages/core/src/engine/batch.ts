@@ -48,7 +48,7 @@ export function makeBatches(encoded: readonly Encoded[], batchSize: number, padI
   const batches: Batch[] = [];
   for (const [start, end] of bounds) {
     const origin = order.slice(start, end);
-    const width = Math.max(...origin.map((i) => encoded[i]!.ids.length));
+    const width = len(end - 1); // sorted: the batch's last row is its longest
     const size = origin.length * width;
     const ids = new BigInt64Array(size).fill(BigInt(padId));
     const mask = new BigInt64Array(size);
