@@ -43,13 +43,38 @@ export async function withLongTasks<T>(task: () => Promise<T>): Promise<{ value:
   return { value, longTasks, longestTaskMs };
 }
 
-export async function timeEach<T>(texts: string[], one: (t: string) => Promise<T>): Promise<{ ms: number[]; results: T[] }> {
-  const ms: number[] = [];
-  const results: T[] = [];
-  for (const t of texts) {
-    const t0 = performance.now();
-    results.push(await one(t));
-    ms.push(performance.now() - t0);
-  }
-  return { ms, results };
+/**
+ * The measured calls of a bench page, written once for both libraries: each page supplies only how
+ * it starts and how it classifies a list of texts in one call.
+ */
+export function benchPage(lib: {
+  start(threads: number): Promise<{ ms: number; info: unknown }>;
+  classify(texts: string[]): Promise<BenchResult[]>;
+}): BenchPage {
+  return {
+    start: (threads) => lib.start(threads),
+    async classifyAll(texts) {
+      const t0 = performance.now();
+      const { value, longTasks, longestTaskMs } = await withLongTasks(async () => {
+        const results = await lib.classify(texts);
+        return { results, ms: performance.now() - t0 };
+      });
+      return { ...value, longTasks, longestTaskMs };
+    },
+    async classifyChunks(texts, size) {
+      const t0 = performance.now();
+      for (let i = 0; i < texts.length; i += size) await lib.classify(texts.slice(i, i + size));
+      return { ms: performance.now() - t0 };
+    },
+    async classifyEach(texts) {
+      const ms: number[] = [];
+      const results: BenchResult[] = [];
+      for (const t of texts) {
+        const t0 = performance.now();
+        results.push((await lib.classify([t]))[0]!);
+        ms.push(performance.now() - t0);
+      }
+      return { ms, results };
+    },
+  };
 }

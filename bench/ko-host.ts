@@ -1,9 +1,9 @@
 import { createClassifier, type Classifier } from '@ko-classify/core';
-import { timeEach, withLongTasks, type BenchPage } from './common.js';
+import { benchPage } from './common.js';
 
 let clf: Classifier | null = null;
 
-window.bench = {
+window.bench = benchPage({
   async start(threads) {
     const t0 = performance.now();
     // When each load phase ended, for the start-up breakdown in BENCHMARKS.md.
@@ -21,21 +21,7 @@ window.bench = {
     phases.push(['first result', ms]);
     return { ms, info: { ...clf.info(), phases } };
   },
-  async classifyAll(texts) {
-    const t0 = performance.now();
-    const { value, longTasks, longestTaskMs } = await withLongTasks(async () => {
-      const r = await clf!.classify(texts);
-      return { r, ms: performance.now() - t0 };
-    });
-    return { ms: value.ms, results: value.r.map(({ label, score }) => ({ label, score })), longTasks, longestTaskMs };
+  async classify(texts) {
+    return (await clf!.classify(texts)).map(({ label, score }) => ({ label, score }));
   },
-  async classifyChunks(texts, size) {
-    const t0 = performance.now();
-    for (let i = 0; i < texts.length; i += size) await clf!.classify(texts.slice(i, i + size));
-    return { ms: performance.now() - t0 };
-  },
-  async classifyEach(texts) {
-    const { ms, results } = await timeEach(texts, (t) => clf!.classify(t));
-    return { ms, results: results.map(({ label, score }) => ({ label, score })) };
-  },
-} satisfies BenchPage;
+});

@@ -1,4 +1,4 @@
-import { timeEach, withLongTasks, type BenchPage, type BenchResult } from './common.js';
+import { benchPage, type BenchResult } from './common.js';
 
 /** The page side of the transformers.js worker: one request, one reply. */
 let worker: Worker | null = null;
@@ -13,7 +13,7 @@ function call<T>(type: string, payload: unknown): Promise<T> {
   });
 }
 
-window.bench = {
+window.bench = benchPage({
   async start(threads) {
     const t0 = performance.now();
     worker = new Worker(new URL('./tjs-worker.ts', import.meta.url), { type: 'module' });
@@ -27,21 +27,5 @@ window.bench = {
     await call<BenchResult[]>('classify', ['확인']);
     return { ms: performance.now() - t0, info };
   },
-  async classifyAll(texts) {
-    const t0 = performance.now();
-    const { value, longTasks, longestTaskMs } = await withLongTasks(async () => {
-      const r = await call<BenchResult[]>('classify', texts);
-      return { r, ms: performance.now() - t0 };
-    });
-    return { ms: value.ms, results: value.r, longTasks, longestTaskMs };
-  },
-  async classifyChunks(texts, size) {
-    const t0 = performance.now();
-    for (let i = 0; i < texts.length; i += size) await call<BenchResult[]>('classify', texts.slice(i, i + size));
-    return { ms: performance.now() - t0 };
-  },
-  async classifyEach(texts) {
-    const { ms, results } = await timeEach(texts, async (t) => (await call<BenchResult[]>('classify', [t]))[0]!);
-    return { ms, results };
-  },
-} satisfies BenchPage;
+  classify: (texts) => call<BenchResult[]>('classify', texts),
+});

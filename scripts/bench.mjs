@@ -87,16 +87,22 @@ const mounts = [
   ['/', benchDist],
 ];
 const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json', '.wasm': 'application/wasm' };
+/** The file a URL path maps to, or null outside every mount (`..` cannot climb out of one). */
+function fileOf(path) {
+  const mount = mounts.find(([prefix]) => path.startsWith(prefix));
+  if (!mount) return null;
+  const file = normalize(join(mount[1], path.slice(mount[0].length)));
+  return file.startsWith(mount[1]) ? file : null;
+}
 /** @type {string[]} */
 let requests = [];
 const server = createServer((req, res) => {
   const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-  const mount = mounts.find(([prefix]) => path.startsWith(prefix));
-  const file = mount && normalize(join(mount[1], path.slice(mount[0].length) || 'index.html'));
+  const file = fileOf(path);
   res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
   res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
   res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
-  if (!file || !file.startsWith(mount[1]) || !existsSync(file) || !statSync(file).isFile()) {
+  if (!file || !existsSync(file) || !statSync(file).isFile()) {
     res.statusCode = 404;
     res.end('not found');
     return;
@@ -153,8 +159,10 @@ const pct = (xs, p) => {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
 };
 
-/** @type {Record<string, { cold: number[], warm: number[], coldFiles: string[], warmModelRequests: number[], batch: any[], latency: number[][], info: unknown, each: any }>} */
-const runs = { ko: { cold: [], warm: [], coldFiles: [], warmModelRequests: [], batch: [], latency: [], steady: [], chunks: [], workers: 0, info: null, each: null }, tjs: { cold: [], warm: [], coldFiles: [], warmModelRequests: [], batch: [], latency: [], steady: [], chunks: [], workers: 0, info: null, each: null } };
+/** What each library's runs collected; `each` holds the first latency pass's results. */
+const runs = Object.fromEntries(
+  LIBS.map((lib) => [lib, { cold: [], warm: [], coldFiles: [], warmModelRequests: [], batch: [], latency: [], steady: [], chunks: [], workers: 0, each: null, coldPhases: null, warmPhases: null }]),
+);
 
 for (let rep = 0; rep < REPS; rep++) {
   // Alternate which library goes first so neither always runs on a cooler machine.
@@ -169,7 +177,6 @@ for (let rep = 0; rep < REPS; rep++) {
     let page = await openPage(context, lib);
     const cold = await step(page, `${lib} cold start`, (t) => window.bench.start(t), THREADS, 120_000);
     r.cold.push(cold.ms);
-    r.info = cold.info;
     if (rep === 0) r.coldPhases = cold.info?.phases ?? null;
     if (rep === 0) r.coldFiles = [...requests];
     await page.close();
@@ -246,10 +253,6 @@ function hostFiles(entry) {
   };
   visit(entry);
   return out;
-}
-function fileOf(path) {
-  const mount = mounts.find(([prefix]) => path.startsWith(prefix));
-  return join(mount[1], path.slice(mount[0].length));
 }
 const gz = (path) => gzipSync(readFileSync(fileOf(path)), { level: 9 }).length;
 const bytes = {};
