@@ -1,8 +1,11 @@
 """Exports a trained classifier to public/models/<name>/ in the Hugging Face layout, plus golden data.
 
-    /usr/bin/python3 training/export_model.py --task sentiment --name ko-sentiment
+    python3 training/export_model.py --task sentiment --name ko-sentiment --checkpoint ../shared/pretrained/ko-sentiment.pt
 
-Writes config.json, tokenizer files, onnx/model.onnx (fp32, opset 17, dynamic batch/sequence), then
+`--checkpoint` defaults to $KO_TRAIN_WORK/<task>/best.pt (what train_classifier.py wrote); fp16
+checkpoints (shared/pretrained/) are cast to fp32. Writes config.json, tokenizer files (from the
+committed training/encoder/spm.model), LICENSE.md (CC BY-SA 4.0: the encoder's pretraining text includes
+Korean HateSpeech comments), onnx/model.onnx (fp32, opset 17, dynamic batch/sequence), then
 runs the TypeScript toolchain (`ko-classify quantize --int8/--int4`, `manifest`). Golden data for
 the test suite go to packages/core/test/fixtures/<name>-golden.json: Python sentencepiece ids for
 the committed 1,000-sentence sample and PyTorch logits for its first 200; ids for every sentence of
@@ -21,11 +24,12 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ko_train.data import hate_speech, nsmc, read_tsv  # noqa: E402
+from ko_train.data import hate_speech_split, nsmc, read_tsv  # noqa: E402
 from ko_train.deberta import DebertaV2Config, DebertaV2ForSequenceClassification, use_sliced_relative_attention  # noqa: E402
 from ko_train.export import export_onnx  # noqa: E402
-from ko_train.paths import DATA, FIXTURES, MODELS, REPO, WORK  # noqa: E402
-from ko_train.tokenizer import SpmEncoder  # noqa: E402
+from ko_train.loop import load_checkpoint  # noqa: E402
+from ko_train.paths import DATA, ENCODER, FIXTURES, MODELS, REPO, WORK  # noqa: E402
+from ko_train.tokenizer import SpmEncoder, spm_to_hf  # noqa: E402
 
 MAX_LEN = 128
 LOGIT_ROWS = 200
@@ -35,31 +39,31 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--task", choices=["sentiment", "hate-speech"], required=True)
     ap.add_argument("--name", required=True)
+    ap.add_argument("--checkpoint", type=Path, help="default: $KO_TRAIN_WORK/<task>/best.pt")
     args = ap.parse_args()
 
-    ck = torch.load(WORK / args.task / "best.pt")
+    ck = load_checkpoint(args.checkpoint or WORK / args.task / "best.pt")
     cfg = DebertaV2Config.from_hf(ck["config"])
     model = DebertaV2ForSequenceClassification(cfg)
     model.load_state_dict(ck["model"])
     model.eval()
-    print(f"checkpoint step {ck['step']} dev {ck['scores']}", flush=True)
+    print(f"checkpoint step {ck.get('step')} dev {ck.get('scores')}", flush=True)
 
     out = MODELS / args.name
     (out / "onnx").mkdir(parents=True, exist_ok=True)
-    for f in ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"):
-        shutil.copy(WORK / "tokenizer" / "hf" / f, out / f)
-    if args.task == "hate-speech":
-        # CC BY-SA 4.0: the model is shared under the dataset's licence, shipped beside it.
-        shutil.copy(DATA / "korean-hate-speech" / "LICENSE.md", out / "LICENSE.md")
+    spm_to_hf(ENCODER / "spm.model", out, model_max_length=MAX_LEN)
+    # CC BY-SA 4.0: the encoder learned from Korean HateSpeech comments, so every model is shared under
+    # that dataset's licence, shipped beside it.
+    shutil.copyfile(DATA / "korean-hate-speech" / "LICENSE.md", out / "LICENSE.md")
     (out / "config.json").write_text(json.dumps(cfg.to_hf(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     export_onnx(model, out / "onnx" / "model.onnx")
 
-    enc = SpmEncoder(WORK / "tokenizer" / "spm.model")
+    enc = SpmEncoder(ENCODER / "spm.model")
     if args.task == "sentiment":
         sample = [r["document"] for r in read_tsv(FIXTURES / "nsmc-dev-sample.tsv")]
         eval_texts, _ = nsmc("dev")
     else:
-        texts, _ = hate_speech()
+        texts = hate_speech_split()[0]  # also writes the held-out TSV the card is scored on
         sample = texts[:1000]
         eval_texts = texts
     norm = lambda t: unicodedata.normalize("NFC", t)  # noqa: E731

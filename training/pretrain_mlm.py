@@ -1,34 +1,35 @@
 """Masked-LM pretraining of the DeBERTa-v2 encoder on the unlabelled reviews and comments.
 
-    /usr/bin/python3 training/pretrain_mlm.py --steps 200000 --minutes 150 [--resume]
+    # on a GPU (the shipped encoder: training/README.md has the whole sequence)
+    python3 training/pretrain_mlm.py --name S --size base --minutes 10.5 --lr 4e-4 --init S0
+    # a 2-core CPU smoke run
+    python3 training/pretrain_mlm.py --name mlm-smoke --limit 5000 --steps 20 --batch-size 32
 
-The next step toward issue 4's accuracy target: the from-scratch classifier plateaus at ~86.5% on
-NSMC dev. Checkpoints go to $KO_TRAIN_WORK/mlm/ (latest.pt every --save-every steps, with optimizer
-state for --resume, so a long run can span sessions; set KO_TRAIN_WORK outside the work tree to
-keep it). Fine-tune from it with `train_classifier.py --task sentiment --init mlm`.
-
-Masking as BERT: 15% of non-special tokens, 80% [MASK], 10% random, 10% unchanged; loss on
-masked positions only; batches bucketed by length.
+Rows: `corpus_lines(seed=7)` (every review of nsmc/reviews.tsv.gz, the unlabelled Korean HateSpeech
+comments and its train comments, shuffled). Masking as BERT: 15% of non-special tokens, 80% [MASK],
+10% random, 10% unchanged; loss on masked positions only. Checkpoints go to $KO_TRAIN_WORK/<name>/:
+`mlm.pt` (encoder + MLM head, the layout of shared/pretrained/encoder-mlm.pt) and `latest.pt` (with
+optimizer state, every --save-every steps, for --resume). Fine-tune from it with
+`train_classifier.py --init $KO_TRAIN_WORK/<name>/mlm.pt`.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import math
-import random
 import sys
 import time
-import unicodedata
 from pathlib import Path
 
 import torch
 from torch.nn import functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ko_train.deberta import DebertaV2Config, DebertaV2ForMaskedLM  # noqa: E402
+from ko_train.deberta import DebertaV2ForMaskedLM  # noqa: E402
+from ko_train.loop import (Budget, Feed, Schedule, add_common_args, autocast, encode, load_checkpoint,  # noqa: E402
+                           model_config, pick_device, save_checkpoint)
 from ko_train.paths import WORK  # noqa: E402
-from ko_train.tokenizer import CLS, MASK, PAD, SEP, SpmEncoder, corpus_lines  # noqa: E402
-from train_classifier import MAX_LEN, SIZES, batches  # noqa: E402
+from ko_train.tokenizer import CLS, MASK, PAD, SEP, corpus_lines, load_spm  # noqa: E402
 
 FIRST_NORMAL = 5  # ids 0-4 are [PAD] [CLS] [SEP] [UNK] [MASK]
 
@@ -36,96 +37,88 @@ FIRST_NORMAL = 5  # ids 0-4 are [PAD] [CLS] [SEP] [UNK] [MASK]
 def mask_batch(x: torch.Tensor, vocab: int, gen: torch.Generator) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Returns (inputs, flat positions of masked tokens, their original ids)."""
     special = (x == PAD) | (x == CLS) | (x == SEP)
-    chosen = (torch.rand(x.shape, generator=gen) < 0.15) & ~special
+    chosen = (torch.rand(x.shape, generator=gen, device=x.device) < 0.15) & ~special
+    roll = torch.rand(x.shape, generator=gen, device=x.device)
     inputs = x.clone()
-    roll = torch.rand(x.shape, generator=gen)
     inputs[chosen & (roll < 0.8)] = MASK
-    random_ids = torch.randint(FIRST_NORMAL, vocab, x.shape, generator=gen)
     swap = chosen & (roll >= 0.8) & (roll < 0.9)
-    inputs[swap] = random_ids[swap]
+    inputs[swap] = torch.randint(FIRST_NORMAL, vocab, x.shape, generator=gen, device=x.device)[swap]
     positions = chosen.reshape(-1).nonzero().squeeze(1)
     return inputs, positions, x.reshape(-1)[positions]
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--size", choices=list(SIZES), default="small")
-    ap.add_argument("--steps", type=int, default=200_000, help="length of the LR schedule")
-    ap.add_argument("--minutes", type=float, default=0, help="stop (and save) after this long; 0 = run to --steps")
-    ap.add_argument("--batch-size", type=int, default=64)
-    ap.add_argument("--lr", type=float, default=5e-4)
-    ap.add_argument("--warmup", type=int, default=2000)
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--name", default="mlm", help="run folder under $KO_TRAIN_WORK")
+    ap.add_argument("--init", help="an MLM checkpoint to continue from (weights only; a new schedule)")
     ap.add_argument("--save-every", type=int, default=1000)
-    ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--limit", type=int, default=0, help="use only this many lines (smoke tests)")
-    ap.add_argument("--resume", action="store_true")
+    add_common_args(ap, batch_size=512, lr=4e-4)
+    ap.set_defaults(seed=7)
     args = ap.parse_args()
+    if not args.steps and not args.minutes:
+        ap.error("give --steps N or --minutes M")
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
-    rng = random.Random(args.seed)
-    gen = torch.Generator().manual_seed(args.seed)
-    work = WORK / "mlm"
-    work.mkdir(parents=True, exist_ok=True)
-    enc = SpmEncoder(WORK / "tokenizer" / "spm.model")
+    device = pick_device(args.device)
+    out = WORK / args.name
+    out.mkdir(parents=True, exist_ok=True)
+    sp = load_spm()
     lines = corpus_lines(args.limit or None, seed=args.seed)
-    pieces = enc.sp.encode([unicodedata.normalize("NFC", t) for t in lines])
-    ids = [[CLS] + p[: MAX_LEN - 2] + [SEP] for p in pieces if p]
-    print(f"{len(ids)} sequences", flush=True)
+    arr, lens = encode(sp, lines)
+    keep = lens > 2  # a line that tokenizes to nothing has nothing to mask
+    arr, lens = arr[keep], lens[keep]
+    print(f"{len(lens)} sequences, device {device}", flush=True)
 
-    size = SIZES[args.size]
-    cfg = DebertaV2Config(vocab_size=enc.sp.get_piece_size(), **size, pooler_hidden_size=size["hidden_size"])
+    init = None
+    if args.init:
+        init = load_checkpoint(Path(args.init) if Path(args.init).is_file() else WORK / args.init / "mlm.pt")
+    cfg = model_config(args.size, sp.get_piece_size(), init and init["config"])
     model = DebertaV2ForMaskedLM(cfg)
+    if init:
+        model.load_state_dict(init["model"])
+        print(f"init from {args.init} (step {init.get('step')})", flush=True)
+    model.to(device).train()
     params = list(model.parameters())
-    opt = torch.optim.AdamW([{"params": [p for p in params if p.dim() > 1], "weight_decay": 0.01},
-                             {"params": [p for p in params if p.dim() <= 1], "weight_decay": 0.0}],
-                            lr=args.lr, betas=(0.9, 0.98), eps=1e-6)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min(1.0, (s + 1) / args.warmup) * max(0.0, 0.5 * (1 + math.cos(math.pi * min(1.0, s / args.steps)))))
-    step = 0
-    if args.resume and (work / "latest.pt").exists():
-        ck = torch.load(work / "latest.pt")
-        model.load_state_dict(ck["model"]); opt.load_state_dict(ck["opt"]); sched.load_state_dict(ck["sched"])
-        step = ck["step"]; rng.setstate(ck["rng"]); gen.set_state(ck["gen"])
-        print(f"resumed at step {step}", flush=True)
+    sched = Schedule(params, args, device)
+    budget = Budget(args.minutes, sched, overhead=1.03)
+    feed = Feed(arr, lens, args.batch_size, args.seed, device)
+    gen = torch.Generator(device=device).manual_seed(args.seed)
+    if args.resume and (out / "latest.pt").exists():
+        ck = torch.load(out / "latest.pt", map_location="cpu", weights_only=False)
+        model.load_state_dict(ck["model"]); sched.load_state(ck["schedule"]); feed.load_state(ck["feed"])
+        gen.set_state(ck["gen"])
+        budget.fitted = True
+        print(f"resumed at step {sched.step} of {sched.steps}", flush=True)
 
     def save() -> None:
-        state = {"model": model.state_dict(), "config": cfg.to_hf(), "step": step}
-        torch.save({**state, "opt": opt.state_dict(), "sched": sched.state_dict(), "rng": rng.getstate(),
-                    "gen": gen.get_state()}, work / "latest.pt")
-        # `train_classifier.py --init mlm` reads best.pt's "model" (encoder weights; the MLM head is ignored).
-        torch.save(state, work / "best.pt")
-        (work / "progress.json").write_text(json.dumps({"step": step, "loss": round(avg, 4)}))
+        save_checkpoint(out / "mlm.pt", model, cfg, sched.step, loss=round(avg, 4), epoch=round(feed.epoch, 3))
+        torch.save({"model": model.state_dict(), "schedule": sched.state(), "feed": feed.state(),
+                    "gen": gen.get_state()}, out / "latest.pt")
+        with open(out / "log.jsonl", "a") as f:
+            f.write(json.dumps({"step": sched.step, "loss": round(avg, 4), "epoch": round(feed.epoch, 3),
+                                "minutes": round((time.time() - t0) / 60, 2)}) + "\n")
 
-    model.train()
-    t0, seen, avg, plan = time.time(), 0, float("nan"), []
-    while step < args.steps:
-        if not plan:
-            plan = batches(ids, args.batch_size, rng)
-        rows = plan.pop()
-        width = max(len(ids[i]) for i in rows)
-        x = torch.zeros(len(rows), width, dtype=torch.long)
-        for r, i in enumerate(rows):
-            x[r, : len(ids[i])] = torch.tensor(ids[i])
+    t0, avg = time.time(), float("nan")
+    while not sched.done():
+        _, x = feed.next()
         inputs, positions, targets = mask_batch(x, cfg.vocab_size, gen)
         if positions.numel() == 0:
             continue
-        loss = F.cross_entropy(model(inputs, (x != PAD).long(), positions), targets)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        opt.step(); sched.step()
-        step += 1; seen += len(rows)
-        avg = loss.item() if math.isnan(avg) else 0.98 * avg + 0.02 * loss.item()
-        if step % 100 == 0:
-            print(f"step {step} loss {avg:.4f} lr {sched.get_last_lr()[0]:.2e} {seen / (time.time() - t0):.0f} seq/s", flush=True)
-        if step % args.save_every == 0:
+        with autocast(device):
+            logits = model(inputs, (x != PAD).long(), positions)
+        loss = F.cross_entropy(logits.float(), targets)
+        sched.apply(loss, params)
+        budget.tick()
+        if sched.step % 100 == 0 or sched.done():
+            avg = loss.item() if math.isnan(avg) else 0.9 * avg + 0.1 * loss.item()
+            print(f"step {sched.step}/{sched.steps or '?'} loss {avg:.4f} lr {sched.lr():.2e} epoch {feed.epoch:.2f} "
+                  f"{sched.step * args.batch_size / (time.time() - t0):.0f} seq/s", flush=True)
+        if sched.step % args.save_every == 0:
             save()
-        if args.minutes and time.time() - t0 > args.minutes * 60:
-            break
+    avg = loss.item() if math.isnan(avg) else avg
     save()
-    print(f"saved step {step} to {work}", flush=True)
+    print(f"saved step {sched.step} (epoch {feed.epoch:.2f}, {(time.time() - t0) / 60:.1f} min) to {out / 'mlm.pt'}", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,25 +1,31 @@
-"""Trains a DeBERTa-v2 classifier from scratch and exports it to public/models/<name>/.
+"""Fine-tunes (or distils) a DeBERTa-v2 sequence classifier; checkpoints go to $KO_TRAIN_WORK/<name>/.
 
-    /usr/bin/python3 training/train_classifier.py --task sentiment --steps 12000
-    /usr/bin/python3 training/train_classifier.py --task hate-speech --steps 3000 --init sentiment
+    # the shipped ko-sentiment, on a GPU (training/README.md has the whole sequence)
+    python3 training/train_classifier.py --task sentiment --init training/encoder/encoder-mlm.pt --minutes 3 --lr 2e-4
+    # a 2-core CPU smoke run of every code path
+    python3 training/train_classifier.py --task sentiment --limit 2000 --steps 30 --eval-every 15
 
-sentiment: every review of nsmc/reviews.tsv.gz (which holds the train.tsv rows) with its 1-10 rating:
-cross-entropy on the binary label where the rating is 1-4 (negative) or 9-10 (positive), class-weighted
-to a balanced prior, plus an auxiliary rating-regression loss on all rows (5-8 included). Model
-selection on nsmc/dev.tsv only.
-hate-speech: korean-hate-speech/train.tsv, 10% held out (stratified, seeded) for selection and the card.
+Tasks:
+  sentiment    every rated review of nsmc/reviews.tsv.gz: class-weighted CE on ratings 1-4 / 9-10 plus
+               0.5 x rating regression on every row (5-8 included); selected on nsmc/dev.tsv accuracy.
+               With `--distill LOGITS.npy`: the rows are `corpus_lines(seed=7)` (every review and comment,
+               the order `teacher_logits.py` wrote), loss KL(T=2) to the teacher + 0.5 x CE where a row has
+               a rating label.
+  hate-speech  korean-hate-speech/train.tsv, 10% held out (stratified, seed 42; written to
+               $KO_TRAIN_WORK/hate-speech-holdout.tsv for `ko-classify eval`); selected on held-out macro-F1.
 
-Checkpoints (best and latest) go to training/.work/<task>/; `--resume` continues from the latest.
+`--init PATH` starts the encoder and pooler from a checkpoint (a masked-LM encoder such as
+`training/encoder/encoder-mlm.pt`, or another classifier); the head starts fresh. Checkpoints:
+`best.pt` (best dev score, the layout of shared/pretrained/), `latest.pt` (with optimizer state, for
+`--resume`), `log.jsonl`, `summary.json`.
 """
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
-import math
-import random
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -28,199 +34,198 @@ from torch import nn
 from torch.nn import functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ko_train.data import HATE_LABELS, hate_speech, nsmc  # noqa: E402
-from ko_train.deberta import DebertaV2Config, DebertaV2ForSequenceClassification  # noqa: E402
-from ko_train.paths import DATA, WORK  # noqa: E402
-from ko_train.tokenizer import SpmEncoder  # noqa: E402
+from ko_train.data import HATE_LABELS, hate_speech_split, nsmc, rated_reviews, sentiment_label  # noqa: E402
+from ko_train.deberta import DebertaV2ForSequenceClassification  # noqa: E402
+from ko_train.loop import (Budget, Feed, Schedule, add_common_args, autocast, encode, load_checkpoint,  # noqa: E402
+                           model_config, pick_device, save_checkpoint)
+from ko_train.paths import WORK  # noqa: E402
+from ko_train.tokenizer import PAD, corpus_lines, load_spm  # noqa: E402
 
-MAX_LEN = 128
-SIZES = {
-    "small": dict(hidden_size=192, num_hidden_layers=3, num_attention_heads=3, intermediate_size=768),
-    "base": dict(hidden_size=256, num_hidden_layers=4, num_attention_heads=4, intermediate_size=1024),
-}
+DISTILL_SEED = 7  # the corpus order of shared/pretrained/teacher-logits.npy and teacher_logits.py
 
 
-def load_sentiment(enc: SpmEncoder):
-    texts, ratings = [], []
-    with gzip.open(DATA / "nsmc" / "reviews.tsv.gz", "rt", encoding="utf-8") as f:
-        next(f)
-        for row in f:
-            parts = row.rstrip("\n").split("\t")
-            if len(parts) == 4 and parts[3].strip():
-                texts.append(parts[3]); ratings.append(int(parts[2]))
-    labels = [0 if r <= 4 else 1 if r >= 9 else -1 for r in ratings]
-    reg = [(r - 5.5) / 4.5 for r in ratings]
-    dev_texts, dev_labels = nsmc("dev")
-    return (encode_all(enc, texts), labels, reg), (encode_all(enc, dev_texts), dev_labels)
+@dataclass
+class TaskData:
+    id2label: dict[str, str]
+    train: tuple[np.ndarray, np.ndarray]
+    train_y: np.ndarray  # label index per row, -1 = no label
+    dev: tuple[np.ndarray, np.ndarray]
+    dev_y: np.ndarray
+    metric: str
+    reg: np.ndarray | None = None  # auxiliary regression target per row
+    soft: np.ndarray | None = None  # teacher logits per row
 
 
-def load_hate(enc: SpmEncoder, seed: int):
-    texts, labels = hate_speech()
-    rng = random.Random(seed)
-    by_label: dict[int, list[int]] = {}
-    for i, y in enumerate(labels):
-        by_label.setdefault(y, []).append(i)
-    held = set()
-    for idx in by_label.values():
-        rng.shuffle(idx)
-        held.update(idx[: round(len(idx) * 0.1)])
-    tr = [i for i in range(len(texts)) if i not in held]
-    ho = sorted(held)
-    # The held-out part as a TSV, so `ko-classify eval` scores the exported model on the same rows.
-    with open(WORK / "hate-speech-holdout.tsv", "w", encoding="utf-8") as f:
-        f.write("comments\thate\n")
-        for i in ho:
-            f.write(f"{texts[i]}\t{HATE_LABELS[labels[i]]}\n")
-    ids = encode_all(enc, texts)
-    return ([ids[i] for i in tr], [labels[i] for i in tr], None), ([ids[i] for i in ho], [labels[i] for i in ho])
+def sentiment_task(sp, args) -> TaskData:
+    dev_t, dev_y = nsmc("dev")
+    if args.limit:
+        dev_t, dev_y = dev_t[: args.limit], dev_y[: args.limit]
+    texts, ratings = rated_reviews()
+    labels = [sentiment_label(r) for r in ratings]
+    common = dict(id2label={"0": "negative", "1": "positive"}, dev=encode(sp, dev_t), dev_y=np.array(dev_y),
+                  metric="accuracy")
+    if args.distill:
+        lines = corpus_lines(args.limit or None, seed=DISTILL_SEED)
+        soft = np.load(args.distill, mmap_mode="r")
+        if len(soft) < len(lines):
+            raise SystemExit(f"{args.distill} has {len(soft)} rows; corpus_lines(seed={DISTILL_SEED}) has {len(lines)}")
+        first: dict[str, int] = {}
+        for t, y in zip(texts, labels):
+            first.setdefault(t, y)
+        y = np.array([first.get(t, -1) for t in lines])
+        return TaskData(train=encode(sp, lines), train_y=y, soft=np.asarray(soft[: len(lines)], dtype=np.float32), **common)
+    if args.limit:
+        texts, ratings, labels = texts[: args.limit], ratings[: args.limit], labels[: args.limit]
+    reg = ((np.array(ratings) - 5.5) / 4.5).astype(np.float32)
+    return TaskData(train=encode(sp, texts), train_y=np.array(labels), reg=reg, **common)
 
 
-def encode_all(enc: SpmEncoder, texts: list[str]) -> list[list[int]]:
-    import unicodedata
-    pieces = enc.sp.encode([unicodedata.normalize("NFC", t) for t in texts])
-    return [[1] + p[: MAX_LEN - 2] + [2] for p in pieces]
+def hate_speech_task(sp, args) -> TaskData:
+    texts, labels, tr, ho = hate_speech_split()
+    if args.limit:
+        tr, ho = tr[: args.limit], ho[: args.limit]
+    arr, lens = encode(sp, texts)
+    y = np.array(labels)
+    return TaskData(id2label={str(i): name for i, name in enumerate(HATE_LABELS)}, train=(arr[tr], lens[tr]),
+                    train_y=y[tr], dev=(arr[ho], lens[ho]), dev_y=y[ho], metric="macro_f1")
 
 
-def batches(ids: list[list[int]], batch_size: int, rng: random.Random) -> list[list[int]]:
-    """Length-bucketed: shuffle, sort within chunks of 50 batches, cut, shuffle batch order."""
-    order = list(range(len(ids)))
-    rng.shuffle(order)
-    chunk = batch_size * 50
-    out = []
-    for s in range(0, len(order), chunk):
-        part = sorted(order[s:s + chunk], key=lambda i: len(ids[i]))
-        out.extend(part[j:j + batch_size] for j in range(0, len(part), batch_size))
-    rng.shuffle(out)
-    return out
-
-
-def pad(ids: list[list[int]], rows: list[int]):
-    width = max(len(ids[i]) for i in rows)
-    x = torch.zeros(len(rows), width, dtype=torch.long)
-    for r, i in enumerate(rows):
-        x[r, : len(ids[i])] = torch.tensor(ids[i])
-    return x, (x != 0).long()
+TASKS = {"sentiment": sentiment_task, "hate-speech": hate_speech_task}
 
 
 @torch.no_grad()
-def evaluate(model, ids, labels, num_labels: int) -> dict:
+def predict(model: DebertaV2ForSequenceClassification, data: tuple[np.ndarray, np.ndarray], device: torch.device,
+            batch_size: int = 512) -> np.ndarray:
+    """Logits for every row, run in length order (little padding)."""
+    arr, lens = data
+    was_training = model.training
     model.eval()
-    preds = []
-    order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-    out = np.zeros(len(ids), dtype=np.int64)
-    for s in range(0, len(order), 256):
-        rows = order[s:s + 256]
-        x, m = pad(ids, rows)
-        out[rows] = model(x, m).argmax(-1).numpy()
-    preds = out
-    y = np.array(labels)
-    acc = float((preds == y).mean())
-    f1s = []
-    for c in range(num_labels):
-        tp = ((preds == c) & (y == c)).sum(); fp = ((preds == c) & (y != c)).sum(); fn = ((preds != c) & (y == c)).sum()
-        f1s.append(0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn))
-    model.train()
-    return {"accuracy": acc, "macro_f1": float(np.mean(f1s))}
+    order = np.argsort(lens, kind="stable")
+    out = np.zeros((len(lens), model.config.num_labels), dtype=np.float32)
+    for s in range(0, len(order), batch_size):
+        rows = order[s:s + batch_size]
+        x = torch.from_numpy(arr[rows, : int(lens[rows].max())]).long().to(device)
+        with autocast(device):
+            out[rows] = model(x, (x != PAD).long()).float().cpu().numpy()
+    model.train(was_training)
+    return out
+
+
+def scores(logits: np.ndarray, y: np.ndarray, n_labels: int) -> dict[str, float]:
+    p = logits.argmax(-1)
+    f1 = []
+    for c in range(n_labels):
+        tp = ((p == c) & (y == c)).sum(); fp = ((p == c) & (y != c)).sum(); fn = ((p != c) & (y == c)).sum()
+        f1.append(0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn))
+    return {"accuracy": round(float((p == y).mean()), 5), "macro_f1": round(float(np.mean(f1)), 5)}
+
+
+def resolve_init(init: str) -> Path:
+    """A checkpoint path, or the name of an earlier run under $KO_TRAIN_WORK (its best.pt, or an
+    MLM run's mlm.pt)."""
+    for p in (Path(init), WORK / init / "best.pt", WORK / init / "mlm.pt"):
+        if p.is_file():
+            return p
+    raise SystemExit(f"--init {init}: no such checkpoint (a .pt path, or a run name under {WORK})")
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--task", choices=["sentiment", "hate-speech"], required=True)
-    ap.add_argument("--size", choices=list(SIZES), default="small")
-    ap.add_argument("--steps", type=int, default=12000)
-    ap.add_argument("--batch-size", type=int, default=64)
-    ap.add_argument("--lr", type=float, default=6e-4)
-    ap.add_argument("--warmup", type=int, default=800)
-    ap.add_argument("--eval-every", type=int, default=1000)
-    ap.add_argument("--aux-weight", type=float, default=0.5)
-    ap.add_argument("--init", help="task whose best checkpoint initialises the encoder (transfer)")
-    ap.add_argument("--seed", type=int, default=42)
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--resume", action="store_true")
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--task", choices=list(TASKS), required=True)
+    ap.add_argument("--name", help="run folder under $KO_TRAIN_WORK (default: the task)")
+    ap.add_argument("--init", help="checkpoint whose encoder + pooler start the model (MLM encoder or classifier)")
+    ap.add_argument("--distill", metavar="LOGITS.npy", help="sentiment: distil from these teacher logits (KL at T=2 + 0.5 x CE)")
+    ap.add_argument("--temperature", type=float, default=2.0)
+    ap.add_argument("--eval-every", type=int, default=0, help="default 500 steps (sentiment), 100 (hate-speech)")
+    ap.add_argument("--aux-weight", type=float, default=0.5, help="weight of the rating-regression loss (sentiment)")
+    add_common_args(ap, batch_size=256, lr=2e-4)
     args = ap.parse_args()
+    if args.distill and args.task != "sentiment":
+        ap.error("--distill applies to --task sentiment")
+    if not args.steps and not args.minutes:
+        ap.error("give --steps N or --minutes M")
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
-    rng = random.Random(args.seed)
-    work = WORK / args.task
-    work.mkdir(parents=True, exist_ok=True)
-    enc = SpmEncoder(WORK / "tokenizer" / "spm.model")
+    device = pick_device(args.device)
+    out = WORK / (args.name or args.task)
+    out.mkdir(parents=True, exist_ok=True)
+    sp = load_spm()
+    t_load = time.time()
+    data = TASKS[args.task](sp, args)
+    n_labels = len(data.id2label)
+    labelled = data.train_y[data.train_y >= 0]
+    counts = np.bincount(labelled, minlength=n_labels)
+    print(f"{len(data.train_y)} train rows ({len(labelled)} labelled, per label {counts.tolist()}), "
+          f"{len(data.dev_y)} dev rows, read in {time.time() - t_load:.0f} s, device {device}", flush=True)
 
-    if args.task == "sentiment":
-        (tr_ids, tr_y, tr_reg), (dev_ids, dev_y) = load_sentiment(enc)
-        id2label = {"0": "negative", "1": "positive"}
-    else:
-        (tr_ids, tr_y, tr_reg), (dev_ids, dev_y) = load_hate(enc, args.seed)
-        id2label = {str(i): l for i, l in enumerate(HATE_LABELS)}
-    n_labels = len(id2label)
-    counts = np.bincount([y for y in tr_y if y >= 0], minlength=n_labels)
-    class_w = torch.tensor(counts.sum() / (n_labels * counts), dtype=torch.float)
-    print(f"train rows {len(tr_ids)} label counts {counts.tolist()} weights {class_w.tolist()}", flush=True)
-
-    cfg = DebertaV2Config(vocab_size=enc.sp.get_piece_size(), **SIZES[args.size],
-                          pooler_hidden_size=SIZES[args.size]["hidden_size"], num_labels=n_labels,
-                          id2label=id2label)
+    init = load_checkpoint(resolve_init(args.init)) if args.init else None
+    cfg = model_config(args.size, sp.get_piece_size(), init and init["config"], num_labels=n_labels, id2label=data.id2label)
     model = DebertaV2ForSequenceClassification(cfg)
-    aux = nn.Linear(cfg.pooler_hidden_size, 1)
-    if args.init:
-        src = torch.load(WORK / args.init / "best.pt")["model"]
-        keep = {k: v for k, v in src.items() if not k.startswith("classifier.")}
-        print("init from", args.init, model.load_state_dict(keep, strict=False), flush=True)
+    if init:
+        keep = {k: v for k, v in init["model"].items() if not k.startswith(("classifier.", "cls."))}
+        missing = model.load_state_dict(keep, strict=False).missing_keys
+        print(f"init from {args.init}: fresh {missing}", flush=True)
+    model.to(device).train()
+    aux = nn.Linear(cfg.pooler_hidden_size, 1).to(device)
     params = list(model.parameters()) + list(aux.parameters())
-    decay = [p for p in params if p.dim() > 1]
-    no_decay = [p for p in params if p.dim() <= 1]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}],
-                            lr=args.lr, betas=(0.9, 0.98), eps=1e-6)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min(1.0, (s + 1) / args.warmup) * max(0.0, 0.5 * (1 + math.cos(math.pi * min(1.0, s / args.steps)))))
-    step, best, history = 0, {"accuracy": -1.0, "macro_f1": -1.0}, []
-    if args.resume and (work / "latest.pt").exists():
-        ck = torch.load(work / "latest.pt")
+    sched = Schedule(params, args, device, warmup_of=lambda steps: max(50, steps // 15))
+    budget = Budget(args.minutes, sched, overhead=1.15)
+    feed = Feed(*data.train, args.batch_size, args.seed, device)
+    y_all = torch.from_numpy(data.train_y).to(device)
+    reg_all = torch.from_numpy(data.reg).to(device) if data.reg is not None else None
+    soft_all = torch.from_numpy(data.soft).to(device) if data.soft is not None else None
+    class_w = torch.tensor(counts.sum() / (n_labels * np.maximum(counts, 1)), dtype=torch.float, device=device)
+    best, history = {data.metric: -1.0}, []
+    if args.resume and (out / "latest.pt").exists():
+        ck = torch.load(out / "latest.pt", map_location="cpu", weights_only=False)
         model.load_state_dict(ck["model"]); aux.load_state_dict(ck["aux"])
-        opt.load_state_dict(ck["opt"]); sched.load_state_dict(ck["sched"])
-        step, best, history = ck["step"], ck["best"], ck["history"]
-        rng.setstate(ck["rng"]); torch.set_rng_state(ck["torch_rng"])
-        print(f"resumed at step {step}", flush=True)
-    metric = "accuracy" if args.task == "sentiment" else "macro_f1"
-
-    y_all = torch.tensor(tr_y)
-    reg_all = torch.tensor(tr_reg, dtype=torch.float) if tr_reg is not None else None
-    model.train()
-    t0, seen = time.time(), 0
-    plan: list[list[int]] = []
-    while step < args.steps:
-        if not plan:
-            plan = batches(tr_ids, args.batch_size, rng)
-        rows = plan.pop()
-        x, m = pad(tr_ids, rows)
-        h = model.pooler(model.deberta(x, m))
-        logits = model.classifier(model.dropout(h))
-        y = y_all[rows]
-        loss = F.cross_entropy(logits, y.clamp(min=0), weight=class_w, reduction="none")
-        loss = (loss * (y >= 0)).sum() / (class_w[y.clamp(min=0)] * (y >= 0)).sum().clamp(min=1e-6)
-        if reg_all is not None and args.aux_weight > 0:
-            loss = loss + args.aux_weight * F.mse_loss(aux(h).squeeze(-1), reg_all[rows])
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        opt.step(); sched.step()
-        step += 1; seen += len(rows)
-        if step % 100 == 0:
-            print(f"step {step} loss {loss.item():.4f} lr {sched.get_last_lr()[0]:.2e} "
-                  f"{seen / (time.time() - t0):.0f} seq/s", flush=True)
-        if step % args.eval_every == 0 or step == args.steps:
-            scores = evaluate(model, dev_ids, dev_y, n_labels)
-            history.append({"step": step, **scores})
-            print(f"eval step {step} {scores}", flush=True)
-            if scores[metric] > best[metric]:
-                best = {**scores, "step": step}
-                torch.save({"model": model.state_dict(), "config": cfg.to_hf(), "scores": scores, "step": step},
-                           work / "best.pt")
-            torch.save({"model": model.state_dict(), "aux": aux.state_dict(), "opt": opt.state_dict(),
-                        "sched": sched.state_dict(), "step": step, "best": best, "history": history,
-                        "rng": rng.getstate(), "torch_rng": torch.get_rng_state()}, work / "latest.pt")
-    (work / "summary.json").write_text(json.dumps({"best": best, "history": history, "args": vars(args)}, indent=2))
-    print("best", best, flush=True)
+        sched.load_state(ck["schedule"]); feed.load_state(ck["feed"])
+        best, history = ck["best"], ck["history"]
+        budget.fitted = True
+        print(f"resumed at step {sched.step} of {sched.steps}", flush=True)
+    eval_every = args.eval_every or (500 if args.task == "sentiment" else 100)
+    t0 = time.time()
+    while True:
+        idx, x = feed.next()
+        with autocast(device):
+            h = model.pooler(model.deberta(x, (x != PAD).long()))
+            logits = model.classifier(model.dropout(h)).float()
+        y = y_all[idx]
+        has = (y >= 0).float()
+        ce = F.cross_entropy(logits, y.clamp(min=0), weight=class_w, reduction="none")
+        ce = (ce * has).sum() / (class_w[y.clamp(min=0)] * has).sum().clamp(min=1e-6)
+        if soft_all is not None:
+            t = args.temperature
+            kl = F.kl_div(F.log_softmax(logits / t, -1), F.softmax(soft_all[idx] / t, -1), reduction="batchmean") * t * t
+            loss = kl + 0.5 * ce
+        else:
+            loss = ce
+            if reg_all is not None and args.aux_weight > 0:
+                loss = loss + args.aux_weight * F.mse_loss(aux(h.float()).squeeze(-1), reg_all[idx])
+        sched.apply(loss, params)
+        budget.tick()
+        if sched.step % 100 == 0:
+            print(f"step {sched.step}/{sched.steps or '?'} loss {loss.item():.4f} lr {sched.lr():.2e} "
+                  f"epoch {feed.epoch:.2f} {sched.step * args.batch_size / (time.time() - t0):.0f} seq/s", flush=True)
+        if sched.step % eval_every == 0 or sched.done():
+            s = scores(predict(model, data.dev, device), data.dev_y, n_labels)
+            entry = {"step": sched.step, "loss": round(loss.item(), 4), "epoch": round(feed.epoch, 3),
+                     "minutes": round((time.time() - t0) / 60, 2), **s}
+            history.append(entry)
+            with open(out / "log.jsonl", "a") as f:
+                f.write(json.dumps(entry) + "\n")
+            print(f"eval {entry}", flush=True)
+            if s[data.metric] > best[data.metric]:
+                best = {**s, "step": sched.step}
+                save_checkpoint(out / "best.pt", model, cfg, sched.step, scores=s)
+            torch.save({"model": model.state_dict(), "aux": aux.state_dict(), "schedule": sched.state(),
+                        "feed": feed.state(), "best": best, "history": history}, out / "latest.pt")
+        if sched.done():
+            break
+    summary = {"best": best, "history": history, "minutes": round((time.time() - t0) / 60, 2), "args": vars(args)}
+    (out / "summary.json").write_text(json.dumps(summary, indent=2))
+    print(f"best {best} -> {out / 'best.pt'}", flush=True)
 
 
 if __name__ == "__main__":

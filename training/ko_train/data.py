@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import csv
 import gzip
+import random
 from pathlib import Path
 
-from .paths import DATA
+from .paths import DATA, WORK
 
 
 def read_tsv(path: Path) -> list[dict[str, str]]:
@@ -18,22 +19,22 @@ def nsmc(split: str) -> tuple[list[str], list[int]]:
     return [r["document"] or "" for r in rows], [int(r["label"]) for r in rows]
 
 
-def nsmc_rated_reviews(exclude: set[str]) -> tuple[list[str], list[int]]:
-    """Extra sentiment supervision from the 1-10 ratings: 1-4 → 0, 9-10 → 1 (neutral 5-8 dropped)."""
+def rated_reviews() -> tuple[list[str], list[int]]:
+    """Every non-empty review of `nsmc/reviews.tsv.gz` with its 1-10 rating, in file order."""
     texts: list[str] = []
-    labels: list[int] = []
+    ratings: list[int] = []
     with gzip.open(DATA / "nsmc" / "reviews.tsv.gz", "rt", encoding="utf-8") as f:
         next(f)
         for row in f:
             parts = row.rstrip("\n").split("\t")
-            if len(parts) != 4 or not parts[3].strip() or parts[3] in exclude:
-                continue
-            rating = int(parts[2])
-            if rating <= 4:
-                texts.append(parts[3]); labels.append(0)
-            elif rating >= 9:
-                texts.append(parts[3]); labels.append(1)
-    return texts, labels
+            if len(parts) == 4 and parts[3].strip():
+                texts.append(parts[3]); ratings.append(int(parts[2]))
+    return texts, ratings
+
+
+def sentiment_label(rating: int) -> int:
+    """NSMC's rule: 1-4 negative (0), 9-10 positive (1), 5-8 neutral (-1, no label)."""
+    return 0 if rating <= 4 else 1 if rating >= 9 else -1
 
 
 HATE_LABELS = ["none", "offensive", "hate"]
@@ -42,3 +43,28 @@ HATE_LABELS = ["none", "offensive", "hate"]
 def hate_speech() -> tuple[list[str], list[int]]:
     rows = read_tsv(DATA / "korean-hate-speech" / "train.tsv")
     return [r["comments"] for r in rows], [HATE_LABELS.index(r["hate"]) for r in rows]
+
+
+def split_holdout(labels: list, seed: int = 42, fraction: float = 0.1) -> tuple[list[int], list[int]]:
+    """Stratified by label: `fraction` of each label's rows (seeded shuffle) held out; (train, held)."""
+    rng = random.Random(seed)
+    by_label: dict = {}
+    for i, y in enumerate(labels):
+        by_label.setdefault(y, []).append(i)
+    held: set[int] = set()
+    for idx in by_label.values():
+        rng.shuffle(idx)
+        held.update(idx[: round(len(idx) * fraction)])
+    return [i for i in range(len(labels)) if i not in held], sorted(held)
+
+
+def hate_speech_split() -> tuple[list[str], list[int], list[int], list[int]]:
+    """Korean HateSpeech train.tsv split 90/10 (stratified, seed 42) as (texts, labels, train, held).
+    Also writes the held-out part to $KO_TRAIN_WORK/hate-speech-holdout.tsv for `ko-classify eval`."""
+    texts, labels = hate_speech()
+    tr, ho = split_holdout(labels, 42)
+    WORK.mkdir(parents=True, exist_ok=True)
+    with open(WORK / "hate-speech-holdout.tsv", "w", encoding="utf-8") as f:
+        f.write("comments\thate\n")
+        f.writelines(f"{texts[i]}\t{HATE_LABELS[labels[i]]}\n" for i in ho)
+    return texts, labels, tr, ho

@@ -9,3 +9,5 @@ DATA = SHARED / "data"
 WORK = Path(os.environ.get("KO_TRAIN_WORK", REPO / "training" / ".work")).resolve()
 MODELS = REPO / "public" / "models"
 FIXTURES = REPO / "packages" / "core" / "test" / "fixtures"
+# The pretrained encoder and its tokenizer, committed: the starting point for every classifier.
+ENCODER = REPO / "training" / "encoder"

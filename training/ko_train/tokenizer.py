@@ -17,8 +17,8 @@ from pathlib import Path
 import sentencepiece as spm
 from sentencepiece import sentencepiece_model_pb2 as sp_pb2
 
-from .data import read_tsv
-from .paths import DATA
+from .data import rated_reviews, read_tsv
+from .paths import DATA, ENCODER
 
 SPECIALS = ["[PAD]", "[CLS]", "[SEP]", "[UNK]", "[MASK]"]
 PAD, CLS, SEP, UNK, MASK = range(5)
@@ -26,13 +26,7 @@ PAD, CLS, SEP, UNK, MASK = range(5)
 
 def corpus_lines(limit: int | None = None, seed: int = 13) -> list[str]:
     """Unlabelled text for the tokenizer: NSMC reviews + train documents + hate-speech comments."""
-    lines: list[str] = []
-    with gzip.open(DATA / "nsmc" / "reviews.tsv.gz", "rt", encoding="utf-8") as f:
-        next(f)
-        for row in f:
-            parts = row.rstrip("\n").split("\t")
-            if len(parts) == 4 and parts[3].strip():
-                lines.append(parts[3])
+    lines = rated_reviews()[0]
     with gzip.open(DATA / "korean-hate-speech" / "unlabeled_comments.txt.gz", "rt", encoding="utf-8") as f:
         lines.extend(line.strip() for line in f if line.strip())
     lines.extend(r["comments"] for r in read_tsv(DATA / "korean-hate-speech" / "train.tsv"))
@@ -133,6 +127,13 @@ def spm_to_hf(model_path: Path, out_dir: Path, model_max_length: int = 128) -> N
     (out_dir / "tokenizer_config.json").write_text(json.dumps(config, ensure_ascii=False, indent=2) + "\n",
                                                    encoding="utf-8")
     (out_dir / "special_tokens_map.json").write_text(json.dumps(specials, indent=2) + "\n", encoding="utf-8")
+
+
+def load_spm(path: Path = ENCODER / "spm.model") -> spm.SentencePieceProcessor:
+    """The project's 16K unigram model (`train_tokenizer.py` reproduces it; committed beside the encoder)."""
+    if not path.is_file():
+        raise SystemExit(f"{path} is missing: run training/train_tokenizer.py")
+    return spm.SentencePieceProcessor(model_file=str(path))
 
 
 class SpmEncoder:
