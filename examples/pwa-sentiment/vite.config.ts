@@ -1,39 +1,14 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { koClassify } from '@ko-classify/core/vite';
-
-const MODEL_DIR = join(import.meta.dirname, '../../public/models/ko-sentiment');
-// What the WASM and WebGPU backends load; the fp32 file stays out of the app.
-const SHIPPED = /^(config\.json|tokenizer\.json|tokenizer_config\.json|special_tokens_map\.json|manifest\.json|onnx\/model_(int8|q4)\.onnx)$/;
-
-/** Serves (dev) and emits (build) the embedded ko-sentiment model under <base>models/ko-sentiment/. */
-function embeddedModel(): Plugin {
-  const files = (dir: string): string[] => readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? files(join(dir, n)) : [join(dir, n)]));
-  const shipped = files(MODEL_DIR).map((p) => relative(MODEL_DIR, p).split('\\').join('/')).filter((p) => SHIPPED.test(p));
-  return {
-    name: 'embedded-model',
-    configureServer(server) {
-      server.middlewares.use((req, res, next) => {
-        const m = /\/models\/ko-sentiment\/(.+)$/.exec((req.url ?? '').split('?')[0]!);
-        if (!m || !shipped.includes(m[1]!)) return next();
-        res.end(readFileSync(join(MODEL_DIR, m[1]!)));
-      });
-    },
-    generateBundle() {
-      for (const f of shipped) this.emitFile({ type: 'asset', fileName: `models/ko-sentiment/${f}`, source: readFileSync(join(MODEL_DIR, f)) });
-    },
-  };
-}
 
 // An installable offline PWA: after the first visit the app shell and the ORT wasm come from the
 // service worker's cache and the model from IndexedDB, so it classifies with the network off.
 export default defineConfig({
   base: '/pwa/',
   plugins: [
-    koClassify(),
-    embeddedModel(),
+    // The model from its npm package, emitted under /pwa/models/ko-sentiment/ (int8 + int4, no fp32).
+    koClassify({ models: ['ko-sentiment'] }),
     VitePWA({
       registerType: 'autoUpdate',
       injectRegister: false,

@@ -1,11 +1,11 @@
 import { defineConfig } from 'vite';
 import { koClassify } from '@ko-classify/core/vite';
 
-// A consumer's app: it imports @ko-classify/react through the package's exports (built dist),
-// ships the embedded models from the repo's public/ folder, and is served under /react-app/.
+// A consumer's app: it imports @ko-classify/react through the package's exports (built dist), gets
+// the model from its npm package (@ko-classify/model-ko-sentiment) through the plugin, and is served
+// under /react-app/.
 export default defineConfig({
   base: '/react-app/',
-  publicDir: '../../public',
-  plugins: [koClassify()],
+  plugins: [koClassify({ models: ['ko-sentiment'] })],
   build: { outDir: 'dist', emptyOutDir: true },
 });

@@ -1,7 +1,7 @@
 import { readTsv, column } from './tsv.js';
-import { loadModelDir, type LoadOptions } from './model-dir.js';
+import { loadEngine, type LoadEngineOptions } from '@ko-classify/core/node';
 
-export interface BenchOptions extends LoadOptions {
+export interface BenchOptions extends LoadEngineOptions {
   batchSize?: number;
   /** Sentences for the throughput run. */
   n?: number;
@@ -40,7 +40,7 @@ export async function bench(dir: string, o: BenchOptions = {}): Promise<BenchRes
   }
   const n = o.n ?? 2000;
   const sample = Array.from({ length: n }, (_, i) => texts[i % texts.length]!);
-  const { engine, file, runtime } = await loadModelDir(dir, o);
+  const { engine, file, runtime } = await loadEngine(dir, o);
   const batch = o.batchSize ?? 32;
   await engine.classify(sample.slice(0, batch), { batchSize: batch }); // warm-up
   const t0 = performance.now();

@@ -1,8 +1,7 @@
-import type { LoadOptions } from './model-dir.js';
-import { loadModelDir } from './model-dir.js';
+import { loadEngine, type LoadEngineOptions } from '@ko-classify/core/node';
 import { column, readTsv } from './tsv.js';
 
-export interface EvalOptions extends LoadOptions {
+export interface EvalOptions extends LoadEngineOptions {
   textCol?: string;
   labelCol?: string;
   batchSize?: number;
@@ -31,7 +30,7 @@ export async function evaluate(dir: string, dataPath: string, o: EvalOptions = {
   const ti = column(header, o.textCol ?? 'document', dataPath);
   const li = column(header, o.labelCol ?? 'label', dataPath);
   const data = o.limit ? rows.slice(0, o.limit) : rows;
-  const { engine, dtype, file, runtime } = await loadModelDir(dir, o);
+  const { engine, dtype, file, runtime } = await loadEngine(dir, o);
   const labels = engine.config.labels;
   const gold = data.map((r, i) => {
     const raw = r[li] ?? '';

@@ -1,4 +1,4 @@
-export { buildManifest, writeManifest } from './manifest.js';
+export { buildManifest, writeManifest } from '@ko-classify/core/node';
 export { main } from './cli.js';
 export { quantizeModel, QuantizeError, type QuantMode, type QuantizeOptions, type QuantizeReport } from './onnx/quantize.js';
 export { quantizeFile, formatSizeTable } from './quantize-command.js';

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { writeManifest } from './manifest.js';
+import { writeManifest } from '@ko-classify/core/node';
 import { decodeModel, encodeModel } from './onnx/proto.js';
 import { quantizeModel, type QuantMode, type QuantizeReport } from './onnx/quantize.js';
 

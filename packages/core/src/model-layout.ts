@@ -1,5 +1,42 @@
+/**
+ * What a model directory holds, in the Hugging Face layout transformers.js also uses: the one owner of
+ * that knowledge for the browser loader, the Node client, the CLI, the Vite plugin and the packages.
+ *
+ * ```
+ * config.json  tokenizer.json  tokenizer_config.json  [special_tokens_map.json]
+ * onnx/model.onnx (fp32)  onnx/model_fp16.onnx  onnx/model_int8.onnx | model_quantized.onnx  onnx/model_q4.onnx
+ * manifest.json (size + sha256 of each of those)   README.md (card)   LICENSE.md
+ * ```
+ */
 import { KoClassifyError } from './errors.js';
 import type { Backend, Dtype, DtypeOption } from './worker-protocol.js';
+
+/** `manifest.json` beside a model: every model file's size and sha256 (`ko-classify manifest`). */
+export interface Manifest {
+  files: Record<string, { size: number; sha256: string }>;
+  revision?: string;
+}
+
+/** The JSON files every load reads. */
+export const TEXT_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json'] as const;
+
+/** Files a manifest lists: the text files, `special_tokens_map.json` and every ONNX file. */
+export function isModelFile(path: string): boolean {
+  return /^(config\.json|tokenizer\.json|tokenizer_config\.json|special_tokens_map\.json|onnx\/[^/]+\.onnx)$/.test(path);
+}
+
+/** The dtypes a browser loads by default: int8 on WASM, int4 on WebGPU. */
+export const BROWSER_DTYPES: readonly Dtype[] = ['int8', 'int4'];
+
+/**
+ * The model files worth shipping to browsers (npm model packages, the script-tag folder, a PWA):
+ * the text files plus the ONNX files of `dtypes`; fp32 stays behind (3-4x larger, used by neither
+ * backend's default).
+ */
+export function browserFiles(listed: readonly string[], dtypes: readonly Dtype[] = BROWSER_DTYPES): string[] {
+  const wanted = new Set<string>([...TEXT_FILES, 'special_tokens_map.json', ...dtypes.flatMap((d) => DTYPE_FILES[d])]);
+  return listed.filter((f) => wanted.has(f));
+}
 
 /** The ONNX file of each dtype, in the layout transformers.js uses (first name preferred). */
 export const DTYPE_FILES: Record<Dtype, readonly string[]> = {

@@ -1,12 +1,7 @@
 import { KoClassifyError } from './errors.js';
+import type { Manifest } from './model-layout.js';
 import type { ModelStore } from './model-store.js';
 import type { ProgressEvent } from './worker-protocol.js';
-
-/** `manifest.json` beside a model: every file's size and sha256 (written by `ko-classify manifest`). */
-export interface Manifest {
-  files: Record<string, { size: number; sha256: string }>;
-  revision?: string;
-}
 
 export interface ModelSourceOptions {
   modelUrl: string;

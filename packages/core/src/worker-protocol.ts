@@ -3,10 +3,10 @@
  * Everything here is structured-cloneable. Both sides `import type` this file.
  */
 
-/** An execution backend that actually ran. */
-export type Backend = 'webgpu' | 'wasm';
+/** An execution backend that actually ran (`cpu`: onnxruntime-node, in the Node client). */
+export type Backend = 'webgpu' | 'wasm' | 'cpu';
 /** `auto` tries WebGPU first (when an adapter exists), then WASM. */
-export type BackendOption = 'auto' | Backend;
+export type BackendOption = 'auto' | 'webgpu' | 'wasm';
 /** Weight precision of the ONNX file; each maps to one file in `onnx/`. */
 export type Dtype = 'fp32' | 'fp16' | 'int8' | 'int4';
 /** `auto`: int8 on WASM; on WebGPU int4, fp16 where the adapter has shader-f16, else fp32. */
@@ -96,8 +96,8 @@ export interface ModelInfo {
   maxLength: number;
   /** One line per backend considered: which one won, why the others were skipped. */
   backendNotes: string[];
-  /** Where each file came from on this load. */
-  source: Record<string, 'network' | 'cache'>;
+  /** Where each file came from on this load (`disk`: the Node client's model directory). */
+  source: Record<string, 'network' | 'cache' | 'disk'>;
 }
 
 /** The API the worker exposes through Comlink. */

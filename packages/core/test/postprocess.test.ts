@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { makeBatches } from '../src/engine/batch.js';
 import { defaultMaxLength, parseModelConfig } from '../src/engine/model-config.js';
 import { postprocess, sigmoid, softmax } from '../src/engine/postprocess.js';
-import { chooseDtype } from '../src/dtype.js';
+import { chooseDtype } from '../src/model-layout.js';
 import { KoClassifyError } from '../src/errors.js';
 
 describe('postprocess', () => {

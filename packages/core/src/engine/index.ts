@@ -4,6 +4,4 @@ export { makeBatches, type Batch } from './batch.js';
 export { parseModelConfig, defaultMaxLength, type ModelConfig } from './model-config.js';
 export { postprocess, softmax, sigmoid } from './postprocess.js';
 export { TextEncoder, normalizeInput, type Encoded, type NormalizedInput } from './tokenize.js';
-export { DTYPE_FILES, chooseDtype, autoDtypeOrder } from '../dtype.js';
-export { sha256Hex, type Manifest } from '../model-source.js';
 export { KoClassifyError } from '../errors.js';
