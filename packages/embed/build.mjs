@@ -1,7 +1,12 @@
-// Two builds: the page script (one IIFE file, global KoClassify, no imports at run time) and the
-// module worker with onnxruntime-web, whose .wasm lands beside it. Everything resolves relative to
-// the page script's own URL, so the folder can be hosted anywhere on the page's origin.
-import { resolve } from 'node:path';
+// One self-contained, relocatable folder (dist/): the page script (one IIFE file, global KoClassify,
+// no imports at run time), the module worker with onnxruntime-web and its .wasm (assets/), and the
+// embedded default model (models/ko-sentiment/). Every URL inside resolves relative to the script or
+// the worker chunk that asks for it (`base: './'`: never a root-absolute `/assets/…`), so the folder
+// works copied to any static host at any sub-path, or from a CDN path that mirrors the npm package.
+import { copyFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { copyBrowserModel } from '@ko-classify/core/node';
 import { build } from 'vite';
 
 const here = import.meta.dirname;
@@ -26,6 +31,7 @@ await build({
 await build({
   configFile: false,
   logLevel: 'warn',
+  base: './',
   build: {
     outDir: out,
     emptyOutDir: false,
@@ -36,8 +42,20 @@ await build({
     rollupOptions: {
       input: resolve(here, 'src/worker-entry.ts'),
       preserveEntrySignatures: 'strict',
-      output: { format: 'es', entryFileNames: 'ko-classify.worker.js', chunkFileNames: 'assets/[name]-[hash].js', assetFileNames: 'assets/[name]-[hash][extname]' },
+      output: {
+        format: 'es',
+        entryFileNames: 'ko-classify.worker.js',
+        chunkFileNames: 'assets/[name]-[hash].js',
+        // ORT's own names: from another origin (a CDN) ORT cannot use the runtime bundled in its chunk
+        // and loads assets/ort-wasm-simd-threaded(.asyncify).mjs, which looks for the .wasm beside it.
+        assetFileNames: (asset) => (asset.names.some((n) => n.endsWith('.wasm')) ? 'assets/[name][extname]' : 'assets/[name]-[hash][extname]'),
+      },
     },
   },
 });
-console.log(`built ${out}/ko-classify.js and ko-classify.worker.js`);
+const ortDist = dirname(createRequire(import.meta.url).resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm'));
+for (const f of ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.asyncify.mjs']) copyFileSync(resolve(ortDist, f), resolve(out, 'assets', f));
+// The model <ko-sentiment> uses by default; other models: copy a model package's files to models/<id>/.
+const MODELS = ['ko-sentiment'];
+for (const id of MODELS) copyBrowserModel(resolve(here, '../../public/models', id), resolve(out, 'models', id));
+console.log(`built ${out}/: ko-classify.js, ko-classify.worker.js, assets/, models/${MODELS.join(', models/')}`);

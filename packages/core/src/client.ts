@@ -40,6 +40,12 @@ export interface ClassifierOptions {
   onProgress?: ProgressCallback;
   /** Custom worker factory (e.g. a worker URL your bundler emits). */
   createWorker?: () => Worker;
+  /**
+   * Share one worker with every other `createClassifier()` (and `<ko-sentiment>` element) on the page
+   * that asks for the same model with the same options. Default true: one download, one worker.
+   * Each caller still disposes its own handle; the worker stops when the last one is disposed.
+   */
+  shared?: boolean;
 }
 
 /** Per-call options; `signal` cancels the call (ABORTED) without stopping the worker. */
@@ -70,10 +76,110 @@ export interface Classifier {
  */
 export async function createClassifier(options: ClassifierOptions = {}): Promise<Classifier> {
   registerErrorTransfer();
-  const c = new WorkerClassifier(resolveSpec(options), options.createWorker ?? defaultWorker);
-  await c.start(options.onProgress);
-  return c;
+  const spec = resolveSpec(options);
+  const createWorker = options.createWorker ?? defaultWorker;
+  if (options.shared === false) {
+    const c = new WorkerClassifier(spec, createWorker);
+    await c.start(options.onProgress);
+    return c;
+  }
+  return shareClassifier(spec, createWorker, options.onProgress);
 }
+
+/** One classifier per page for each (model, options, worker factory): see `ClassifierOptions.shared`. */
+interface SharedEntry {
+  classifier: WorkerClassifier;
+  loaded: Promise<void>;
+  listeners: Set<ProgressCallback>;
+  handles: number;
+  ready: boolean;
+}
+const registry = new Map<string, SharedEntry>();
+const factoryIds = new WeakMap<() => Worker, number>();
+let nextFactoryId = 1;
+
+async function shareClassifier(spec: LoadSpec, createWorker: () => Worker, onProgress?: ProgressCallback): Promise<Classifier> {
+  if (!factoryIds.has(createWorker)) factoryIds.set(createWorker, nextFactoryId++);
+  const key = JSON.stringify([spec, factoryIds.get(createWorker)]);
+  let entry = registry.get(key);
+  if (!entry) {
+    const listeners = new Set<ProgressCallback>();
+    const classifier = new WorkerClassifier(spec, createWorker);
+    const created: SharedEntry = {
+      classifier,
+      listeners,
+      handles: 0,
+      ready: false,
+      loaded: classifier.start((e) => listeners.forEach((l) => l(e))).then(
+        () => void (created.ready = true),
+        (e: unknown) => {
+          registry.delete(key); // a later call tries again
+          throw e;
+        },
+      ),
+    };
+    registry.set(key, (entry = created));
+  }
+  const shared = entry;
+  const late = shared.ready;
+  shared.handles++;
+  if (onProgress) shared.listeners.add(onProgress);
+  try {
+    await shared.loaded;
+  } catch (e) {
+    shared.handles--;
+    throw e;
+  } finally {
+    if (onProgress) shared.listeners.delete(onProgress);
+  }
+  // A caller that joined after the load still hears that it is ready.
+  if (onProgress && late) onProgress({ type: 'ready', info: shared.classifier.info() });
+  return new SharedHandle(shared, () => {
+    if (--shared.handles === 0) {
+      registry.delete(key);
+      void shared.classifier.dispose();
+    }
+  });
+}
+
+/** A caller's view of a shared classifier: its own dispose(), which fails its own pending calls. */
+class SharedHandle implements Classifier {
+  private disposed = false;
+  private readonly pending = new Set<(e: KoClassifyError) => void>();
+
+  constructor(
+    private readonly shared: SharedEntry,
+    private readonly release: () => void,
+  ) {}
+
+  classify(input: TextInput, options?: ClassifyCallOptions): Promise<Classification>;
+  classify(inputs: readonly TextInput[], options?: ClassifyCallOptions): Promise<Classification[]>;
+  classify(input: TextInput | readonly TextInput[], options?: ClassifyCallOptions): Promise<Classification | Classification[]> {
+    if (this.disposed) return Promise.reject(disposedError());
+    return new Promise((resolve, reject) => {
+      this.pending.add(reject);
+      (this.shared.classifier.classify as (i: unknown, o?: ClassifyCallOptions) => Promise<Classification | Classification[]>)(input, options)
+        .then(resolve, reject)
+        .finally(() => this.pending.delete(reject));
+    });
+  }
+
+  info(): ModelInfo {
+    if (this.disposed) throw disposedError();
+    return this.shared.classifier.info();
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    const err = disposedError();
+    for (const reject of this.pending) reject(err);
+    this.pending.clear();
+    this.release();
+  }
+}
+
+const disposedError = () => new KoClassifyError('DISPOSED', 'the classifier was disposed: create a new one');
 
 export function resolveSpec(o: ClassifierOptions): LoadSpec {
   const here = globalThis.location?.href ?? 'http://localhost/';

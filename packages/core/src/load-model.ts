@@ -1,12 +1,11 @@
 import { backendCandidates, configureOrt, loadOrt as defaultLoadOrt, type BackendCandidate, type OrtWithEnv } from './backend.js';
-import { DTYPE_FILES, autoDtypeOrder, chooseDtype } from './dtype.js';
+import { DTYPE_FILES, TEXT_FILES, autoDtypeOrder, chooseDtype } from './model-layout.js';
 import { Engine, type EngineFiles } from './engine/engine.js';
 import { KoClassifyError } from './errors.js';
 import { ModelSource } from './model-source.js';
 import type { ModelStore } from './model-store.js';
 import type { Backend, Dtype, LoadSpec, ModelInfo, ProgressEvent } from './worker-protocol.js';
 
-const TEXT_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json'] as const;
 /** A tiny input whose run proves a backend works before we report it as chosen. */
 const WARMUP = ['확인'];
 
@@ -20,7 +19,8 @@ export interface LoadDeps {
 /**
  * Loads a model for the first backend that works: resolves the manifest, picks the dtype per
  * backend, downloads (or reads from cache) only that ONNX file, creates the session, and does one
- * warm-up run. Failures at session creation or first run fall back to the next candidate.
+ * warm-up run. A backend's failure (session creation, first run) falls back to the next candidate;
+ * a problem of the model (missing, corrupt, unreachable, an explicit dtype it lacks) ends the load.
  */
 export async function loadModel(spec: LoadSpec, deps: LoadDeps): Promise<{ engine: Engine; info: ModelInfo }> {
   checkOrigin(spec);
@@ -71,10 +71,8 @@ export async function loadModel(spec: LoadSpec, deps: LoadDeps): Promise<{ engin
       return { engine, info };
     } catch (e) {
       const err = e instanceof KoClassifyError ? e : new KoClassifyError('BACKEND_UNAVAILABLE', `${c.backend}: ${(e as Error)?.message ?? String(e)}`);
-      // Problems of the model itself (not of the backend) end the load on any backend.
-      const modelProblem = ['MODEL_NOT_FOUND', 'NETWORK', 'INTEGRITY', 'DTYPE_UNAVAILABLE'].includes(err.code) && c.backend === 'wasm';
       failures[c.backend] = err.message;
-      if (last || modelProblem) {
+      if (last || isModelProblem(err, spec)) {
         if (c.backend === 'webgpu' && spec.backend === 'webgpu' && err.code !== 'DTYPE_UNAVAILABLE') {
           throw new KoClassifyError('BACKEND_UNAVAILABLE', `backend "webgpu" failed: ${err.message}`, { causes: failures });
         }
@@ -84,6 +82,16 @@ export async function loadModel(spec: LoadSpec, deps: LoadDeps): Promise<{ engin
     }
   }
   throw new KoClassifyError('BACKEND_UNAVAILABLE', `no backend could run the model: ${JSON.stringify(failures)}`, { causes: failures });
+}
+
+/**
+ * A problem of the model itself ends the load: another backend would download the same files and
+ * fail the same way. Anything else (session creation, a first run, no file this backend can use
+ * under dtype `auto`) is the backend's problem, and the next backend is tried.
+ */
+function isModelProblem(err: KoClassifyError, spec: LoadSpec): boolean {
+  if (['MODEL_NOT_FOUND', 'NETWORK', 'INTEGRITY', 'ORIGIN_NOT_ALLOWED'].includes(err.code)) return true;
+  return err.code === 'DTYPE_UNAVAILABLE' && spec.dtype !== 'auto';
 }
 
 /**
@@ -97,12 +105,76 @@ const TINY_MODEL = new Uint8Array([
 
 /** Loads and configures the ORT build for a candidate and initialises its WebAssembly runtime. */
 async function startRuntime(c: BackendCandidate, spec: LoadSpec, deps: LoadDeps): Promise<{ ort: OrtWithEnv; threads: number }> {
-  const ort = await (deps.loadOrt ?? defaultLoadOrt)(c.backend);
-  const threads = configureOrt(ort, spec.wasmPaths, c.backend === 'wasm' ? spec.threads : 1);
-  // Only the WASM runtime is shared by every session; a WebGPU device is set up with the real one.
-  const session = await ort.InferenceSession.create(TINY_MODEL, { executionProviders: ['wasm'], logSeverityLevel: 3 });
-  await session.release();
-  return { ort, threads };
+  const fetched: RuntimeFetch[] = [];
+  const restore = recordRuntimeFetches(fetched);
+  try {
+    const ort = await (deps.loadOrt ?? defaultLoadOrt)(c.backend);
+    const threads = configureOrt(ort, spec.wasmPaths, c.backend === 'wasm' ? spec.threads : 1);
+    // Only the WASM runtime is shared by every session; a WebGPU device is set up with the real one.
+    const session = await ort.InferenceSession.create(TINY_MODEL, { executionProviders: ['wasm'], logSeverityLevel: 3 });
+    await session.release();
+    return { ort, threads };
+  } catch (e) {
+    throw await runtimeError(e, fetched, spec.wasmPaths);
+  } finally {
+    restore();
+  }
+}
+
+interface RuntimeFetch {
+  url: string;
+  status: number | null;
+  contentType: string | null;
+}
+
+/** Notes every ORT runtime file (.wasm / .mjs) fetched until `restore()`, to name one that failed. */
+function recordRuntimeFetches(into: RuntimeFetch[]): () => void {
+  const original = globalThis.fetch;
+  if (typeof original !== 'function') return () => undefined;
+  const wrapped: typeof fetch = async (input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const isRuntime = /\.(wasm|mjs)(\?|#|$)/.test(url);
+    try {
+      const r = await original(input, init);
+      if (isRuntime) into.push({ url: r.url || url, status: r.status, contentType: r.headers.get('content-type') });
+      return r;
+    } catch (e) {
+      if (isRuntime) into.push({ url, status: null, contentType: null });
+      throw e;
+    }
+  };
+  globalThis.fetch = wrapped;
+  return () => {
+    if (globalThis.fetch === wrapped) globalThis.fetch = original;
+  };
+}
+
+/**
+ * A runtime start that failed because a runtime file was missing or mis-served says which URL, what
+ * it answered, and how to fix it — not ORT's "expected magic word 00 61 73 6d".
+ */
+async function runtimeError(e: unknown, fetched: RuntimeFetch[], wasmPaths: string | null): Promise<unknown> {
+  const message = (e as Error)?.message ?? String(e);
+  const imported = /dynamically imported module:?\s*(\S+)/i.exec(message)?.[1];
+  if (imported && !fetched.some((f) => f.url === imported)) {
+    let status: number | null = null;
+    try {
+      status = (await globalThis.fetch(imported, { method: 'HEAD' })).status;
+    } catch {
+      // unreachable: reported as a network failure
+    }
+    fetched.push({ url: imported, status, contentType: null });
+  }
+  const bad = fetched.find((f) => f.status === null || f.status >= 400 || (f.url.includes('.wasm') && f.contentType !== null && !f.contentType.includes('wasm') && !f.contentType.includes('octet-stream')));
+  if (!bad) return e;
+  if (bad.url.startsWith('blob:')) {
+    return new KoClassifyError('BACKEND_UNAVAILABLE', `ONNX Runtime could not import its runtime from a blob: URL (${message}): loaded from another origin, ORT starts its threads' runtime through blob: URLs, so a Content-Security-Policy must allow blob: in script-src`, { url: bad.url, cause: message });
+  }
+  const what = bad.status === null ? 'could not be fetched (network error, CORS or a Content-Security-Policy)' : bad.status >= 400 ? `answered HTTP ${bad.status}` : `was served as ${bad.contentType}, not WebAssembly (an HTML fallback page?)`;
+  const fix = wasmPaths
+    ? `wasmPaths is ${wasmPaths}: that folder must serve ORT's runtime files (ort-wasm-simd-threaded.wasm / .mjs; the Vite plugin's ortDir option copies them there)`
+    : "serve the runtime files beside ORT's chunk as your build emitted them (the script-tag folder's assets/ next to ko-classify.js), or set wasmPaths to a folder that serves ort-wasm-simd-threaded.wasm / .mjs (the Vite plugin's ortDir option copies them)";
+  return new KoClassifyError('BACKEND_UNAVAILABLE', `the ONNX Runtime file ${bad.url} ${what}: ${fix}`, { url: bad.url, status: bad.status, cause: message });
 }
 
 /**

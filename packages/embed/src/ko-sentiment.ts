@@ -1,5 +1,6 @@
 import { createClassifierStore, type ClassifierOptions, type ClassifierStore } from '@ko-classify/core';
 import { scriptUrl } from './script-url.js';
+import { startWorker } from './script-worker.js';
 
 /** One classifier per model for the whole page, however many elements use it. */
 const stores = new Map<string, ClassifierStore>();
@@ -8,7 +9,7 @@ function storeFor({ workerUrl, ...options }: ClassifierOptions & { workerUrl?: s
   const key = JSON.stringify({ workerUrl, ...options });
   let store = stores.get(key);
   if (!store) {
-    const createWorker = workerUrl ? () => new Worker(workerUrl, { type: 'module', name: 'ko-classify' }) : undefined;
+    const createWorker = workerUrl ? () => startWorker(workerUrl) : undefined;
     stores.set(key, (store = createClassifierStore({ ...options, ...(createWorker ? { createWorker } : {}) })));
   }
   return store;

@@ -1,0 +1,150 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ortWeb from 'onnxruntime-web';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { OrtWithEnv } from '../src/backend.js';
+import { KoClassifyError } from '../src/errors.js';
+import { loadModel, type LoadDeps } from '../src/load-model.js';
+import type { Backend, LoadSpec, ProgressEvent } from '../src/worker-protocol.js';
+import { FIXTURE } from './helpers.js';
+
+// loadModel through its hooks: the real onnxruntime-web WASM runtime in Node plays the `wasm` backend,
+// a runtime whose sessions cannot be created plays a broken `webgpu`, and fetch serves the fixture.
+const BASE = 'https://models.test/tiny/';
+const spec = (o: Partial<LoadSpec> = {}): LoadSpec => ({
+  modelId: 'tiny',
+  modelUrl: BASE,
+  revision: 'main',
+  backend: 'auto',
+  dtype: 'auto',
+  threads: 1,
+  wasmPaths: null,
+  cache: false,
+  allowedOrigins: [],
+  ...o,
+});
+
+const brokenWebgpu = {
+  ...ortWeb,
+  env: ortWeb.env,
+  InferenceSession: {
+    create: async (_model: Uint8Array, o?: { executionProviders?: string[] }) => {
+      if (o?.executionProviders?.[0] === 'webgpu') throw new Error('no WebGPU device');
+      return ortWeb.InferenceSession.create(_model, o);
+    },
+  },
+} as unknown as OrtWithEnv;
+
+interface Harness {
+  deps: LoadDeps;
+  requests: string[];
+  runtimes: Backend[];
+  events: ProgressEvent[];
+}
+
+/** Serves the fixture's files; `answer` may replace a file's response. */
+function harness(answer: (file: string, body: Uint8Array) => Response | null = () => null): Harness {
+  const requests: string[] = [];
+  const runtimes: Backend[] = [];
+  const events: ProgressEvent[] = [];
+  const fetchFixture = (async (input: RequestInfo | URL) => {
+    const file = String(input).slice(BASE.length);
+    requests.push(file);
+    let body: Uint8Array;
+    try {
+      body = new Uint8Array(readFileSync(join(FIXTURE, file)));
+    } catch {
+      return new Response('not found', { status: 404 });
+    }
+    return answer(file, body) ?? new Response(body, { headers: { 'Content-Length': String(body.byteLength) } });
+  }) as typeof fetch;
+  const deps: LoadDeps = {
+    store: null,
+    emit: (e) => events.push(e),
+    fetch: fetchFixture,
+    loadOrt: async (backend) => {
+      runtimes.push(backend);
+      return backend === 'webgpu' ? brokenWebgpu : (ortWeb as unknown as OrtWithEnv);
+    },
+  };
+  return { deps, requests, runtimes, events };
+}
+
+// A WebGPU adapter exists: `auto` tries webgpu first.
+const realNavigator = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
+beforeEach(() => {
+  Object.defineProperty(globalThis, 'navigator', { configurable: true, value: { gpu: { requestAdapter: async () => ({ features: new Set<string>() }) } } });
+});
+afterEach(() => {
+  if (realNavigator) Object.defineProperty(globalThis, 'navigator', realNavigator);
+  else delete (globalThis as { navigator?: unknown }).navigator;
+});
+
+async function failure(p: Promise<unknown>): Promise<KoClassifyError> {
+  const e = await p.then(() => null, (err: unknown) => err);
+  expect(e).toBeInstanceOf(KoClassifyError);
+  return e as KoClassifyError;
+}
+
+describe('loadModel fallback policy', () => {
+  it('a backend problem (webgpu session cannot be created) falls back to wasm and says why', async () => {
+    const h = harness();
+    const { engine, info } = await loadModel(spec(), h.deps);
+    expect(h.runtimes).toEqual(['webgpu', 'wasm']);
+    expect(info).toMatchObject({ backend: 'wasm', dtype: 'int8', file: 'onnx/model_int8.onnx' });
+    expect(info.backendNotes[0]).toMatch(/^webgpu: failed, falling back — .*no WebGPU device/);
+    expect(info.backendNotes.at(-1)).toMatch(/^wasm: selected \(int8/);
+    // The text files are read once for both attempts; each backend downloads only its own ONNX file.
+    expect(h.requests.filter((f) => f === 'config.json')).toHaveLength(1);
+    expect(h.requests.filter((f) => f.startsWith('onnx/'))).toEqual(['onnx/model_q4.onnx', 'onnx/model_int8.onnx']);
+    expect((await engine.classify(['좋아요']))[0]!.label).toMatch(/\w/);
+    await engine.release();
+  });
+
+  it.each([
+    ['MODEL_NOT_FOUND', (f: string) => (f === 'config.json' ? new Response('gone', { status: 404 }) : null)],
+    ['NETWORK', (f: string) => (f === 'tokenizer.json' ? new Response('down', { status: 503 }) : null)],
+    ['INTEGRITY', (f: string, body: Uint8Array) => (f === 'onnx/model_q4.onnx' ? new Response(body.map((b, i) => (i === 100 ? b ^ 0xff : b))) : null)],
+  ] as const)('a model problem (%s) on webgpu ends the load: no second download on wasm', async (code, answer) => {
+    const h = harness(answer);
+    const e = await failure(loadModel(spec(), { ...h.deps }));
+    expect(e.code).toBe(code);
+    expect(h.runtimes).toEqual(['webgpu']);
+  });
+
+  it('an explicit dtype the model lacks ends the load; under auto, no usable file on one backend falls back', async () => {
+    const onlyInt8 = (f: string) => (f === 'manifest.json' ? Response.json(dropFiles(['onnx/model_q4.onnx', 'onnx/model.onnx'])) : null);
+    const h = harness(onlyInt8);
+    expect((await failure(loadModel(spec({ dtype: 'int4' }), h.deps))).code).toBe('DTYPE_UNAVAILABLE');
+    expect(h.runtimes).toEqual(['webgpu']);
+    const auto = harness(onlyInt8);
+    const { engine, info } = await loadModel(spec(), auto.deps);
+    expect(info).toMatchObject({ backend: 'wasm', dtype: 'int8' });
+    expect(info.backendNotes[0]).toMatch(/^webgpu: failed, falling back — .*no ONNX file usable on webgpu/);
+    await engine.release();
+  });
+
+  it('an explicit webgpu backend that fails is BACKEND_UNAVAILABLE naming the cause, never a fallback', async () => {
+    const h = harness();
+    const e = await failure(loadModel(spec({ backend: 'webgpu' }), h.deps));
+    expect(e.code).toBe('BACKEND_UNAVAILABLE');
+    expect(e.message).toContain('no WebGPU device');
+    expect(h.runtimes).toEqual(['webgpu']);
+  });
+
+  it('progress: manifest first, ready-to-compile after the files, compile names the backend that runs', async () => {
+    const h = harness();
+    const { engine } = await loadModel(spec({ backend: 'wasm' }), h.deps);
+    const types = h.events.map((e) => e.type);
+    expect(types[0]).toBe('manifest');
+    expect(h.events.filter((e) => e.type === 'compile')).toEqual([{ type: 'compile', backend: 'wasm', dtype: 'int8' }]);
+    expect(types.lastIndexOf('download')).toBeLessThan(types.indexOf('compile'));
+    await engine.release();
+  });
+});
+
+function dropFiles(files: string[]): unknown {
+  const m = JSON.parse(readFileSync(join(FIXTURE, 'manifest.json'), 'utf8')) as { files: Record<string, unknown> };
+  for (const f of files) delete m.files[f];
+  return m;
+}
