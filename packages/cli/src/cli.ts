@@ -1,10 +1,11 @@
 import { parseArgs } from 'node:util';
 import type { DtypeOption } from '@ko-classify/core';
 import { bench } from './bench-command.js';
+import { classifyFile } from './classify/command.js';
 import { evaluate, formatEval } from './eval-command.js';
 import { formatInspect, inspectPath } from './inspect-command.js';
-import { writeManifest } from './manifest.js';
-import type { Runtime } from './model-dir.js';
+import { writeManifest } from '@ko-classify/core/node';
+import type { Runtime } from '@ko-classify/core/node';
 import { QuantizeError } from './onnx/quantize.js';
 import { formatSizeTable, quantizeFile } from './quantize-command.js';
 
@@ -22,6 +23,11 @@ commands:
       accuracy, macro-F1 and confusion matrix through the real engine.
   bench <model dir> [--dtype ...] [--runtime node|web] [--batch 32] [--threads N] [--n 2000] [--data tsv] [--json]
       sentences/s over a batch run, then single-sentence latency p50/p95.
+  classify <model dir | id> [in.tsv | in.jsonl | -] [-o out.jsonl] [--text-col C] [--threads N] [--batch 32]
+       [--resume] [--shard i/n] [--dtype ...] [--runtime node|web] [--max-chars 100000] [--long-text window]
+      label every row of a file (or stdin: JSON Lines) on every core; writes JSON Lines in input order:
+      each row plus label, score, scores (or error). --resume continues -o after its last complete line;
+      --shard i/n takes rows i, i+n, i+2n, ... (0-based) for fanning out over machines.
   manifest <model dir>
       write manifest.json (size + sha256 of every model file)
 `;
@@ -46,6 +52,20 @@ function progressBar(done: number, total: number): void {
   const width = 30;
   const filled = Math.round((width * done) / total);
   process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}${done === total ? '\n' : ''}`);
+}
+
+function positiveInt(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${v}`);
+  return n;
+}
+
+function parseShard(v: string): [number, number] {
+  const m = /^(\d+)\/(\d+)$/.exec(v);
+  const [i, n] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
+  if (!(n >= 1 && i >= 0 && i < n)) throw new Error(`--shard must be i/n with 0 <= i < n, got ${v}`);
+  return [i, n];
 }
 
 /** Runs one CLI command; returns the exit code. */
@@ -117,6 +137,50 @@ export async function main(argv: string[]): Promise<number> {
         values.json
           ? JSON.stringify(r)
           : `${r.file} on ${r.runtime}: ${r.sentences_per_second.toFixed(1)} sentences/s (batch ${r.batch}, n ${r.n}); latency p50 ${r.latency_ms.p50.toFixed(2)} ms, p95 ${r.latency_ms.p95.toFixed(2)} ms (${r.latency_ms.runs} single-sentence calls)`,
+      );
+      return 0;
+    }
+    case 'classify': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: {
+          ...common,
+          output: { type: 'string', short: 'o' },
+          'text-col': { type: 'string' },
+          format: { type: 'string' },
+          resume: { type: 'boolean' },
+          shard: { type: 'string' },
+          'max-chars': { type: 'string' },
+          'long-text': { type: 'string' },
+          quiet: { type: 'boolean', short: 'q' },
+        },
+      });
+      const [model, input = '-'] = positionals;
+      if (!model) throw new Error('classify needs <model dir | id> [input]');
+      const shard = values.shard ? parseShard(values.shard) : undefined;
+      if (values.format && values.format !== 'tsv' && values.format !== 'jsonl') throw new Error('--format must be tsv or jsonl');
+      if (values['long-text'] && values['long-text'] !== 'truncate' && values['long-text'] !== 'window') throw new Error('--long-text must be truncate or window');
+      const { dtype, threads } = loadOpts({ ...values, runtime: values.runtime });
+      const s = await classifyFile({
+        model,
+        input,
+        output: values.output,
+        format: values.format as 'tsv' | 'jsonl' | undefined,
+        textCol: values['text-col'],
+        threads,
+        batch: positiveInt(values.batch, '--batch'),
+        dtype,
+        runtime: values.runtime as 'node' | 'web',
+        maxChars: positiveInt(values['max-chars'], '--max-chars'),
+        longText: values['long-text'] as 'truncate' | 'window' | undefined,
+        resume: values.resume,
+        shard,
+        progress: !values.quiet,
+      });
+      console.error(
+        `ko-classify classify: ${s.rows} rows (${s.errors} errors${s.skipped ? `, ${s.skipped} already done` : ''}) in ${s.seconds.toFixed(1)} s, ` +
+          `${s.rowsPerSecond.toFixed(0)} rows/s on ${s.threads} thread${s.threads > 1 ? 's' : ''} (${s.file}); peak RSS ${s.peakRssMb.toFixed(0)} MB`,
       );
       return 0;
     }

@@ -1,0 +1,115 @@
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { classifyFile } from '../src/classify/command.js';
+import { lines, readRows } from '../src/classify/rows.js';
+
+// The shipped sentiment model: its labels are meaningful, so a row written next to another row's
+// result (an ordering bug) shows up as a wrong label, not only as a wrong id.
+const MODEL = join(import.meta.dirname, '../../../public/models/ko-sentiment');
+const POSITIVE = ['정말 재미있고 감동적인 영화였어요', '배우들 연기가 최고, 강력 추천합니다', '또 보고 싶은 인생 영화'];
+const NEGATIVE = ['시간 아깝고 지루한 최악의 영화', '돈 주고 본 게 후회된다', '스토리가 엉망이고 연기도 별로'];
+let dir = '';
+
+/** n rows alternating clear positive and negative reviews: row i is positive iff i is even. */
+function reviews(n: number): string {
+  const rows = Array.from({ length: n }, (_, i) => `${i}\t${(i % 2 ? NEGATIVE : POSITIVE)[i % 3]}`);
+  return `id\ttext\n${rows.join('\n')}\n`;
+}
+
+const readJsonl = (path: string) => readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ko-classify-'));
+});
+
+describe('reading rows', () => {
+  it('splits on bytes: CRLF, a last line without newline, invalid UTF-8 and a line over the limit are rows', async () => {
+    const input = Readable.from([Buffer.from('a\r\nb'), Buffer.from([0x63, 0x0a, 0xff, 0xfe, 0x0a]), Buffer.from('x'.repeat(50)), Buffer.from('\nlast')]);
+    const got = [];
+    for await (const l of lines(input, 20)) got.push(l === null ? null : Buffer.from(l).toString('latin1'));
+    expect(got).toEqual(['a', 'bc', '\xff\xfe', null, 'last']);
+  });
+
+  it('TSV: a missing text column is refused at the header, naming the columns', async () => {
+    const rows = readRows(Readable.from(['id\tbody\n1\tx\n']), { format: 'tsv', maxChars: 100 });
+    await expect(rows.next()).rejects.toThrow(/no column "text".*id, body.*--text-col/);
+  });
+});
+
+describe('ko-classify classify', () => {
+  it('labels every row in input order across threads and chunks, each input row kept', async () => {
+    const input = join(dir, 'in.tsv');
+    writeFileSync(input, reviews(1000));
+    const output = join(dir, 'out.jsonl');
+    const s = await classifyFile({ model: MODEL, input, output, threads: 2, batch: 8, progress: false });
+    expect(s).toMatchObject({ rows: 1000, errors: 0, threads: 2, file: 'onnx/model_int8.onnx' });
+    const rows = readJsonl(output);
+    expect(rows.map((r) => r.id)).toEqual(Array.from({ length: 1000 }, (_, i) => String(i)));
+    expect(rows.map((r) => r.label)).toEqual(rows.map((_, i) => (i % 2 ? 'negative' : 'positive')));
+    const first = rows[0] as { text: string; score: number; scores: Record<string, number> };
+    expect(first.text).toBe(POSITIVE[0]);
+    expect(first.score).toBe(first.scores.positive);
+    expect(first.scores.positive! + first.scores.negative!).toBeCloseTo(1, 6);
+  });
+
+  it('bad rows get an error field and never stop the run: empty, too long, invalid UTF-8, bad JSON', async () => {
+    const tsv = join(dir, 'bad.tsv');
+    writeFileSync(tsv, Buffer.concat([Buffer.from(`id\ttext\n1\t${POSITIVE[0]}\n2\t   \n3\t`), Buffer.from([0xff, 0xfe, 0x41]), Buffer.from(`\n4\t${'가'.repeat(60)}\n5\t${NEGATIVE[0]}\n`)]));
+    await classifyFile({ model: MODEL, input: tsv, output: join(dir, 'bad.jsonl'), threads: 1, maxChars: 50, progress: false });
+    expect(readJsonl(join(dir, 'bad.jsonl')).map((r) => r.label ?? r.error)).toEqual(['positive', 'empty text', 'invalid UTF-8', 'text longer than 50 characters (--max-chars)', 'negative']);
+
+    const stdout = new PassThrough();
+    const chunks: Buffer[] = [];
+    stdout.on('data', (c: Buffer) => chunks.push(c));
+    const stdin = Readable.from([`{"text":"${NEGATIVE[1]}","user":7}\nnot json\n[1]\n{"text":3}\n{"text":"${POSITIVE[1]}"}\n`]);
+    const s = await classifyFile({ model: MODEL, input: '-', stdin, stdout, threads: 1, progress: false });
+    expect(s).toMatchObject({ rows: 5, errors: 3 });
+    const out = Buffer.concat(chunks).toString('utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(out.map((r) => r.label ?? String(r.error).split(':')[0])).toEqual(['negative', 'invalid JSON', 'a JSON Lines row must be an object', 'no text in "text"', 'positive']);
+    expect(out[0]).toMatchObject({ user: 7, text: NEGATIVE[1] });
+  });
+
+  it('refuses input whose columns the output would overwrite', async () => {
+    const input = join(dir, 'labelled.tsv');
+    writeFileSync(input, `text\tlabel\n${POSITIVE[0]}\t1\n`);
+    await expect(classifyFile({ model: MODEL, input, output: join(dir, 'x.jsonl'), threads: 1, progress: false })).rejects.toThrow(/already has column\(s\) label/);
+  });
+
+  it('--resume continues after the last complete line and cuts a partial one', async () => {
+    const input = join(dir, 'resume.tsv');
+    writeFileSync(input, reviews(300));
+    const full = join(dir, 'full.jsonl');
+    await classifyFile({ model: MODEL, input, output: full, threads: 2, progress: false });
+    const expected = readFileSync(full, 'utf8').split('\n');
+    // An interrupted run: 120 complete lines and half of the next one.
+    const partial = join(dir, 'partial.jsonl');
+    writeFileSync(partial, `${expected.slice(0, 120).join('\n')}\n${expected[120]!.slice(0, 25)}`);
+    const s = await classifyFile({ model: MODEL, input, output: partial, threads: 2, resume: true, progress: false });
+    expect(s).toMatchObject({ rows: 180, skipped: 120 });
+    const rows = readJsonl(partial);
+    expect(rows.map((r) => r.id)).toEqual(Array.from({ length: 300 }, (_, i) => String(i)));
+    expect(rows.map((r) => r.label)).toEqual(rows.map((_, i) => (i % 2 ? 'negative' : 'positive')));
+    // A finished output resumes to nothing.
+    appendFileSync(partial, '');
+    expect(await classifyFile({ model: MODEL, input, output: partial, resume: true, threads: 1, progress: false })).toMatchObject({ rows: 0, skipped: 300 });
+  });
+
+  it('--shard i/n: the shards partition the rows, each in input order', async () => {
+    const input = join(dir, 'shard.tsv');
+    writeFileSync(input, reviews(100));
+    const ids: string[][] = [];
+    for (let i = 0; i < 3; i++) {
+      const output = join(dir, `shard-${i}.jsonl`);
+      await classifyFile({ model: MODEL, input, output, threads: 1, shard: [i, 3], progress: false });
+      ids.push(readJsonl(output).map((r) => r.id as string));
+    }
+    ids.forEach((shard, i) => expect(shard).toEqual(Array.from({ length: 100 }, (_, r) => String(r)).filter((r) => Number(r) % 3 === i)));
+  });
+
+  it('an unknown model says what to install', async () => {
+    await expect(classifyFile({ model: 'no-such-model', input: join(dir, 'in.tsv'), progress: false })).rejects.toThrow('npm i @ko-classify/model-no-such-model');
+  });
+});
