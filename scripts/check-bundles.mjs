@@ -1,22 +1,29 @@
-// Fails if any built bundle (site, examples, script-tag build, service worker) uses eval or
-// new Function: pages with a strict CSP (no 'unsafe-eval') must be able to run everything we ship.
+// Fails if any built bundle (site, examples, script-tag build, service worker) can compile code from
+// strings — eval(), new Function() or Function() — so pages with a strict CSP (no 'unsafe-eval') run
+// everything we ship. One known exception is listed, not hidden: ONNX Runtime's WebGPU runtime (the
+// "asyncify" build) builds Emscripten emval method callers with Function(); it runs on the WebGPU
+// backend only, so a strict-CSP page gets WASM (the e2e CSP tests prove no violation there).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 const dirs = ['dist/web', 'packages/embed/dist', 'examples/react-app/dist', 'examples/pwa-sentiment/dist'];
+const ORT_WEBGPU = /(^|\/)(ort\.webgpu\.bundle\.min-[\w-]+\.js|ort-wasm-simd-threaded\.asyncify\.mjs)$/;
 const files = (d) => readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? files(join(d, n)) : [join(d, n)]));
 const bad = [];
+const known = [];
 let scanned = 0;
 for (const dir of dirs) {
   for (const f of files(join(root, dir)).filter((p) => /\.(m?js)$/.test(p))) {
     scanned++;
     const src = readFileSync(f, 'utf8');
-    for (const [name, re] of [['new Function', /\bnew\s+Function\s*\(/], ['eval(', /(^|[^.\w$])eval\s*\(/]]) {
-      if (re.test(src)) bad.push(`${f.slice(root.length + 1)}: ${name}`);
+    const rel = f.slice(root.length + 1);
+    for (const [name, re] of [['Function constructor', /(^|[^.\w$])(new\s+)?Function\s*\(/], ['eval(', /(^|[^.\w$])eval\s*\(/]]) {
+      if (re.test(src)) (ORT_WEBGPU.test(rel) && name === 'Function constructor' ? known : bad).push(`${rel}: ${name}`);
     }
   }
 }
 if (scanned === 0) throw new Error('no bundles found: build first (npm run build && npx vite build)');
-console.log(bad.length ? `eval / new Function found:\n${bad.join('\n')}` : `no eval / new Function in ${scanned} built JS files`);
+if (known.length) console.log(`known, WebGPU backend only (ONNX Runtime's emval method caller):\n  ${known.join('\n  ')}`);
+console.log(bad.length ? `eval / Function() found:\n${bad.join('\n')}` : `no other eval / Function() in ${scanned} built JS files`);
 process.exit(bad.length ? 1 : 0);

@@ -1,0 +1,195 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, normalize, resolve } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { STRICT_CSP, createStaticServer } from '../scripts/static-server.mjs';
+
+// A user outside this repo: every public package packed with `npm pack`, installed into a fresh folder
+// in the system temp dir with registry packages only, then the README's "Use it in your app" blocks
+// run there as written. Nothing below reads this repo's files except README.md (the blocks) and the
+// tarballs it packed.
+const repo = resolve(import.meta.dirname, '..');
+const PACKAGES = ['core', 'react', 'embed', 'cli', 'model-ko-sentiment', 'model-ko-hate-speech'];
+const VITE = JSON.parse(readFileSync(join(repo, 'node_modules/vite/package.json'), 'utf8')).version as string;
+
+interface Packed {
+  name: string;
+  filename: string;
+  size: number;
+  unpackedSize: number;
+  files: { path: string }[];
+}
+
+/** The README section's fenced blocks: files (first line `// path` or `<!-- path -->`) and shell lines. */
+function readmeBlocks(): { files: Map<string, string>; commands: string[] } {
+  const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+  const start = readme.indexOf('## Use it in your app');
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+  const files = new Map<string, string>();
+  const commands: string[] = [];
+  for (const [, lang, body] of section.matchAll(/```(\w+)\n([\s\S]*?)```/g)) {
+    const path = /^(?:\/\/|<!--)\s*(\S+\.\w+)/.exec(body!)?.[1];
+    if (path && lang !== 'sh') files.set(path, body!);
+    if (lang === 'sh') commands.push(...body!.split('\n').map((l) => l.replace(/\s+#.*$/, '').trim()).filter(Boolean));
+  }
+  return { files, commands };
+}
+
+let work = '';
+let app = '';
+let packed: Packed[] = [];
+const { files, commands } = readmeBlocks();
+const run = (cmd: string, args: string[], cwd = app) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+
+test.describe.configure({ timeout: 300_000 });
+
+test.beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'ko-consumer-'));
+  app = join(work, 'app');
+  mkdirSync(app);
+  const json = run('npm', ['pack', ...PACKAGES.flatMap((p) => ['-w', `packages/${p}`]), '--pack-destination', work, '--json'], repo);
+  packed = JSON.parse(json.slice(json.indexOf('['))) as Packed[];
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer-app', private: true, type: 'module' }));
+  writeFileSync(join(app, '.npmrc'), 'onnxruntime-node-install=skip\nfund=false\naudit=false\n');
+  // Every `npm i` of the README, in one install: our packages from their tarballs, the rest from the registry.
+  const wanted = commands.filter((c) => /^npm i\b/.test(c)).flatMap((c) => c.split(/\s+/).slice(2).filter((w) => !w.startsWith('-')));
+  const specs = wanted.map((name) => {
+    const tarball = packed.find((p) => p.name === name);
+    return tarball ? join(work, tarball.filename) : name === 'vite' ? `vite@${VITE}` : name;
+  });
+  run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...specs]);
+});
+
+test.afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+test('every tarball holds what it should: no tests, fixtures or source maps pointing outside it', () => {
+  const table = packed.map((p) => `${p.name.padEnd(34)} ${(p.size / 1e6).toFixed(2).padStart(7)} MB packed ${(p.unpackedSize / 1e6).toFixed(2).padStart(7)} MB unpacked, ${p.files.length} files`);
+  console.log(table.join('\n'));
+  expect(packed.map((p) => p.name).sort()).toEqual(PACKAGES.map((p) => `@ko-classify/${p}`).sort());
+  for (const p of packed) {
+    const paths = p.files.map((f) => f.path);
+    expect(paths.filter((f) => /(^|\/)(test|tests|__tests__|fixtures?)\/|\.(test|spec)\.[cm]?[jt]sx?$|(^|\/)golden/.test(f)), p.name).toEqual([]);
+    expect(paths, p.name).toContain('package.json');
+    const root = join(app, 'node_modules', p.name);
+    for (const map of paths.filter((f) => f.endsWith('.map'))) {
+      const { sources } = JSON.parse(readFileSync(join(root, map), 'utf8')) as { sources: string[] };
+      for (const s of sources) {
+        const target = normalize(join(dirname(map), s));
+        expect(target.startsWith('..') || !paths.includes(target), `${p.name}/${map} → ${s}`).toBe(false);
+      }
+    }
+  }
+  const byName = Object.fromEntries(packed.map((p) => [p.name, p.files.map((f) => f.path)]));
+  expect(byName['@ko-classify/model-ko-sentiment']).toEqual(expect.arrayContaining(['onnx/model_int8.onnx', 'onnx/model_q4.onnx', 'manifest.json', 'LICENSE.md', 'README.md']));
+  expect(byName['@ko-classify/model-ko-sentiment']).not.toContain('onnx/model.onnx');
+  expect(byName['@ko-classify/embed']).toEqual(expect.arrayContaining(['dist/ko-classify.js', 'dist/ko-classify.worker.js', 'dist/models/ko-sentiment/onnx/model_int8.onnx']));
+  expect(byName['@ko-classify/cli']).toContain('bin/ko-classify.js');
+});
+
+test('a fresh Vite + React 19 app with koClassify({ models }) builds and classifies from vite preview', async ({ page }) => {
+  for (const [path, body] of files) if (!path.startsWith('site/')) mkdirSync(dirname(join(app, path)), { recursive: true }), writeFileSync(join(app, path), body);
+  expect(commands).toContain('npx vite build && npx vite preview');
+  run('npx', ['vite', 'build']);
+  expect(JSON.parse(readFileSync(join(app, 'dist/models/ko-sentiment/manifest.json'), 'utf8')).files).toHaveProperty(['onnx/model_int8.onnx']);
+  const port = 4300 + Math.floor(Math.random() * 500);
+  const preview: ChildProcess = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort'], { cwd: app, stdio: 'ignore', detached: true });
+  try {
+    await expect.poll(() => fetch(`http://localhost:${port}/`).then((r) => r.status, () => 0), { timeout: 30_000 }).toBe(200);
+    await page.goto(`http://localhost:${port}/`);
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    await page.getByLabel('리뷰').fill('정말 감동적이고 재미있는 영화였어요. 강력 추천합니다!');
+    await expect(page.locator('output')).toContainText(/^positive [01]\.\d\d$/, { timeout: 90_000 });
+    await page.getByLabel('리뷰').fill('최악이다. 돈 아깝고 지루해서 중간에 나왔음');
+    await expect(page.locator('output')).toContainText(/^negative [01]\.\d\d$/);
+  } finally {
+    process.kill(-preview.pid!);
+  }
+});
+
+test('a model package that is not installed fails the build with the npm i that fixes it', () => {
+  const config = join(app, 'vite.missing.config.ts');
+  writeFileSync(config, files.get('vite.config.ts')!.replace("models: ['ko-sentiment']", "models: ['ko-sentiment', 'ko-hate-speech']"));
+  let out = '';
+  try {
+    run('npx', ['vite', 'build', '-c', config, '--outDir', 'dist-missing']);
+  } catch (e) {
+    out = `${(e as { stdout?: string }).stdout}${(e as { stderr?: string }).stderr}`;
+  }
+  expect(out).toContain('npm i @ko-classify/model-ko-hate-speech');
+});
+
+test('the embed folder copied alone under a sub-path: strict CSP, one worker, one download per file', async ({ page }) => {
+  const copy = commands.find((c) => c.includes('cp -r node_modules/@ko-classify/embed/dist'))!;
+  run('sh', ['-c', copy]);
+  writeFileSync(join(app, 'site/index.html'), files.get('site/index.html')!);
+  const server = createStaticServer({ mounts: [['/', join(app, 'site')]], csp: () => STRICT_CSP });
+  const base = await server.start();
+  try {
+    const workers: string[] = [];
+    const violations: string[] = [];
+    page.on('worker', (w) => workers.push(w.url()));
+    page.on('console', (m) => /Content Security Policy|Refused to/i.test(m.text()) && violations.push(m.text()));
+    await page.goto(`${base}/`);
+    // A second element and a script call for the same model share the first one's worker.
+    await page.evaluate(() => {
+      const area = Object.assign(document.createElement('textarea'), { id: 'second' });
+      const el = Object.assign(document.createElement('ko-sentiment'), { id: 'two' });
+      el.setAttribute('for', 'second');
+      document.body.append(area, el);
+      const w = window as unknown as { KoClassify: { createClassifier(): Promise<{ classify(t: string): Promise<{ label: string }> }> }; viaScript: Promise<string> };
+      w.viaScript = w.KoClassify.createClassifier().then((c) => c.classify('이 영화 정말 최고예요')).then((r) => r.label);
+    });
+    await expect(page.locator('ko-sentiment').first()).toHaveAttribute('state', 'idle', { timeout: 90_000 });
+    await page.getByLabel('리뷰').pressSequentially('배우들 연기가 정말 최고였어요', { delay: 5 });
+    await expect(page.locator('ko-sentiment').first()).toHaveAttribute('label', 'positive');
+    await page.locator('#second').pressSequentially('지루하고 돈 아까운 최악의 영화', { delay: 5 });
+    await expect(page.locator('#two')).toHaveAttribute('label', 'negative');
+    expect(await page.evaluate(() => (window as unknown as { viaScript: Promise<string> }).viaScript)).toBe('positive');
+    expect(workers.filter((u) => u.endsWith('/vendor/ko-classify/ko-classify.worker.js'))).toHaveLength(1);
+    const models = server.log.filter((r) => r.url.startsWith('/vendor/ko-classify/models/'));
+    const urls = models.map((r) => r.url);
+    expect(urls).toContain('/vendor/ko-classify/models/ko-sentiment/onnx/model_int8.onnx');
+    expect(urls.filter((u, i) => urls.indexOf(u) !== i), 'downloaded twice').toEqual([]);
+    expect(server.log.filter((r) => r.status !== 200 && !r.url.endsWith('favicon.ico'))).toEqual([]);
+    expect(violations).toEqual([]);
+  } finally {
+    server.close();
+  }
+});
+
+test('the embed folder from a CDN-style path on another origin (…/@ko-classify/embed@VERSION/dist/)', async ({ page }) => {
+  const version = packed.find((p) => p.name === '@ko-classify/embed')!.filename.match(/(\d+\.\d+\.\d+)/)![1];
+  const cdnRoot = join(work, 'cdn');
+  cpSync(join(app, 'node_modules/@ko-classify/embed/dist'), join(cdnRoot, `@ko-classify/embed@${version}/dist`), { recursive: true });
+  const cdn = createStaticServer({ mounts: [['/npm/', cdnRoot]], cors: true });
+  const cdnBase = await cdn.start();
+  const pageDir = join(work, 'cdn-page');
+  mkdirSync(pageDir, { recursive: true });
+  const script = `${cdnBase}/npm/@ko-classify/embed@${version}/dist/ko-classify.js`;
+  writeFileSync(join(pageDir, 'index.html'), `<!doctype html><html lang="ko"><head><meta charset="utf-8"><script src="${script}"></script></head><body><textarea id="review" aria-label="리뷰"></textarea><ko-sentiment for="review"></ko-sentiment></body></html>`);
+  const csp = `default-src 'self'; script-src 'self' blob: ${cdnBase} 'wasm-unsafe-eval'; worker-src 'self' blob: ${cdnBase}; connect-src 'self' ${cdnBase}; object-src 'none'; base-uri 'none'`;
+  const site = createStaticServer({ mounts: [['/', pageDir]], csp: () => csp });
+  const base = await site.start();
+  try {
+    await page.goto(`${base}/`);
+    await expect(page.locator('ko-sentiment')).toHaveAttribute('state', 'idle', { timeout: 90_000 });
+    await page.getByLabel('리뷰').pressSequentially('최악이다 시간 낭비', { delay: 5 });
+    await expect(page.locator('ko-sentiment')).toHaveAttribute('label', 'negative');
+    expect(cdn.log.map((r) => r.url)).toContain(`/npm/@ko-classify/embed@${version}/dist/models/ko-sentiment/onnx/model_int8.onnx`);
+  } finally {
+    site.close();
+    cdn.close();
+  }
+});
+
+test('npm i of the CLI gives a working npx ko-classify --help and classify', () => {
+  expect(run('npx', ['ko-classify', '--help'])).toContain('classify <model dir | id>');
+  const command = commands.find((c) => c.startsWith('npx ko-classify classify'))!;
+  writeFileSync(join(app, 'reviews.tsv'), 'id\ttext\n1\t정말 재미있고 감동적인 영화\n2\t시간 아깝다 최악\n3\t\n');
+  run('sh', ['-c', command]);
+  const rows = readFileSync(join(app, 'labelled.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; label?: string; error?: string });
+  expect(rows.map((r) => [r.id, r.label ?? r.error])).toEqual([['1', 'positive'], ['2', 'negative'], ['3', 'empty text']]);
+});
