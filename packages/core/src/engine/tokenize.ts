@@ -1,5 +1,6 @@
 import { Tokenizer } from '@huggingface/tokenizers';
 import { KoClassifyError } from '../errors.js';
+import { useExactPrecompiled } from './precompiled.js';
 import { useSentencePieceViterbi } from './unigram.js';
 
 /** Token ids of one input, ready to batch. */
@@ -62,6 +63,7 @@ export class TextEncoder {
       throw new KoClassifyError('MODEL_INVALID', `tokenizer.json could not be read: ${(e as Error).message}`);
     }
     useSentencePieceViterbi(this.tokenizer.model, tokenizerJson);
+    useExactPrecompiled((this.tokenizer as unknown as { normalizer?: unknown }).normalizer);
     this.maxLength = maxLength;
     const unk = (tokenizerConfig as { unk_token?: unknown }).unk_token;
     this.unkId = this.tokenizer.token_to_id(typeof unk === 'string' ? unk : '[UNK]') ?? 0;
