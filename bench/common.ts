@@ -1,4 +1,4 @@
-/** What both benchmark pages expose to scripts/bench.mjs as `window.bench`. */
+/** What both benchmark pages expose to bench/run.mjs as `window.bench`. */
 export interface BenchResult {
   label: string;
   score: number;

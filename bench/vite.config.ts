@@ -5,7 +5,7 @@ import { koClassify } from '@ko-classify/core/vite';
 /**
  * The benchmark pages (`npm run bench`): ko.html drives ko-classify, tjs.html drives the
  * @huggingface/transformers text-classification pipeline, each in its own Worker. Built to
- * dist/bench and served by scripts/bench.mjs with COOP/COEP so both can use WASM threads.
+ * dist/bench and served by bench/run.mjs (scripts/static-server.mjs) with COOP/COEP so both can use WASM threads.
  */
 export default defineConfig({
   root: import.meta.dirname,

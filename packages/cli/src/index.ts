@@ -2,4 +2,4 @@ export { buildManifest, writeManifest } from '@ko-classify/core/node';
 export { main } from './cli.js';
 export { quantizeModel, QuantizeError, type QuantMode, type QuantizeOptions, type QuantizeReport } from './onnx/quantize.js';
 export { quantizeFile, formatSizeTable } from './quantize-command.js';
-export { decodeModel, encodeModel } from './onnx/proto.js';
+export { DataType, decodeModel, encodeModel, node, onnx, tensor } from './onnx/proto.js';

@@ -1,0 +1,98 @@
+// The side-by-side browser runs: both libraries' bench pages in the same headless Chromium, served by
+// the repo's static server with COOP/COEP (both may use WASM threads), alternating which goes first.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { chromium } from '@playwright/test';
+import { createStaticServer } from '../scripts/static-server.mjs';
+import { median } from './sample.mjs';
+
+export const NAMES = { ko: 'ko-classify', tjs: 'transformers.js' };
+export const LATENCY_CALLS = 300;
+
+/** Starts the server and the browser; `mounts` as scripts/static-server.mjs takes them. */
+export async function startBrowser(mounts) {
+  // Code may come from the HTTP cache on a warm start; model files never do, so a library that
+  // re-downloads its model shows up in the request log.
+  const server = createStaticServer({ mounts, cacheControl: (p) => (p.startsWith('/models/') || p.endsWith('.html') ? 'no-store' : 'max-age=3600') });
+  const base = await server.start();
+  const launchOptions = { executablePath: '/usr/bin/chromium', headless: true, args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] };
+  const browser = await chromium.launch(launchOptions);
+  return { server, base, browser, launchOptions };
+}
+
+/** page.evaluate with a time limit and a name, so a stuck library fails the bench instead of hanging it. */
+export async function step(page, name, fn, arg, limitMs = 300_000) {
+  let timer;
+  const limit = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`bench: "${name}" took over ${limitMs / 1000} s`)), limitMs);
+  });
+  try {
+    return await Promise.race([page.evaluate(fn, arg), limit]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function openPage(context, base, lib) {
+  const page = await context.newPage();
+  // Workers the page starts: the library's own plus one per extra WASM thread (ORT's pthreads).
+  page.workerCount = 0;
+  page.on('worker', () => page.workerCount++);
+  page.on('pageerror', (e) => console.error(`[${lib} page] ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && !/favicon/.test(m.location().url) && console.error(`[${lib} console] ${m.text()}`));
+  await page.goto(`${base}/${lib}.html`);
+  await page.waitForFunction(() => typeof window.bench === 'object');
+  return page;
+}
+
+/**
+ * `reps` runs per library: cold start (fresh on-disk profile), warm start (a new page in it), the
+ * first LATENCY_CALLS single-sentence calls, the whole sample in one call, calls of 32, then the
+ * single-sentence calls again (steady state).
+ */
+export async function runLibraries({ server, base, launchOptions }, { libs, reps, threads, texts }) {
+  const runs = Object.fromEntries(
+    libs.map((lib) => [lib, { cold: [], warm: [], coldFiles: [], warmModelRequests: [], batch: [], latency: [], steady: [], chunks: [], workers: 0, each: null, coldPhases: null, warmPhases: null }]),
+  );
+  const requested = () => server.log.map((r) => r.url);
+  for (let rep = 0; rep < reps; rep++) {
+    for (const lib of rep % 2 ? [...libs].reverse() : libs) {
+      const r = runs[lib];
+      // A fresh on-disk profile, as a user's browser has: an incognito-like context would disable
+      // Chromium's code cache, so a warm start would recompile the .wasm like a cold one.
+      const profile = mkdtempSync(join(os.tmpdir(), 'ko-bench-'));
+      const context = await chromium.launchPersistentContext(profile, launchOptions);
+      server.clearLog();
+      let page = await openPage(context, base, lib);
+      const cold = await step(page, `${lib} cold start`, (t) => window.bench.start(t), threads, 120_000);
+      r.cold.push(cold.ms);
+      if (rep === 0) {
+        r.coldPhases = cold.info?.phases ?? null;
+        r.coldFiles = requested();
+      }
+      await page.close();
+      page = await openPage(context, base, lib);
+      server.clearLog();
+      const warm = await step(page, `${lib} warm start`, (t) => window.bench.start(t), threads, 120_000);
+      r.warm.push(warm.ms);
+      r.workers = page.workerCount;
+      if (rep === 0) r.warmPhases = warm.info?.phases ?? null;
+      r.warmModelRequests.push(requested().filter((p) => p.startsWith('/models/')).length);
+      const each = await step(page, `${lib} latency`, (s) => window.bench.classifyEach(s), texts.slice(0, LATENCY_CALLS));
+      r.latency.push(each.ms);
+      r.each = each.results;
+      await step(page, `${lib} warm-up`, (s) => window.bench.classifyAll(s), texts.slice(0, 64));
+      const batch = await step(page, `${lib} batch`, (s) => window.bench.classifyAll(s), texts);
+      r.batch.push(batch);
+      const chunks = await step(page, `${lib} chunks`, (s) => window.bench.classifyChunks(s, 32), texts);
+      r.chunks.push(chunks.ms);
+      const again = await step(page, `${lib} steady latency`, (s) => window.bench.classifyEach(s), texts.slice(0, LATENCY_CALLS));
+      r.steady.push(again.ms);
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+      console.log(`${NAMES[lib]} rep ${rep + 1}/${reps}: cold ${cold.ms.toFixed(0)} ms, warm ${warm.ms.toFixed(0)} ms, ${texts.length} sentences in ${batch.ms.toFixed(0)} ms (${(texts.length / (batch.ms / 1000)).toFixed(0)}/s), p50 ${median(each.ms).toFixed(2)} ms (steady ${median(again.ms).toFixed(2)} ms), ${batch.longTasks} long tasks`);
+    }
+  }
+  return runs;
+}

@@ -1,0 +1,166 @@
+// `npm run bench`: ko-classify against the @huggingface/transformers v4 text-classification pipeline
+// in the same headless Chromium, on the same ONNX file (ko-sentiment int8) and the same 2,000 NSMC dev
+// sentences, both in a Worker with the same WASM thread count; then `ko-classify classify` on Node
+// over 100,000 rows. Writes BENCHMARKS.md; every comparison is a ratio of figures measured side by
+// side in this one run (the libraries alternate).
+//
+// Usage: node bench/run.mjs [--threads N] [--reps N] [--out FILE] [--no-check] [--libs ko,tjs] [--no-bulk]
+// Expects the packages and the bench pages to be built (the npm script does both). Exits 1 when a
+// ratio misses its bound (see BOUNDS) unless --no-check: speed lives here, never in `npm test`.
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { locate } from '../scripts/static-server.mjs';
+import { LATENCY_CALLS, runLibraries, startBrowser, step } from './browser.mjs';
+import { benchBulk } from './bulk.mjs';
+import { measureGemm } from './gemm.mjs';
+import { renderReport } from './report.mjs';
+import { loadSample, median, percentile } from './sample.mjs';
+
+const root = resolve(import.meta.dirname, '..');
+const { values: args } = parseArgs({
+  options: {
+    threads: { type: 'string', default: String(Math.min(4, os.availableParallelism())) },
+    reps: { type: 'string', default: '3' },
+    out: { type: 'string', default: join(root, 'BENCHMARKS.md') },
+    'no-check': { type: 'boolean', default: false },
+    'no-bulk': { type: 'boolean', default: false },
+    libs: { type: 'string', default: 'ko,tjs' },
+  },
+});
+const THREADS = Number(args.threads);
+const REPS = Number(args.reps);
+const LIBS = args.libs.split(',');
+/** The goals; the bench fails loudly when a ratio misses them. */
+const BOUNDS = { throughput: 2.0, p50: 0.7, agreement: 0.995 };
+const MODEL = 'ko-sentiment';
+
+const shared = process.env.KO_SHARED ?? join(root, '../shared/data');
+const devPath = join(shared, 'nsmc/dev.tsv');
+const trainPath = join(shared, 'nsmc/train.tsv');
+const benchDist = join(root, 'dist/bench');
+for (const [path, fix] of [
+  [devPath, 'the shared data must sit beside the repository (../shared) or KO_SHARED must point at it'],
+  [join(benchDist, '.vite/manifest.json'), 'run `npm run bench` (it builds the bench pages first)'],
+  ['/usr/bin/chromium', 'install Debian chromium: apt-get install -y chromium'],
+]) {
+  if (!existsSync(path)) {
+    console.error(`bench: ${path} is missing: ${fix}`);
+    process.exit(2);
+  }
+}
+
+const modelDir = join(root, 'public/models', MODEL);
+const sample = loadSample(devPath, modelDir);
+const { texts, gold } = sample;
+
+/** A package's folder as Node would resolve it from `from` (packages may hide package.json from exports). */
+function packageDir(name, from) {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', name);
+    if (existsSync(join(candidate, 'package.json'))) return candidate;
+    if (dirname(dir) === dir) throw new Error(`${name} is not installed (run npm install)`);
+  }
+}
+const version = (dir) => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).version;
+const tjsDir = packageDir('@huggingface/transformers', root);
+const tjsOrtDir = packageDir('onnxruntime-web', tjsDir);
+const koOrtDir = packageDir('onnxruntime-web', join(root, 'packages/core'));
+const mounts = [
+  ['/models/', join(root, 'public/models')],
+  ['/tjs-ort/', join(tjsOrtDir, 'dist')],
+  ['/', benchDist],
+];
+
+const env = await startBrowser(mounts);
+const runs = await runLibraries(env, { libs: LIBS, reps: REPS, threads: THREADS, texts });
+if (LIBS.length !== 2) {
+  // A one-library run (--libs ko) is for quick experiments: no ratios, no BENCHMARKS.md.
+  await env.browser.close();
+  env.server.close();
+  process.exit(0);
+}
+const gemm = await measureGemm(env.browser, env.base, sample.config, THREADS, step);
+const chromiumVersion = env.browser.version();
+await env.browser.close();
+env.server.close();
+const bulk = args['no-bulk'] || !existsSync(trainPath) ? null : benchBulk({ root, trainPath, modelDir });
+
+// --- bytes: what each library's cold start fetched, gzip -9, split host / worker / wasm --------------
+const manifest = JSON.parse(readFileSync(join(benchDist, '.vite/manifest.json'), 'utf8'));
+function hostFiles(entry) {
+  const out = new Set();
+  const visit = (key) => {
+    const e = manifest[key];
+    if (!e || out.has(`/${e.file}`)) return;
+    out.add(`/${e.file}`);
+    for (const i of e.imports ?? []) visit(i);
+  };
+  visit(entry);
+  return out;
+}
+const gz = (path) => gzipSync(readFileSync(locate(mounts, path)), { level: 9 }).length;
+const bytes = {};
+for (const lib of LIBS) {
+  const host = hostFiles(`${lib}.html`);
+  const files = [...new Set(runs[lib].coldFiles)].filter((p) => locate(mounts, p));
+  const js = files.filter((p) => /\.m?js$/.test(p));
+  const sum = (list) => list.reduce((a, p) => a + gz(p), 0);
+  bytes[lib] = {
+    host: sum(js.filter((p) => host.has(p))),
+    worker: sum(js.filter((p) => !host.has(p))),
+    wasm: sum(files.filter((p) => p.endsWith('.wasm'))),
+    wasmFiles: files.filter((p) => p.endsWith('.wasm')).map((p) => p.split('/').pop()),
+    model: files.filter((p) => p.startsWith('/models/')).reduce((a, p) => a + statSync(locate(mounts, p)).size, 0),
+  };
+}
+
+// --- figures ----------------------------------------------------------------------------------------
+const fig = {};
+for (const lib of LIBS) {
+  const r = runs[lib];
+  const batchMs = median(r.batch.map((b) => b.ms));
+  const lat = r.latency.flat();
+  const results = r.batch[0].results;
+  fig[lib] = {
+    sps: texts.length / (batchMs / 1000),
+    batchMs,
+    chunkSps: texts.length / (median(r.chunks) / 1000),
+    p50: median(lat),
+    p95: percentile(lat, 95),
+    steadyP50: median(r.steady.flat()),
+    steadyP95: percentile(r.steady.flat(), 95),
+    cold: median(r.cold),
+    warm: median(r.warm),
+    longTasks: Math.max(...r.batch.map((b) => b.longTasks)),
+    longestTaskMs: Math.max(...r.batch.map((b) => b.longestTaskMs)),
+    accuracy: results.filter((x, i) => x.label === gold[i]).length / texts.length,
+    labels: results.map((x) => x.label),
+    eachLabels: r.each.map((x) => x.label),
+  };
+}
+const { ko, tjs } = fig;
+const agreement = ko.labels.filter((l, i) => l === tjs.labels[i]).length / texts.length;
+const ratios = { throughput: ko.sps / tjs.sps, p50: ko.p50 / tjs.p50 };
+const checks = [
+  [`throughput ratio ≥ ${BOUNDS.throughput}`, ratios.throughput >= BOUNDS.throughput],
+  [`p50 latency ratio ≤ ${BOUNDS.p50}`, ratios.p50 <= BOUNDS.p50],
+  [`labels agree with transformers.js on ≥ ${(BOUNDS.agreement * 100).toFixed(1)}% of the sample`, agreement >= BOUNDS.agreement],
+];
+
+const md = renderReport({
+  root, model: MODEL, modelDir, threads: THREADS, reps: REPS, chromiumVersion, sample, runs, fig, bytes, gemm, bulk, checks,
+  agreement, ratios, latencyCalls: LATENCY_CALLS,
+  selfAgreement: ko.eachLabels.filter((l, i) => l === ko.labels[i]).length / LATENCY_CALLS,
+  versions: { tjs: version(tjsDir), koOrt: version(koOrtDir), tjsOrt: version(tjsOrtDir) },
+});
+writeFileSync(args.out, md);
+console.log(`\nwrote ${args.out}\n`);
+console.log(md.split('\n').slice(0, 18).join('\n'));
+const failed = checks.filter(([, ok]) => !ok);
+if (failed.length && !args['no-check']) {
+  console.error(`\nbench: ${failed.map(([n]) => n).join('; ')} — FAILED`);
+  process.exit(1);
+}
