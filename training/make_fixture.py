@@ -9,6 +9,7 @@ Deterministic: the same seed gives the same files.
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 import unicodedata
 from pathlib import Path
@@ -16,10 +17,10 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ko_train.data import nsmc  # noqa: E402
+from ko_train.data import nsmc, read_tsv  # noqa: E402
 from ko_train.deberta import DebertaV2Config, DebertaV2ForSequenceClassification  # noqa: E402
 from ko_train.export import export_onnx, write_config  # noqa: E402
-from ko_train.paths import FIXTURES, WORK  # noqa: E402
+from ko_train.paths import FIXTURES, REPO, WORK  # noqa: E402
 from ko_train.tokenizer import SpmEncoder, spm_to_hf, train_spm  # noqa: E402
 
 SEED = 1234
@@ -40,6 +41,26 @@ SENTENCES = [
 ]
 
 
+@torch.no_grad()
+def spread_labels(model: DebertaV2ForSequenceClassification, enc: SpmEncoder, texts: list[str]) -> None:
+    """A random encoder pools nearly the same vector for every text, so a random head puts every text on
+    one label, and every label-agreement test on the fixture would pass by construction. Point the head
+    along the two directions in which the pooled vectors of real sentences vary most (centred), so
+    labels spread over all three classes with margins a sign flip or an off-by-one would break."""
+    pooled = []
+    for t in texts:
+        x = torch.tensor([enc.encode(unicodedata.normalize("NFC", t), MAX_LEN)])
+        pooled.append(model.pooler(model.deberta(x, torch.ones_like(x)))[0])
+    h = torch.stack(pooled)
+    mean = h.mean(0)
+    _, _, v = torch.linalg.svd(h - mean, full_matrices=False)
+    spread = ((h - mean) @ v[:2].T).std(0)
+    d1, d2 = v[0] / spread[0], v[1] / spread[1]
+    w = torch.stack([d1, d2, -(d1 + d2)]) * 1.5
+    model.classifier.weight.copy_(w)
+    model.classifier.bias.copy_(-(w @ mean))
+
+
 def main() -> None:
     torch.manual_seed(SEED)
     out = FIXTURES / "tiny-deberta"
@@ -53,10 +74,11 @@ def main() -> None:
         pooler_hidden_size=32, num_labels=3, initializer_range=0.2, id2label={"0": "negative", "1": "neutral", "2": "positive"},
     )
     model = DebertaV2ForSequenceClassification(cfg).eval()
+    enc = SpmEncoder(spm_model)
+    spread_labels(model, enc, [r["document"] for r in read_tsv(FIXTURES / "nsmc-dev-sample.tsv")][:400])
     write_config(model, out)
     export_onnx(model, out / "onnx" / "model.onnx")
 
-    enc = SpmEncoder(spm_model)
     cases = [{"text": s} for s in SENTENCES]
     cases += [{"text": unicodedata.normalize("NFD", SENTENCES[0]), "nfd_of": 0}]
     cases += [{"text": "영화가 재미있나요?", "textPair": "네 정말 재미있어요"},
@@ -81,7 +103,12 @@ def main() -> None:
     (out / "golden.json").write_text(json.dumps(
         {"max_length": MAX_LEN, "cases": golden, "padded_batch": {"indices": [0, 1, 2, 3], "logits": batch_logits}},
         ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(f"fixture written to {out}")
+    cli = ["node", str(REPO / "packages" / "cli" / "bin" / "ko-classify.js")]
+    for mode in ("--int8", "--int4"):
+        subprocess.run(cli + ["quantize", str(out / "onnx" / "model.onnx"), mode], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(cli + ["manifest", str(out)], check=True, stdout=subprocess.DEVNULL)
+    labels = [max(range(3), key=lambda i: g["logits"][i]) for g in golden]
+    print(f"fixture written to {out}; golden labels per class {[labels.count(c) for c in range(3)]}")
 
 
 if __name__ == "__main__":

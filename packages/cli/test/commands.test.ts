@@ -1,7 +1,13 @@
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as ortNode from 'onnxruntime-node';
+import * as ortWeb from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { Engine, type OrtModule } from '@ko-classify/core/engine';
+import { fixtureFiles } from '../../core/test/helpers.js';
+import { decodeModel } from '../src/onnx/proto.js';
 import { bench } from '../src/bench-command.js';
 import { evaluate } from '../src/eval-command.js';
 import { inspectPath, type ModelDirSummary } from '../src/inspect-command.js';
@@ -34,24 +40,56 @@ describe('eval', () => {
     expect(r.confusion.map((row) => row.reduce((a, b) => a + b, 0))).toEqual([0, 1, 2].map((c) => gold.filter((g) => g === c).length));
   });
 
-  it('int8 and web runtime give the same accuracy as fp32 on node within a point', async () => {
-    const fp32 = await evaluate(dir, SAMPLE, { limit: 200, dtype: 'fp32' });
-    const int8web = await evaluate(dir, SAMPLE, { limit: 200, dtype: 'int8', runtime: 'web' });
-    expect(int8web.file).toBe('onnx/model_int8.onnx');
-    expect(Math.abs(int8web.accuracy - fp32.accuracy)).toBeLessThanOrEqual(0.01);
+  it('each dtype and runtime scores what the engine predicts: the confusion matrix equals an independent tally', async () => {
+    const rows = readFileSync(SAMPLE, 'utf8').trim().split('\n').slice(1, 201).map((l) => l.split('\t'));
+    const gold = rows.map((r) => Number(r[2]));
+    for (const [dtype, runtime, ort, file] of [['fp32', 'node', ortNode, 'onnx/model.onnx'], ['int8', 'web', ortWeb, 'onnx/model_int8.onnx']] as const) {
+      const r = await evaluate(dir, SAMPLE, { limit: 200, dtype, runtime });
+      expect([r.file, r.runtime]).toEqual([file, runtime]);
+      const engine = await Engine.create(ort as unknown as OrtModule, fixtureFiles(dir, file));
+      const predicted = (await engine.classify(rows.map((x) => x[1]!), { batchSize: 32 })).map((x) => engine.config.labels.indexOf(x.label));
+      await engine.release();
+      const expected = [0, 1, 2].map((t) => [0, 1, 2].map((p) => gold.filter((g, i) => g === t && predicted[i] === p).length));
+      expect(r.confusion).toEqual(expected);
+      // The fixture's predictions spread over its labels, so a shifted label index would not pass.
+      expect(new Set(predicted).size).toBe(3);
+    }
   });
 
-  it('--json prints one object with the documented keys', async () => {
+  it('--json prints the result: values, not only keys', async () => {
     const out: string[] = [];
     const log = console.log;
     console.log = (s: string) => out.push(s);
     try {
-      expect(await main(['eval', dir, SAMPLE, '--limit', '50', '--json'])).toBe(0);
+      expect(await main(['eval', dir, SAMPLE, '--limit', '50', '--json', '--dtype', 'fp32'])).toBe(0);
     } finally {
       console.log = log;
     }
-    const j = JSON.parse(out.join('\n'));
-    for (const k of ['n', 'accuracy', 'macro_f1', 'confusion', 'sentences_per_second']) expect(j).toHaveProperty(k);
+    const j = JSON.parse(out.join('\n')) as Awaited<ReturnType<typeof evaluate>>;
+    const direct = await evaluate(dir, SAMPLE, { limit: 50, dtype: 'fp32' });
+    expect({ ...j, sentences_per_second: 0 }).toEqual({ ...direct, sentences_per_second: 0 });
+    expect(j.n).toBe(50);
+    const f1 = j.labels.map((_, c) => {
+      const tp = j.confusion[c]![c]!;
+      const fp = j.confusion.reduce((a, row, t) => a + (t === c ? 0 : row[c]!), 0);
+      const fn = j.confusion[c]!.reduce((a, v, p) => a + (p === c ? 0 : v), 0);
+      return tp ? (2 * tp) / (2 * tp + fp + fn) : 0;
+    });
+    expect(j.macro_f1).toBeCloseTo(f1.reduce((a, b) => a + b, 0) / 3, 12);
+  });
+
+  it('reads label names and other columns (--text-col/--label-col); dtype auto picks int8, as the browser WASM does', async () => {
+    const named = join(dir, 'named.tsv');
+    const rows = readFileSync(SAMPLE, 'utf8').trim().split('\n').slice(1, 61).map((l) => l.split('\t'));
+    const names = ['negative', 'neutral', 'positive'];
+    writeFileSync(named, `review\tgold\n${rows.map((r) => `${r[1]}\t${names[Number(r[2])]}`).join('\n')}\n`);
+    const byName = await evaluate(dir, named, { textCol: 'review', labelCol: 'gold' });
+    const byIndex = await evaluate(dir, SAMPLE, { limit: 60 });
+    expect(byName.file).toBe('onnx/model_int8.onnx');
+    expect(byName.confusion).toEqual(byIndex.confusion);
+    writeFileSync(named, 'review\tgold\n좋아요\tnot-a-label\n');
+    await expect(evaluate(dir, named, { textCol: 'review', labelCol: 'gold' })).rejects.toThrow(/label "not-a-label" is neither an index nor one of negative, neutral, positive/);
+    await expect(evaluate(dir, named, { textCol: 'document' })).rejects.toThrow(/no column "document"/);
   });
 });
 
@@ -71,10 +109,60 @@ describe('inspect', () => {
 });
 
 describe('bench', () => {
-  it('measures throughput and latency percentiles', async () => {
-    const r = await bench(dir, { n: 64, latencyRuns: 20 });
-    expect(r.sentences_per_second).toBeGreaterThan(0);
-    expect(r.latency_ms.p95).toBeGreaterThanOrEqual(r.latency_ms.p50);
-    expect(r.latency_ms.runs).toBe(20);
+  it('times n sentences in batches, then `latencyRuns` single-sentence calls: the figures add up to the wall time', async () => {
+    const t0 = performance.now();
+    const r = await bench(dir, { n: 256, latencyRuns: 40, batchSize: 16 });
+    const wall = performance.now() - t0;
+    expect(r).toMatchObject({ n: 256, batch: 16, latency_ms: { runs: 40 } });
+    const batchMs = (r.n / r.sentences_per_second) * 1000;
+    // The batch run and 40 calls at no less than p50 each (half of them) both happened inside this call.
+    expect(batchMs + 20 * r.latency_ms.p50).toBeLessThan(wall);
+    expect(r.latency_ms.p50).toBeLessThanOrEqual(r.latency_ms.p95);
+    expect(r.latency_ms.p50).toBeGreaterThan(0);
+  });
+});
+
+describe('quantize and manifest on the command line', () => {
+  it('-o and --block-size write where asked, refresh the manifest of a model directory, and exit 2 on a graph they refuse', async () => {
+    const m = join(mkdtempSync(join(tmpdir(), 'ko-q-')), 'm');
+    cpSync(FIXTURE, m, { recursive: true });
+    const log = console.log;
+    const err = console.error;
+    const said: string[] = [];
+    console.log = (s: string) => said.push(s);
+    console.error = (s: string) => said.push(s);
+    try {
+      expect(await main(['quantize', join(m, 'onnx/model.onnx'), '--int4', '--block-size', '64', '-o', join(m, 'onnx/model_q4.onnx')])).toBe(0);
+      const q4 = decodeModel(readFileSync(join(m, 'onnx/model_q4.onnx')));
+      expect(new Set(q4.graph!.node.filter((n) => n.opType === 'MatMulNBits').map((n) => Number(n.attribute.find((a) => a.name === 'block_size')!.i)))).toEqual(new Set([64]));
+      const manifest = JSON.parse(readFileSync(join(m, 'manifest.json'), 'utf8')) as { files: Record<string, { size: number; sha256: string }> };
+      const bytes = readFileSync(join(m, 'onnx/model_q4.onnx'));
+      expect(manifest.files['onnx/model_q4.onnx']).toEqual({ size: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') });
+      const other = join(m, 'elsewhere.onnx');
+      expect(await main(['quantize', join(m, 'onnx/model.onnx'), '--int8', '-o', other])).toBe(0);
+      expect(existsSync(other)).toBe(true);
+      expect(await main(['quantize', join(m, 'onnx/model_q4.onnx'), '--int8'])).toBe(2);
+      expect(said.join('\n')).toMatch(/refusing .*model_q4\.onnx/);
+      // ko-classify manifest: every model file with its size and sha256, nothing else.
+      writeFileSync(join(m, 'notes.txt'), 'not a model file');
+      expect(await main(['manifest', m])).toBe(0);
+      const rebuilt = JSON.parse(readFileSync(join(m, 'manifest.json'), 'utf8')) as { files: Record<string, unknown> };
+      expect(Object.keys(rebuilt.files).sort()).toEqual(['config.json', 'onnx/model.onnx', 'onnx/model_int8.onnx', 'onnx/model_q4.onnx', 'special_tokens_map.json', 'tokenizer.json', 'tokenizer_config.json']);
+    } finally {
+      console.log = log;
+      console.error = err;
+    }
+  });
+
+  it('inspect --json prints the summary inspectPath returns', async () => {
+    const out: string[] = [];
+    const log = console.log;
+    console.log = (s: string) => out.push(s);
+    try {
+      expect(await main(['inspect', dir, '--json'])).toBe(0);
+    } finally {
+      console.log = log;
+    }
+    expect(JSON.parse(out.join('\n'))).toEqual(JSON.parse(JSON.stringify(inspectPath(dir))));
   });
 });

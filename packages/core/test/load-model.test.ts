@@ -43,14 +43,14 @@ interface Harness {
 }
 
 /** Serves the fixture's files; `answer` may replace a file's response. */
-function harness(answer: (file: string, body: Uint8Array) => Response | null = () => null): Harness {
+function harness(answer: (file: string, body: Uint8Array<ArrayBuffer>) => Response | null = () => null): Harness {
   const requests: string[] = [];
   const runtimes: Backend[] = [];
   const events: ProgressEvent[] = [];
   const fetchFixture = (async (input: RequestInfo | URL) => {
     const file = String(input).slice(BASE.length);
     requests.push(file);
-    let body: Uint8Array;
+    let body: Uint8Array<ArrayBuffer>;
     try {
       body = new Uint8Array(readFileSync(join(FIXTURE, file)));
     } catch {
@@ -104,7 +104,7 @@ describe('loadModel fallback policy', () => {
   it.each([
     ['MODEL_NOT_FOUND', (f: string) => (f === 'config.json' ? new Response('gone', { status: 404 }) : null)],
     ['NETWORK', (f: string) => (f === 'tokenizer.json' ? new Response('down', { status: 503 }) : null)],
-    ['INTEGRITY', (f: string, body: Uint8Array) => (f === 'onnx/model_q4.onnx' ? new Response(body.map((b, i) => (i === 100 ? b ^ 0xff : b))) : null)],
+    ['INTEGRITY', (f: string, body: Uint8Array<ArrayBuffer>) => (f === 'onnx/model_q4.onnx' ? new Response(body.map((b, i) => (i === 100 ? b ^ 0xff : b))) : null)],
   ] as const)('a model problem (%s) on webgpu ends the load: no second download on wasm', async (code, answer) => {
     const h = harness(answer);
     const e = await failure(loadModel(spec(), { ...h.deps }));
