@@ -29,10 +29,11 @@ test.describe('strict Content-Security-Policy', () => {
     expect(messages).toEqual([]);
     // Control: an inline script is refused and reported, so the empty lists above mean something.
     const control = await page.evaluate(async () => {
+      const reported = new Promise((r) => document.addEventListener('securitypolicyviolation', r, { once: true }));
       const s = document.createElement('script');
       s.textContent = 'window.inlineRan = true';
       document.head.append(s);
-      await new Promise((r) => setTimeout(r, 100));
+      await reported;
       return { ran: 'inlineRan' in window, violations: (window as unknown as { cspViolations: string[] }).cspViolations };
     });
     expect(control.ran).toBe(false);

@@ -56,35 +56,20 @@ test.describe('demo page', () => {
     await expect(page.locator('#info')).toContainText('from cache');
   });
 
-  test('the main thread has no long task while 200 reviews are classified', async ({ page }) => {
+  // Speed (main-thread long tasks included) lives in npm run bench; here: the batch box answers every
+  // review, in the order given.
+  test('the batch box classifies 200 reviews and lists each with its own label, in order', async ({ page }) => {
     await openDemo(page);
-    const reviews = Array.from({ length: 200 }, (_, i) =>
-      i % 2 ? `정말 재미있는 영화였어요 ${i}번째 추천합니다` : `지루하고 별로였다 ${i}번 다시는 안 봄`,
-    );
+    test.skip(MODEL !== '', 'labels are known for the embedded default model only');
+    const reviews = Array.from({ length: 200 }, (_, i) => (i % 2 ? `정말 재미있는 영화였어요 ${i}번째 추천합니다` : `지루하고 최악이었다 ${i}번 다시는 안 봄`));
     await page.locator('#many summary').click();
     await page.locator('#batch').fill(reviews.join('\n'));
-    await page.evaluate(() => {
-      const w = window as unknown as { longTasks: number[] };
-      w.longTasks = [];
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) w.longTasks.push(e.duration);
-      }).observe({ type: 'longtask' });
-    });
     await page.locator('#run-batch').click();
-    await expect(page.locator('#batch-summary')).toContainText('200 reviews');
-    await expect(page.locator('#batch-results li')).toHaveCount(200);
-    const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks.slice());
-    expect(longTasks).toEqual([]);
-    // Control: the observer does see a deliberate 80 ms task, so the empty list above means something.
-    const control = await page.evaluate(async () => {
-      const w = window as unknown as { longTasks: number[] };
-      setTimeout(() => {
-        const t = performance.now();
-        while (performance.now() - t < 80);
-      });
-      await new Promise((r) => setTimeout(r, 300));
-      return w.longTasks;
-    });
-    expect(control.length).toBe(1);
+    const items = page.locator('#batch-results li');
+    await expect(items).toHaveCount(200);
+    const texts = await items.allTextContents();
+    texts.forEach((t, i) => expect(t, `row ${i}`).toContain(String(i)));
+    const labels = await items.evaluateAll((lis) => lis.map((li) => li.getAttribute('data-label')));
+    expect(labels).toEqual(reviews.map((_, i) => (i % 2 ? 'positive' : 'negative')));
   });
 });

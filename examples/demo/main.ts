@@ -85,7 +85,11 @@ async function start(): Promise<void> {
     const ms = performance.now() - t;
     $('batch-summary').textContent = `${results.length} reviews in ${Math.round(ms)} ms (${((1000 * results.length) / ms).toFixed(0)}/s)`;
     $('batch-results').replaceChildren(
-      ...results.map((r, i) => Object.assign(document.createElement('li'), { textContent: `${r.label} ${r.score.toFixed(2)} — ${lines[i]}` })),
+      ...results.map((r, i) => {
+        const li = Object.assign(document.createElement('li'), { textContent: `${r.label} ${r.score.toFixed(2)} — ${lines[i]}` });
+        li.dataset.label = r.label;
+        return li;
+      }),
     );
   });
 }

@@ -215,6 +215,7 @@ class WorkerClassifier implements Classifier {
   private loaded: ModelInfo | null = null;
   private restarting: Promise<void> | null = null;
   private disposed = false;
+  private crashError: KoClassifyError | null = null;
   private nextCallId = 1;
   private readonly pending = new Set<(e: KoClassifyError) => void>();
 
@@ -263,6 +264,11 @@ class WorkerClassifier implements Classifier {
       if (!ok) throw new KoClassifyError('INVALID_INPUT', `input ${i} is ${v === null ? 'null' : typeof v}: pass a string or { text, textPair? }`, { index: i });
     });
     const remote = await this.ready();
+    // The worker may have died while this call waited for it: the call was made before the crash.
+    if (remote !== this.remote) {
+      if (this.disposed) throw new KoClassifyError('DISPOSED', 'the classifier was disposed');
+      throw this.crashError ?? new KoClassifyError('WORKER_CRASHED', 'the classifier worker stopped before the call reached it; the next call starts a new one');
+    }
     // The signal may have fired while we waited (a listener added now would never hear it).
     if (signal?.aborted) throw aborted();
     const callId = this.nextCallId++;
@@ -323,6 +329,7 @@ class WorkerClassifier implements Classifier {
     if (worker !== this.worker) return;
     this.stopWorker();
     const err = new KoClassifyError('WORKER_CRASHED', `the classifier worker stopped (${message}); the next call starts a new one`);
+    this.crashError = err;
     for (const reject of this.pending) reject(err);
     this.pending.clear();
   }
