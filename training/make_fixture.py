@@ -100,8 +100,22 @@ def main() -> None:
     ids_t = torch.tensor([b + [0] * (width - len(b)) for b in batch_ids])
     with torch.no_grad():
         batch_logits = model(ids_t, (ids_t != 0).long(), torch.zeros_like(ids_t)).tolist()
+    # longText: 'window': the whole text's Python ids cut into windows by the documented rule (room =
+    # max length - 2, stride 3/4 of it), each window's PyTorch logits: the engine's average must match.
+    long_text = "정말 재미있는 영화였다 " * 30 + "최악이다 " * 30
+    pieces = enc.sp.encode(unicodedata.normalize("NFC", long_text))
+    room = MAX_LEN - 2
+    stride = room * 3 // 4
+    windows = []
+    for start in range(0, len(pieces), stride):
+        windows.append([1] + pieces[start:start + room] + [2])
+        if start + room >= len(pieces):
+            break
+    with torch.no_grad():
+        window_logits = [model(torch.tensor([w]), torch.ones(1, len(w), dtype=torch.long), torch.zeros(1, len(w), dtype=torch.long))[0].tolist() for w in windows]
     (out / "golden.json").write_text(json.dumps(
-        {"max_length": MAX_LEN, "cases": golden, "padded_batch": {"indices": [0, 1, 2, 3], "logits": batch_logits}},
+        {"max_length": MAX_LEN, "cases": golden, "padded_batch": {"indices": [0, 1, 2, 3], "logits": batch_logits},
+         "window_case": {"text": long_text, "windows": windows, "logits": window_logits}},
         ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     cli = ["node", str(REPO / "packages" / "cli" / "bin" / "ko-classify.js")]
     for mode in ("--int8", "--int4"):

@@ -3,20 +3,37 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../src/eval-command.js';
 
-// The shipped model's card states dev scores; `eval` on the same data must reproduce them.
-const MODEL = join(import.meta.dirname, '../../../public/models/ko-sentiment');
-const DEV = join(import.meta.dirname, '../../../../shared/data/nsmc/dev.tsv');
+// Each shipped model's card states its scores. The fp32 ONNX export must reproduce the PyTorch scores
+// recorded in its checkpoint (training/cards/<name>.json, an independent reference), and the card's
+// numbers must be what `eval` measures on the same data.
+const ROOT = join(import.meta.dirname, '../../..');
+const MODELS = ['ko-sentiment', 'ko-hate-speech'];
 
-describe('ko-sentiment model card', () => {
-  it('eval of the shipped int8 model on NSMC dev reproduces the card', async () => {
-    if (!existsSync(DEV)) throw new Error(`${DEV} is missing: the shared data must sit beside the repository (../shared)`);
-    const recorded = JSON.parse(readFileSync(join(MODEL, 'eval.json'), 'utf8')) as { results: { dtype: string; accuracy: number; n: number }[] };
-    const int8 = recorded.results.find((r) => r.dtype === 'int8')!;
-    const r = await evaluate(MODEL, DEV, { dtype: 'int8' });
-    expect(r.n).toBe(int8.n);
-    const shown = (x: number) => `${(100 * x).toFixed(2)}%`;
-    expect(shown(r.accuracy)).toBe(shown(int8.accuracy));
-    expect(readFileSync(join(MODEL, 'README.md'), 'utf8')).toContain(`| int8 | \`onnx/model_int8.onnx\``);
-    expect(readFileSync(join(MODEL, 'README.md'), 'utf8')).toContain(shown(int8.accuracy));
-  }, 120_000);
+describe.each(MODELS)('%s model card', (name) => {
+  const dir = join(ROOT, 'public/models', name);
+  const meta = JSON.parse(readFileSync(join(ROOT, 'training/cards', `${name}.json`), 'utf8')) as {
+    evalPath: string;
+    evalArgs?: string;
+    checkpointScores: { accuracy: number; macro_f1: number };
+  };
+  const data = join(ROOT, meta.evalPath);
+  const cols = meta.evalArgs ? { textCol: meta.evalArgs.split(' ')[1], labelCol: meta.evalArgs.split(' ')[3] } : {};
+  const card = readFileSync(join(dir, 'README.md'), 'utf8');
+  const pct = (x: number) => (100 * x).toFixed(2);
+
+  it('fp32 reproduces the checkpoint\'s PyTorch scores; int8 and int4 reproduce the card', async () => {
+    if (!existsSync(data)) throw new Error(`${data} is missing: the shared data must sit beside the repository (../shared)`);
+    const fp32 = await evaluate(dir, data, { dtype: 'fp32', ...cols });
+    expect(Math.abs(fp32.accuracy - meta.checkpointScores.accuracy)).toBeLessThan(5e-4);
+    expect(Math.abs(fp32.macro_f1 - meta.checkpointScores.macro_f1)).toBeLessThan(5e-4);
+    for (const [dtype, file] of [['fp32', 'onnx/model.onnx'], ['int8', 'onnx/model_int8.onnx'], ['int4', 'onnx/model_q4.onnx']] as const) {
+      const r = dtype === 'fp32' ? fp32 : await evaluate(dir, data, { dtype, ...cols });
+      expect(card).toMatch(new RegExp(`\\| ${dtype} \\| \`${file}\` \\| [\\d.]+ MB \\| ${pct(r.accuracy)}% \\| ${pct(r.macro_f1)} \\|`));
+    }
+  }, 180_000);
+
+  it('says CC BY-SA 4.0 and ships the licence text', () => {
+    expect(card).toMatch(/\| licence \| CC BY-SA 4\.0/);
+    expect(readFileSync(join(dir, 'LICENSE.md'), 'utf8')).toContain('Attribution-ShareAlike 4.0 International Public License');
+  });
 });

@@ -17,6 +17,8 @@ export interface Golden {
   max_length: number;
   cases: GoldenCase[];
   padded_batch: { indices: number[]; logits: number[][] };
+  /** A long text's windows (Python ids) and each window's PyTorch logits. */
+  window_case: { text: string; windows: number[][]; logits: number[][] };
 }
 
 export const golden: Golden = JSON.parse(readFileSync(join(FIXTURE, 'golden.json'), 'utf8'));
