@@ -5,11 +5,12 @@ import { koClassify } from '@ko-classify/core/vite';
 
 /**
  * The demo (examples/demo) and the browser-test harness (e2e/harness), served from the repo root so
- * `public/models/` is the embedded model directory and `/ort/` the local ORT runtime.
+ * `public/models/` is the embedded model directory (fp32 included, for tests); `ortDir` also puts
+ * the ORT runtime files at `/ort/` for the tests of `wasmPaths`.
  */
 export default defineConfig({
   plugins: [
-    koClassify(),
+    koClassify({ ortDir: 'ort' }),
     {
       name: 'demo-at-root',
       configureServer(server) {

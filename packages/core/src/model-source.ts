@@ -12,6 +12,11 @@ export interface ModelSourceOptions {
   /** Attempts per file for network errors and 5xx answers (404 is final at once). */
   attempts?: number;
   retryDelayMs?: number;
+  /**
+   * A store operation that has not settled by then counts as failed (no cache, a warning): an
+   * IndexedDB blocked by another tab's connection never answers at all. Default 5000 ms.
+   */
+  storeTimeoutMs?: number;
 }
 
 /**
@@ -32,6 +37,7 @@ export class ModelSource {
       fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
       attempts: options.attempts ?? 3,
       retryDelayMs: options.retryDelayMs ?? 300,
+      storeTimeoutMs: options.storeTimeoutMs ?? 5000,
     };
   }
 
@@ -187,29 +193,32 @@ export class ModelSource {
   }
 
   private async storeGet(key: string): Promise<Uint8Array | undefined> {
-    if (!this.o.store) return undefined;
-    try {
-      return await this.o.store.get(key);
-    } catch (e) {
-      this.storageFailed(e);
-      return undefined;
-    }
+    return this.storeOp((store) => store.get(key));
   }
 
   private async storePut(key: string, bytes: Uint8Array): Promise<void> {
-    if (!this.o.store) return;
-    try {
-      await this.o.store.put(key, bytes);
-    } catch (e) {
-      this.storageFailed(e);
-    }
+    await this.storeOp((store) => store.put(key, bytes));
   }
 
   private async storeDelete(key: string): Promise<void> {
+    await this.storeOp((store) => store.delete(key));
+  }
+
+  /** One store operation; a failure or no answer in time means no cache for the rest of this load. */
+  private async storeOp<T>(op: (store: ModelStore) => Promise<T>): Promise<T | undefined> {
+    const store = this.o.store;
+    if (!store) return undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer in ${this.o.storeTimeoutMs} ms: IndexedDB blocked, e.g. by another tab's open connection?`)), this.o.storeTimeoutMs);
+    });
     try {
-      await this.o.store?.delete(key);
+      return await Promise.race([op(store), timeout]);
     } catch (e) {
-      this.storageFailed(e);
+      if (this.o.store === store) this.storageFailed(e);
+      return undefined;
+    } finally {
+      clearTimeout(timer);
     }
   }
 

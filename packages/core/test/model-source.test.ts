@@ -168,4 +168,15 @@ describe('ModelSource', () => {
     await expect(s.bytes('onnx/model.onnx')).resolves.toBeInstanceOf(Uint8Array);
     expect(events.filter((e) => e.type === 'warning' && e.code === 'STORAGE')).toHaveLength(1);
   });
+
+  it('a store that never answers (IndexedDB blocked) counts as failed after storeTimeoutMs: a STORAGE warning, files from the network', async () => {
+    const events: ProgressEvent[] = [];
+    const never = new Promise<never>(() => undefined);
+    const hung: ModelStore = { get: () => never, put: () => never, delete: () => never, list: () => never };
+    const s = new ModelSource({ modelUrl: base, revision: 'r1', store: hung, emit: (e) => events.push(e), retryDelayMs: 1, storeTimeoutMs: 50 });
+    await s.init();
+    expect(JSON.parse(new TextDecoder().decode(await s.bytes('config.json')))).toHaveProperty('id2label');
+    expect(events.filter((e) => e.type === 'warning').map((e) => (e as { code: string }).code)).toEqual(['STORAGE']);
+    expect(s.sources['config.json']).toBe('network');
+  });
 });
