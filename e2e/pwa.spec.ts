@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { GREEN, RED, colorShares } from './pixels.js';
 
 // examples/pwa-sentiment as built for production: installable, and fully offline after one visit.
 async function classify(page: Page, text: string): Promise<string | undefined> {
@@ -61,7 +62,9 @@ test.describe('offline PWA sentiment widget', () => {
     expect(await classify(page, '스토리가 탄탄하고 배우들 연기가 훌륭합니다. 강력 추천!')).toBe('positive');
     expect(await classify(page, '최악의 영화. 시간 낭비였고 내용도 지루하다')).toBe('negative');
     expect(fromNetwork).toEqual([]);
-    const shot = await page.locator('main').screenshot();
-    expect(shot.byteLength).toBeGreaterThan(5_000);
+    // What the screenshot shows for the last (negative) review: the red meter, no green.
+    const shares = await colorShares(page, await page.locator('main').screenshot(), { green: GREEN, red: RED });
+    expect(shares.red).toBeGreaterThan(0.002);
+    expect(shares.green).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { colorShares } from './pixels.js';
 
 // The React example as built for production (examples/react-app/dist), consuming
 // @ko-classify/react through its package exports, rendered in StrictMode.
@@ -30,8 +31,10 @@ test.describe('React app', () => {
     await expect(result).toHaveAttribute('data-label', 'negative');
 
     expect(await page.evaluate(() => (window as unknown as { workersCreated: number }).workersCreated)).toBe(1);
-    const shot = await page.locator('main').screenshot();
-    expect(shot.byteLength).toBeGreaterThan(5_000);
+    // The screenshot shows dark text on a light page (not a blank or failed render).
+    const shares = await colorShares(page, await page.locator('main').screenshot(), { ink: [0, 0, 0], paper: [255, 255, 255] }, 60);
+    expect(shares.ink).toBeGreaterThan(0.01);
+    expect(shares.paper).toBeGreaterThan(0.5);
     await expect(result.locator('strong')).toHaveText('negative');
   });
 });
