@@ -1,7 +1,7 @@
 import type { Env } from 'onnxruntime-web';
 import type { OrtModule } from './engine/engine.js';
 import { KoClassifyError } from './errors.js';
-import type { Backend, BackendOption } from './worker-protocol.js';
+import type { Backend, BackendOption } from './types.js';
 
 export type OrtWithEnv = OrtModule & { env: Env };
 

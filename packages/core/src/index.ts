@@ -1,9 +1,12 @@
-export { createClassifier, type Classifier, type ClassifierOptions, type ClassifyCallOptions } from './client.js';
+export { createClassifier } from './client.js';
 export { defaultWorker } from './default-worker.js';
 export { createClassifierStore, type ClassifierState, type ClassifierStatus, type ClassifierStore } from './classifier-store.js';
 export { KoClassifyError, isKoClassifyError, type KoClassifyErrorCode } from './errors.js';
-export { idbModelStore, memoryModelStore, type ModelStore } from './model-store.js';
+export { deleteCachedModel, listCachedModels, type CachedModel } from './cache.js';
 export type {
+  Classifier,
+  ClassifierOptions,
+  ClassifyCallOptions,
   Backend,
   BackendOption,
   Classification,
@@ -15,4 +18,4 @@ export type {
   ProgressCallback,
   ProgressEvent,
   TextInput,
-} from './worker-protocol.js';
+} from './types.js';

@@ -4,7 +4,8 @@ import { Engine, type EngineFiles } from './engine/engine.js';
 import { KoClassifyError } from './errors.js';
 import { ModelSource } from './model-source.js';
 import type { ModelStore } from './model-store.js';
-import type { Backend, Dtype, LoadSpec, ModelInfo, ProgressEvent } from './worker-protocol.js';
+import type { Backend, Dtype, ModelInfo, ProgressEvent } from './types.js';
+import type { LoadSpec } from './worker-protocol.js';
 
 /** A tiny input whose run proves a backend works before we report it as chosen. */
 const WARMUP = ['확인'];
@@ -64,10 +65,12 @@ export async function loadModel(spec: LoadSpec, deps: LoadDeps): Promise<{ engin
         crossOriginIsolated: globalThis.crossOriginIsolated === true,
         labels: engine.config.labels,
         problemType: engine.config.problemType,
-        maxLength: engine.encoder.maxLength,
+        maxLength: engine.tokenizer.maxLength,
         backendNotes: notes,
         source: { ...source.sources },
+        storage: await storageInfo(),
       };
+      await source.complete(spec.keepOldRevisions);
       return { engine, info };
     } catch (e) {
       const err = e instanceof KoClassifyError ? e : new KoClassifyError('BACKEND_UNAVAILABLE', `${c.backend}: ${(e as Error)?.message ?? String(e)}`);
@@ -82,6 +85,14 @@ export async function loadModel(spec: LoadSpec, deps: LoadDeps): Promise<{ engin
     }
   }
   throw new KoClassifyError('BACKEND_UNAVAILABLE', `no backend could run the model: ${JSON.stringify(failures)}`, { causes: failures });
+}
+
+/** The origin's storage as the worker sees it; nulls where the browser does not say. */
+async function storageInfo(): Promise<ModelInfo['storage']> {
+  const storage = (globalThis.navigator as { storage?: StorageManager } | undefined)?.storage;
+  const estimate = await storage?.estimate?.().catch(() => null);
+  const persisted = await storage?.persisted?.().catch(() => null);
+  return { usage: estimate?.usage ?? null, quota: estimate?.quota ?? null, persisted: persisted ?? null };
 }
 
 /**

@@ -9,7 +9,7 @@
  * ```
  */
 import { KoClassifyError } from './errors.js';
-import type { Backend, Dtype, DtypeOption } from './worker-protocol.js';
+import type { Backend, Dtype, DtypeOption } from './types.js';
 
 /** `manifest.json` beside a model: every model file's size and sha256 (`ko-classify manifest`). */
 export interface Manifest {

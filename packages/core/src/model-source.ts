@@ -1,7 +1,8 @@
+import { recordLoad } from './cache.js';
 import { KoClassifyError } from './errors.js';
 import type { Manifest } from './model-layout.js';
 import type { ModelStore } from './model-store.js';
-import type { ProgressEvent } from './worker-protocol.js';
+import type { ProgressEvent } from './types.js';
 
 export interface ModelSourceOptions {
   modelUrl: string;
@@ -29,6 +30,8 @@ export class ModelSource {
   readonly sources: Record<string, 'network' | 'cache'> = {};
   private readonly o: Required<Omit<ModelSourceOptions, 'store'>> & { store: ModelStore | null };
   private planned: string[] = [];
+  /** Sizes of the files this load read, for the cache's bookkeeping. */
+  private readonly sizes: Record<string, number> = {};
   private loadedBytes = 0;
 
   constructor(options: ModelSourceOptions) {
@@ -51,6 +54,7 @@ export class ModelSource {
       if (bytes) await this.storePut(key, bytes);
     }
     if (!bytes) return;
+    this.sizes['manifest.json'] = bytes.byteLength;
     const parsed = parseJson(bytes, 'manifest.json', this.o.modelUrl) as Manifest;
     if (!parsed || typeof parsed.files !== 'object') {
       throw new KoClassifyError('MODEL_INVALID', `manifest.json at ${this.o.modelUrl} has no "files" object`);
@@ -83,6 +87,7 @@ export class ModelSource {
     if (cached) {
       if (!expected || (await sha256Hex(cached)) === expected.sha256) {
         this.sources[file] = 'cache';
+        this.sizes[file] = cached.byteLength;
         this.loadedBytes += cached.byteLength;
         this.o.emit({ type: 'cached', file, bytes: cached.byteLength, totalLoaded: this.loadedBytes, totalBytes: this.totalBytes() });
         return cached;
@@ -98,8 +103,17 @@ export class ModelSource {
       }
     }
     this.sources[file] = 'network';
+    this.sizes[file] = bytes.byteLength;
     await this.storePut(key, bytes);
     return bytes;
+  }
+
+  /**
+   * After a completed load: record the files it used, and drop the model's other revisions unless
+   * `keepOldRevisions` (a load that fails midway never gets here, so the old revision stays).
+   */
+  async complete(keepOldRevisions: boolean): Promise<void> {
+    await this.storeOp((store) => recordLoad(store, this.o.modelUrl, this.o.revision, this.sizes, keepOldRevisions));
   }
 
   private totalBytes(): number | null {

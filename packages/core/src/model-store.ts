@@ -34,7 +34,7 @@ export function idbModelStore(dbName = 'ko-classify', storeName = 'model-files')
   };
 }
 
-/** An in-memory store: for Node, tests, or `cache: false` pages that still want one download per session. */
+/** An in-memory store (Node, tests). */
 export function memoryModelStore(): ModelStore {
   const m = new Map<string, Uint8Array>();
   return {

@@ -8,7 +8,8 @@ import type { Engine } from './engine/engine.js';
 import { KoClassifyError, toKoClassifyError } from './errors.js';
 import { loadModel } from './load-model.js';
 import { idbModelStore } from './model-store.js';
-import type { ClassifyOptions, LoadSpec, ProgressCallback, ProgressEvent, WorkerApi } from './worker-protocol.js';
+import type { ClassifyOptions, ProgressCallback, ProgressEvent } from './types.js';
+import type { LoadSpec, WorkerApi } from './worker-protocol.js';
 
 registerErrorTransfer();
 

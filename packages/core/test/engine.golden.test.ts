@@ -18,7 +18,7 @@ describe.each(runtimes)('engine on the tiny DeBERTa-v2 fixture via %s', (_name, 
   it('tokenizes exactly like Python sentencepiece (ids and type ids)', async () => {
     const engine = await enginePromise;
     for (const c of golden.cases) {
-      const enc = engine.encoder.encode(normalizeInput(c.textPair === undefined ? c.text : { text: c.text, textPair: c.textPair }, 0));
+      const enc = engine.tokenizer.encode(normalizeInput(c.textPair === undefined ? c.text : { text: c.text, textPair: c.textPair }, 0));
       expect(enc.ids, JSON.stringify(c.text)).toEqual(c.input_ids);
       expect(enc.typeIds, JSON.stringify(c.text)).toEqual(c.token_type_ids);
     }
@@ -90,7 +90,7 @@ describe('longText: window', () => {
     const { text, windows, logits } = golden.window_case;
     expect(windows.length).toBeGreaterThan(2);
     // The windows themselves: Python's ids, cut by the documented rule (make_fixture.py).
-    expect(engine.encoder.encodeWindows(normalizeInput(text, 0)).map((w) => w.ids)).toEqual(windows);
+    expect(engine.tokenizer.encodeWindows(normalizeInput(text, 0)).map((w) => w.ids)).toEqual(windows);
     const probs = logits.map((row) => {
       const e = row.map((v) => Math.exp(v - Math.max(...row)));
       const sum = e.reduce((x, y) => x + y, 0);
@@ -116,14 +116,14 @@ describe('whole-text tokenization in chunks', () => {
   it('gives the same windows as tokenizing in one piece, and handles texts far past one chunk', async () => {
     const engine = await Engine.create(ortNode as unknown as OrtModule, fixtureFiles(), { maxLength: golden.max_length });
     const text = Array.from({ length: 3000 }, (_, i) => `문장${i} 재미있다ㅋㅋ`).join(' ');
-    const windows = engine.encoder.encodeWindows(normalizeInput(text, 0));
-    const direct = engine.encoder.encode(normalizeInput(text, 0), 100_000);
+    const windows = engine.tokenizer.encodeWindows(normalizeInput(text, 0));
+    const direct = engine.tokenizer.encode(normalizeInput(text, 0), 100_000);
     expect(windows[0]!.ids.slice(0, 20)).toEqual(direct.ids.slice(0, 20));
     const tokenCount = direct.ids.length - 2;
     const room = golden.max_length - 2;
     const stride = Math.floor((room * 3) / 4);
     expect(windows.length).toBe(Math.ceil((tokenCount - room) / stride) + 1);
-    const huge = engine.encoder.encodeWindows(normalizeInput('ㅋ '.repeat(400_000), 0));
+    const huge = engine.tokenizer.encodeWindows(normalizeInput('ㅋ '.repeat(400_000), 0));
     expect(huge.length).toBeGreaterThan(1000);
   });
 });

@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OrtWithEnv } from '../src/backend.js';
 import { KoClassifyError } from '../src/errors.js';
 import { loadModel, type LoadDeps } from '../src/load-model.js';
-import type { Backend, LoadSpec, ProgressEvent } from '../src/worker-protocol.js';
+import type { Backend, ProgressEvent } from '../src/types.js';
+import type { LoadSpec } from '../src/worker-protocol.js';
 import { FIXTURE } from './helpers.js';
 
 // loadModel through its hooks: the real onnxruntime-web WASM runtime in Node plays the `wasm` backend,
@@ -20,6 +21,7 @@ const spec = (o: Partial<LoadSpec> = {}): LoadSpec => ({
   threads: 1,
   wasmPaths: null,
   cache: false,
+  keepOldRevisions: false,
   allowedOrigins: [],
   ...o,
 });

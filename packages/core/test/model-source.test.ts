@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { KoClassifyError } from '../src/errors.js';
 import { ModelSource } from '../src/model-source.js';
 import { memoryModelStore, type ModelStore } from '../src/model-store.js';
-import type { ProgressEvent } from '../src/worker-protocol.js';
+import type { ProgressEvent } from '../src/types.js';
 import { FIXTURE } from './helpers.js';
 
 // A real HTTP server on loopback that serves the fixture and misbehaves on command.

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CharsMap } from '../src/engine/precompiled.js';
-import { TextEncoder, normalizeInput } from '../src/engine/tokenize.js';
+import { Tokenizer, normalizeInput } from '../src/engine/tokenize.js';
 
 // Off the review domain: ids from Python sentencepiece (training/tokenizer_parity.py) for internet
 // Korean with compatibility jamo (ㄳ ㄵ ㅄ), full-width/compatibility/control/zero-width characters,
@@ -12,11 +12,11 @@ const MODEL = join(import.meta.dirname, '../../../public/models/ko-sentiment');
 const json = (f: string): unknown => JSON.parse(readFileSync(join(MODEL, f), 'utf8'));
 
 describe('tokenizer parity with Python sentencepiece off the review domain', () => {
-  const encoder = new TextEncoder(json('tokenizer.json'), json('tokenizer_config.json'), 128);
+  const tokenizer = new Tokenizer(json('tokenizer.json'), json('tokenizer_config.json'), 128);
 
   it(`gives Python's ids for all ${parity.texts.length} texts`, () => {
     const wrong = parity.texts.flatMap((t, i) => {
-      const ids = encoder.encode(normalizeInput(t, i)).ids;
+      const ids = tokenizer.encode(normalizeInput(t, i)).ids;
       return ids.join(' ') === parity.input_ids[i]!.join(' ') ? [] : [`${JSON.stringify(t)}: js ${ids.join(' ')} / py ${parity.input_ids[i]!.join(' ')}`];
     });
     expect(wrong).toEqual([]);

@@ -1,10 +1,10 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-web';
 import { KoClassifyError } from '../errors.js';
-import type { Classification, ClassifyOptions } from '../worker-protocol.js';
+import type { Classification, ClassifyOptions } from '../types.js';
 import { makeBatches } from './batch.js';
 import { defaultMaxLength, parseModelConfig, type ModelConfig } from './model-config.js';
 import { postprocess } from './postprocess.js';
-import { TextEncoder, normalizeInput, type Encoded } from './tokenize.js';
+import { Tokenizer, normalizeInput, type Encoded } from './tokenize.js';
 
 /**
  * The slice of the onnxruntime API the engine uses. `onnxruntime-web` and `onnxruntime-node`
@@ -41,17 +41,17 @@ const DEFAULT_BATCH = 32;
  */
 export class Engine {
   readonly config: ModelConfig;
-  readonly encoder: TextEncoder;
+  readonly tokenizer: Tokenizer;
   readonly session: InferenceSession;
   private readonly ort: OrtModule;
   private readonly padId: number;
   private readonly outputName: string;
 
-  private constructor(ort: OrtModule, session: InferenceSession, config: ModelConfig, encoder: TextEncoder, padId: number) {
+  private constructor(ort: OrtModule, session: InferenceSession, config: ModelConfig, tokenizer: Tokenizer, padId: number) {
     this.ort = ort;
     this.session = session;
     this.config = config;
-    this.encoder = encoder;
+    this.tokenizer = tokenizer;
     this.padId = padId;
     this.outputName = session.outputNames.includes('logits') ? 'logits' : session.outputNames[0]!;
   }
@@ -59,8 +59,8 @@ export class Engine {
   static async create(ort: OrtModule, files: EngineFiles, options: EngineOptions = {}): Promise<Engine> {
     const config = parseModelConfig(files.config);
     const maxLength = options.maxLength ?? defaultMaxLength(config, files.tokenizerConfig);
-    const encoder = new TextEncoder(files.tokenizer, files.tokenizerConfig, maxLength);
-    const padId = padTokenId(files.config, files.tokenizerConfig, encoder);
+    const tokenizer = new Tokenizer(files.tokenizer, files.tokenizerConfig, maxLength);
+    const padId = padTokenId(files.config, files.tokenizerConfig, tokenizer);
     let session: InferenceSession;
     try {
       session = await ort.InferenceSession.create(files.model, options.sessionOptions);
@@ -73,17 +73,17 @@ export class Engine {
         throw new KoClassifyError('MODEL_INVALID', `the ONNX model has no "${name}" input (inputs: ${session.inputNames.join(', ')})`);
       }
     }
-    return new Engine(ort, session, config, encoder, padId);
+    return new Engine(ort, session, config, tokenizer, padId);
   }
 
   /** Validates and tokenizes inputs; throws INVALID_INPUT naming the first bad one. */
   encode(inputs: readonly unknown[], options: ClassifyOptions = {}): Encoded[] {
     const maxLength = this.checkedMaxLength(options);
-    return inputs.map((v, i) => this.encoder.encode(normalizeInput(v, i), maxLength));
+    return inputs.map((v, i) => this.tokenizer.encode(normalizeInput(v, i), maxLength));
   }
 
   private checkedMaxLength(options: ClassifyOptions): number {
-    const maxLength = options.maxLength ?? this.encoder.maxLength;
+    const maxLength = options.maxLength ?? this.tokenizer.maxLength;
     if (!Number.isInteger(maxLength) || maxLength < 4) {
       throw new KoClassifyError('INVALID_INPUT', `maxLength must be an integer ≥ 4, got ${String(maxLength)}`);
     }
@@ -125,7 +125,7 @@ export class Engine {
     const encoded: Encoded[] = [];
     const owner: number[] = [];
     inputs.forEach((v, i) => {
-      for (const w of this.encoder.encodeWindows(normalizeInput(v, i), maxLength)) {
+      for (const w of this.tokenizer.encodeWindows(normalizeInput(v, i), maxLength)) {
         encoded.push(w);
         owner.push(i);
       }
@@ -178,9 +178,9 @@ function averageWindows(rows: readonly Classification[], owner: readonly number[
   });
 }
 
-function padTokenId(config: unknown, tokenizerConfig: unknown, encoder: TextEncoder): number {
+function padTokenId(config: unknown, tokenizerConfig: unknown, tokenizer: Tokenizer): number {
   const fromConfig = (config as { pad_token_id?: unknown }).pad_token_id;
   if (typeof fromConfig === 'number') return fromConfig;
   const pad = (tokenizerConfig as { pad_token?: unknown }).pad_token;
-  return (typeof pad === 'string' && encoder.tokenId(pad)) || 0;
+  return (typeof pad === 'string' && tokenizer.tokenId(pad)) || 0;
 }

@@ -1,5 +1,5 @@
 import { KoClassifyError } from '../errors.js';
-import type { ProblemType } from '../worker-protocol.js';
+import type { ProblemType } from '../types.js';
 
 /** The parts of a Hugging Face `config.json` the engine uses. */
 export interface ModelConfig {

@@ -1,4 +1,4 @@
-import type { Classification, ProblemType } from '../worker-protocol.js';
+import type { Classification, ProblemType } from '../types.js';
 
 /**
  * Turns one row of logits into a result, as transformers' text-classification pipeline does:

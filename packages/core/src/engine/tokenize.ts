@@ -1,4 +1,4 @@
-import { Tokenizer } from '@huggingface/tokenizers';
+import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
 import { KoClassifyError } from '../errors.js';
 import { useExactPrecompiled } from './precompiled.js';
 import { useSentencePieceViterbi } from './unigram.js';
@@ -50,15 +50,15 @@ function describe(v: unknown): string {
  * Hugging Face tokenizer with the truncation `transformers` applies by default (longest first),
  * built on the model's own post-processor template so BERT/ELECTRA/DeBERTa layouts all work.
  */
-export class TextEncoder {
+export class Tokenizer {
   readonly maxLength: number;
-  private readonly tokenizer: Tokenizer;
+  private readonly tokenizer: HfTokenizer;
   private readonly unkId: number;
   private readonly specialCount: { single: number; pair: number };
 
   constructor(tokenizerJson: unknown, tokenizerConfig: unknown, maxLength: number) {
     try {
-      this.tokenizer = new Tokenizer(tokenizerJson as object, tokenizerConfig as object);
+      this.tokenizer = new HfTokenizer(tokenizerJson as object, tokenizerConfig as object);
     } catch (e) {
       throw new KoClassifyError('MODEL_INVALID', `tokenizer.json could not be read: ${(e as Error).message}`);
     }

@@ -5,9 +5,9 @@
  * session; for many cores use several classifiers (`ko-classify classify --threads` does).
  */
 import { pathToFileURL } from 'node:url';
-import type { Classifier, ClassifyCallOptions } from '../client.js';
+import type { Classifier, ClassifyCallOptions } from '../types.js';
 import { KoClassifyError, toKoClassifyError } from '../errors.js';
-import type { Classification, DtypeOption, ModelInfo, TextInput } from '../worker-protocol.js';
+import type { Classification, DtypeOption, ModelInfo, TextInput } from '../types.js';
 import { loadEngine, type RuntimeOption } from './load-engine.js';
 import { resolveModelDir } from './model-dir.js';
 
@@ -45,9 +45,10 @@ export async function createClassifier(o: NodeClassifierOptions = {}): Promise<C
     crossOriginIsolated: false,
     labels: engine.config.labels,
     problemType: engine.config.problemType,
-    maxLength: engine.encoder.maxLength,
+    maxLength: engine.tokenizer.maxLength,
     backendNotes: [`${runtime === 'node' ? 'onnxruntime-node (cpu)' : 'onnxruntime-web (wasm)'}: selected (${dtype}, ${file})`],
     source: { [file]: 'disk' },
+    storage: { usage: null, quota: null, persisted: null },
   };
   let queue: Promise<unknown> = Promise.resolve();
   let disposed = false;

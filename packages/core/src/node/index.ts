@@ -2,6 +2,6 @@
 export { createClassifier, type NodeClassifierOptions } from './client.js';
 export { loadEngine, loadRuntime, type LoadEngineOptions, type LoadedEngine, type Runtime, type RuntimeOption } from './load-engine.js';
 export { buildManifest, copyBrowserModel, modelPackageName, resolveModelDir, walkFiles, writeManifest } from './model-dir.js';
-export type { Classifier, ClassifyCallOptions } from '../client.js';
+export type { Classifier, ClassifyCallOptions } from '../types.js';
 export type { Manifest } from '../model-layout.js';
 export { KoClassifyError, isKoClassifyError } from '../errors.js';

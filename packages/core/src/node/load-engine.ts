@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Engine, type OrtModule } from '../engine/engine.js';
 import { KoClassifyError } from '../errors.js';
 import { chooseDtype } from '../model-layout.js';
-import type { Dtype, DtypeOption } from '../worker-protocol.js';
+import type { Dtype, DtypeOption } from '../types.js';
 import { buildManifest } from './model-dir.js';
 
 /** `node`: onnxruntime-node; `web`: onnxruntime-web's WASM in Node; `auto`: node when installed. */

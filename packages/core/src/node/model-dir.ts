@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { KoClassifyError } from '../errors.js';
 import { browserFiles, isModelFile, type Manifest } from '../model-layout.js';
-import type { Dtype } from '../worker-protocol.js';
+import type { Dtype } from '../types.js';
 
 /** Every file under `dir`, as sorted `/`-separated paths relative to it. */
 export function walkFiles(dir: string): string[] {

@@ -1,0 +1,104 @@
+/**
+ * What the model cache holds, by model and revision. File entries are keyed
+ * `<model URL>@<revision>/<file>[#sha256]`; beside them, one record per model and revision says which
+ * files a completed load used, their sizes and when it was last used. A completed load of a new
+ * revision removes the model's other revisions (unless `keepOldRevisions`).
+ */
+import { idbModelStore, type ModelStore } from './model-store.js';
+import { resolveSpec } from './client.js';
+import type { ClassifierOptions } from './types.js';
+
+/** One model revision in the cache. */
+export interface CachedModel {
+  /** The model directory's URL. */
+  model: string;
+  revision: string;
+  /** Files stored for it (relative to the model directory). */
+  files: string[];
+  /** Their total size. */
+  bytes: number;
+  /** When a load last completed from or into this cache entry (ms since the epoch); null if unknown. */
+  lastUsed: number | null;
+}
+
+const META = 'meta:';
+const utf8 = new TextEncoder();
+
+interface Meta {
+  files: Record<string, number>;
+  lastUsed: number;
+}
+
+function parseKey(key: string): { model: string; revision: string; file: string } | null {
+  const m = /^(.*\/)@([^/]*)\/([^#]+)(?:#[0-9a-f]+)?$/.exec(key);
+  return m ? { model: m[1]!, revision: m[2]!, file: m[3]! } : null;
+}
+
+/** After a completed load: note the files it used, then drop the model's other revisions. */
+export async function recordLoad(store: ModelStore, modelUrl: string, revision: string, files: Record<string, number>, keepOldRevisions: boolean): Promise<void> {
+  const key = `${META}${modelUrl}@${revision}`;
+  const old = await store.get(key);
+  const before: Meta | null = old ? (JSON.parse(new TextDecoder().decode(old)) as Meta) : null;
+  const meta: Meta = { files: { ...before?.files, ...files }, lastUsed: Date.now() };
+  await store.put(key, utf8.encode(JSON.stringify(meta)));
+  if (keepOldRevisions) return;
+  for (const k of await store.list()) {
+    const owner = k.startsWith(META) ? parseKey(`${k.slice(META.length)}/x`) : parseKey(k);
+    if (owner && owner.model === modelUrl && owner.revision !== revision) await store.delete(k);
+  }
+}
+
+/** Every model revision in a store, with its files, size and last use. */
+export async function listCached(store: ModelStore): Promise<CachedModel[]> {
+  const byRevision = new Map<string, CachedModel>();
+  const keys = await store.list();
+  for (const k of keys) {
+    if (k.startsWith(META)) continue;
+    const p = parseKey(k);
+    if (!p) continue;
+    const id = `${p.model}@${p.revision}`;
+    const entry = byRevision.get(id) ?? { model: p.model, revision: p.revision, files: [], bytes: 0, lastUsed: null };
+    entry.files.push(p.file);
+    byRevision.set(id, entry);
+  }
+  for (const [id, entry] of byRevision) {
+    const raw = await store.get(`${META}${id}`);
+    const meta = raw ? (JSON.parse(new TextDecoder().decode(raw)) as Meta) : null;
+    entry.lastUsed = meta?.lastUsed ?? null;
+    for (const f of entry.files) entry.bytes += meta?.files[f] ?? (await store.get(keys.find((k) => parseKey(k)?.file === f && k.startsWith(id))!))?.byteLength ?? 0;
+    entry.files.sort();
+  }
+  return [...byRevision.values()];
+}
+
+/**
+ * The model revisions ko-classify keeps in this origin's IndexedDB.
+ *
+ * @example
+ * for (const m of await listCachedModels()) console.log(m.model, m.revision, (m.bytes / 1e6).toFixed(1), 'MB');
+ */
+export function listCachedModels(): Promise<CachedModel[]> {
+  return listCached(idbModelStore());
+}
+
+/**
+ * Deletes a model's cached files: every revision, or only `revision`. `model` is an id (under
+ * `modelsBaseUrl`, as in `createClassifier`) or a model URL. Resolves with the entries deleted.
+ *
+ * @example
+ * await deleteCachedModel('ko-sentiment');                    // all revisions
+ * await deleteCachedModel('ko-sentiment', { revision: 'v1' }); // one
+ */
+export async function deleteCachedModel(model: string, options: { revision?: string; modelsBaseUrl?: ClassifierOptions['modelsBaseUrl'] } = {}): Promise<number> {
+  const { modelUrl } = resolveSpec({ model, modelsBaseUrl: options.modelsBaseUrl });
+  const store = idbModelStore();
+  let deleted = 0;
+  for (const k of await store.list()) {
+    const owner = k.startsWith(META) ? parseKey(`${k.slice(META.length)}/x`) : parseKey(k);
+    if (owner?.model === modelUrl && (options.revision === undefined || owner.revision === options.revision)) {
+      await store.delete(k);
+      deleted++;
+    }
+  }
+  return deleted;
+}

@@ -1,0 +1,99 @@
+import { KoClassifyError } from './errors.js';
+import type { Classification, Classifier, ClassifyCallOptions, ModelInfo, ProgressCallback, TextInput } from './types.js';
+import { WorkerClassifier } from './worker-classifier.js';
+import type { LoadSpec } from './worker-protocol.js';
+
+/** One classifier per page for each (model, options, worker factory): see `ClassifierOptions.shared`. */
+interface SharedEntry {
+  classifier: WorkerClassifier;
+  loaded: Promise<void>;
+  listeners: Set<ProgressCallback>;
+  handles: number;
+  ready: boolean;
+}
+const registry = new Map<string, SharedEntry>();
+const factoryIds = new WeakMap<() => Worker, number>();
+let nextFactoryId = 1;
+
+export async function shareClassifier(spec: LoadSpec, createWorker: () => Worker, onProgress?: ProgressCallback): Promise<Classifier> {
+  if (!factoryIds.has(createWorker)) factoryIds.set(createWorker, nextFactoryId++);
+  const key = JSON.stringify([spec, factoryIds.get(createWorker)]);
+  let entry = registry.get(key);
+  if (!entry) {
+    const listeners = new Set<ProgressCallback>();
+    const classifier = new WorkerClassifier(spec, createWorker);
+    const created: SharedEntry = {
+      classifier,
+      listeners,
+      handles: 0,
+      ready: false,
+      loaded: classifier.start((e) => listeners.forEach((l) => l(e))).then(
+        () => void (created.ready = true),
+        (e: unknown) => {
+          registry.delete(key); // a later call tries again
+          throw e;
+        },
+      ),
+    };
+    registry.set(key, (entry = created));
+  }
+  const shared = entry;
+  const late = shared.ready;
+  shared.handles++;
+  if (onProgress) shared.listeners.add(onProgress);
+  try {
+    await shared.loaded;
+  } catch (e) {
+    shared.handles--;
+    throw e;
+  } finally {
+    if (onProgress) shared.listeners.delete(onProgress);
+  }
+  // A caller that joined after the load still hears that it is ready.
+  if (onProgress && late) onProgress({ type: 'ready', info: shared.classifier.info() });
+  return new SharedHandle(shared, () => {
+    if (--shared.handles === 0) {
+      registry.delete(key);
+      void shared.classifier.dispose();
+    }
+  });
+}
+
+/** A caller's view of a shared classifier: its own dispose(), which fails its own pending calls. */
+class SharedHandle implements Classifier {
+  private disposed = false;
+  private readonly pending = new Set<(e: KoClassifyError) => void>();
+
+  constructor(
+    private readonly shared: SharedEntry,
+    private readonly release: () => void,
+  ) {}
+
+  classify(input: TextInput, options?: ClassifyCallOptions): Promise<Classification>;
+  classify(inputs: readonly TextInput[], options?: ClassifyCallOptions): Promise<Classification[]>;
+  classify(input: TextInput | readonly TextInput[], options?: ClassifyCallOptions): Promise<Classification | Classification[]> {
+    if (this.disposed) return Promise.reject(disposedError());
+    return new Promise((resolve, reject) => {
+      this.pending.add(reject);
+      (this.shared.classifier.classify as (i: unknown, o?: ClassifyCallOptions) => Promise<Classification | Classification[]>)(input, options)
+        .then(resolve, reject)
+        .finally(() => this.pending.delete(reject));
+    });
+  }
+
+  info(): ModelInfo {
+    if (this.disposed) throw disposedError();
+    return this.shared.classifier.info();
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    const err = disposedError();
+    for (const reject of this.pending) reject(err);
+    this.pending.clear();
+    this.release();
+  }
+}
+
+const disposedError = () => new KoClassifyError('DISPOSED', 'the classifier was disposed: create a new one');

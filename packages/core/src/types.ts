@@ -1,0 +1,140 @@
+/**
+ * The public types of ko-classify: options, inputs, results, progress, model info, the classifier.
+ * Types only; everything a result or event holds is structured-cloneable (it crosses the worker).
+ */
+
+/** An execution backend that actually ran (`cpu`: onnxruntime-node, in the Node client). */
+export type Backend = 'webgpu' | 'wasm' | 'cpu';
+/** `auto` tries WebGPU first (when an adapter exists), then WASM. */
+export type BackendOption = 'auto' | 'webgpu' | 'wasm';
+/** Weight precision of the ONNX file; each maps to one file in `onnx/`. */
+export type Dtype = 'fp32' | 'fp16' | 'int8' | 'int4';
+/** `auto`: int8 on WASM; on WebGPU int4, fp16 where the adapter has shader-f16, else fp32. */
+export type DtypeOption = 'auto' | Dtype;
+
+/** One text, or a sentence pair for models trained on pairs. */
+export type TextInput = string | { text: string; textPair?: string };
+
+/** What the model's `config.json` says the head computes. */
+export type ProblemType = 'single_label_classification' | 'multi_label_classification' | 'regression';
+
+/** One classified text. */
+export interface Classification {
+  /** The best label (`id2label`); for regression the single output's label. */
+  label: string;
+  /** Probability of `label` (softmax or sigmoid); the raw value for regression. */
+  score: number;
+  /** Every label's probability (or raw value for regression), in `id2label` order. */
+  scores: Record<string, number>;
+}
+
+export interface ClassifyOptions {
+  /** Max tokens per text including special tokens; longer texts are truncated. Default: the model's. */
+  maxLength?: number;
+  /** Sentences per ONNX run. Default 32. */
+  batchSize?: number;
+  /**
+   * Texts longer than `maxLength` tokens: `truncate` (default) keeps the start; `window` classifies
+   * overlapping windows over the whole text (stride 3/4 of a window) and averages their scores.
+   * Windowing applies to single texts; sentence pairs are always truncated.
+   */
+  longText?: 'truncate' | 'window';
+}
+
+/** Progress of `load`, in order: `manifest`, per-file `download` or `cached`, `compile`, `ready`. */
+export type ProgressEvent =
+  | { type: 'manifest'; files: string[]; totalBytes: number | null }
+  | {
+      type: 'download';
+      file: string;
+      loaded: number;
+      total: number | null;
+      /** Bytes of all files so far (downloaded + cached). */
+      totalLoaded: number;
+      /** Sum of all file sizes when known (from the manifest or Content-Length). */
+      totalBytes: number | null;
+    }
+  | { type: 'cached'; file: string; bytes: number; totalLoaded: number; totalBytes: number | null }
+  | { type: 'compile'; backend: Backend; dtype: Dtype }
+  | { type: 'ready'; info: ModelInfo }
+  | { type: 'warning'; code: string; message: string };
+
+export type ProgressCallback = (event: ProgressEvent) => void;
+
+/** What `info()` reports about a loaded classifier. */
+export interface ModelInfo {
+  model: string;
+  modelUrl: string;
+  backend: Backend;
+  dtype: Dtype;
+  /** The ONNX file that runs, relative to the model directory. */
+  file: string;
+  threads: number;
+  crossOriginIsolated: boolean;
+  labels: string[];
+  problemType: ProblemType;
+  maxLength: number;
+  /** One line per backend considered: which one won, why the others were skipped. */
+  backendNotes: string[];
+  /** Where each file came from on this load (`disk`: the Node client's model directory). */
+  source: Record<string, 'network' | 'cache' | 'disk'>;
+  /** The origin's storage (`navigator.storage`): bytes used and available, and whether it is persistent. */
+  storage: { usage: number | null; quota: number | null; persisted: boolean | null };
+}
+
+export interface ClassifierOptions {
+  /** A built-in model id (served under `modelsBaseUrl`) or the URL of a model directory. Default `ko-sentiment`. */
+  model?: string;
+  /** Where built-in model ids live. Default `/models/` on the page's origin. */
+  modelsBaseUrl?: string | URL;
+  /** Part of the cache key; bump it when the files at the model URL change. Default `main`. */
+  revision?: string;
+  /** Default `auto`: WebGPU when an adapter exists, else WASM. */
+  backend?: BackendOption;
+  /** Default `auto`: int8 on WASM; int4, fp16 or fp32 on WebGPU. */
+  dtype?: DtypeOption;
+  /** WASM threads when the page is cross-origin isolated. Default min(4, hardwareConcurrency). */
+  threads?: number;
+  /**
+   * URL prefix the ORT `.wasm` files are served from. Default: beside ORT's own chunk, where bundlers
+   * (Vite, webpack 5) emit them. Set it for non-bundled pages (see `@ko-classify/core/vite` `ortDir`).
+   */
+  wasmPaths?: string | URL;
+  /** Keep model files in IndexedDB. Default true. */
+  cache?: boolean;
+  /**
+   * Keep the model's other cached revisions after this revision has loaded completely. Default false:
+   * they are deleted then (see `listCachedModels()`, `deleteCachedModel()`).
+   */
+  keepOldRevisions?: boolean;
+  /** Ask the browser to keep the cache through storage pressure (`navigator.storage.persist()`). */
+  persist?: boolean;
+  /** If set, model URLs on other origins are refused with ORIGIN_NOT_ALLOWED. */
+  allowedOrigins?: string[];
+  /** Download/cache/compile progress, in order, ending with `ready`. */
+  onProgress?: ProgressCallback;
+  /** Custom worker factory (e.g. a worker URL your bundler emits). */
+  createWorker?: () => Worker;
+  /**
+   * Share one worker with every other `createClassifier()` (and `<ko-sentiment>` element) on the page
+   * that asks for the same model with the same options. Default true: one download, one worker.
+   * Each caller still disposes its own handle; the worker stops when the last one is disposed.
+   */
+  shared?: boolean;
+}
+
+/** Per-call options; `signal` cancels the call (ABORTED) without stopping the worker. */
+export interface ClassifyCallOptions extends ClassifyOptions {
+  signal?: AbortSignal;
+}
+
+export interface Classifier {
+  /** Classifies one text (or `{ text, textPair }`). */
+  classify(input: TextInput, options?: ClassifyCallOptions): Promise<Classification>;
+  /** Classifies many texts in one worker round-trip; results keep input order. */
+  classify(inputs: readonly TextInput[], options?: ClassifyCallOptions): Promise<Classification[]>;
+  /** Model, backend, dtype, threads, labels and why each backend was chosen or skipped. */
+  info(): ModelInfo;
+  /** Stops the worker; pending and later calls reject with DISPOSED. */
+  dispose(): Promise<void>;
+}
