@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { serverLog } from './browser/helpers.js';
+import { GREEN, RED, colorShares } from './pixels.js';
 
 // The demo as a user sees it, on the embedded default model (public/models/ko-sentiment).
 const MODEL = process.env.DEMO_MODEL ?? '';
@@ -14,7 +15,7 @@ async function openDemo(page: Page): Promise<void> {
 async function typeAndRead(page: Page, text: string): Promise<{ label: string; score: number }> {
   await page.locator('#input').fill(text);
   await expect(page.locator('#result')).toHaveAttribute('data-state', 'done');
-  const label = (await page.locator('#label').textContent()) ?? '';
+  const label = (await page.locator('#result').getAttribute('data-label')) ?? '';
   const score = Number(await page.locator('#score').textContent());
   return { label, score };
 }
@@ -32,7 +33,20 @@ test.describe('demo page', () => {
       await page.locator('#input').fill('');
       const neg = await typeAndRead(page, '최악의 영화. 돈 아깝고 시간 낭비였다. 너무 지루해서 졸았음');
       expect(neg.label).toBe('negative');
+      // Korean first, the API label small beside it, and one line on what the score means.
+      await expect(page.locator('#label')).toHaveText('부정');
+      await expect(page.locator('#api-label')).toHaveText('negative');
+      await expect(page.locator('#explain')).toContainText('확률');
+      const shot = await page.locator('main').screenshot({ path: test.info().outputPath('demo.png') });
+      const shares = await colorShares(page, shot, { green: GREEN, red: RED });
+      expect(shares.red).toBeGreaterThan(0.002);
+      expect(shares.green).toBe(0);
     }
+    // Empty or whitespace-only input shows no label (the API itself would still answer).
+    await page.locator('#input').fill('   ');
+    await expect(page.locator('#result')).toHaveAttribute('data-state', 'idle');
+    await expect(page.locator('#result')).not.toHaveAttribute('data-label');
+    await expect(page.locator('#label')).toHaveText('');
     await expect(page.locator('#info')).toContainText(/wasm/);
   });
 

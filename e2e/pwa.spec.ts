@@ -63,7 +63,7 @@ test.describe('offline PWA sentiment widget', () => {
     expect(await classify(page, '최악의 영화. 시간 낭비였고 내용도 지루하다')).toBe('negative');
     expect(fromNetwork).toEqual([]);
     // What the screenshot shows for the last (negative) review: the red meter, no green.
-    const shares = await colorShares(page, await page.locator('main').screenshot(), { green: GREEN, red: RED });
+    const shares = await colorShares(page, await page.locator('main').screenshot({ path: test.info().outputPath('pwa.png') }), { green: GREEN, red: RED });
     expect(shares.red).toBeGreaterThan(0.002);
     expect(shares.green).toBe(0);
   });

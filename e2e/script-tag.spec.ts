@@ -56,7 +56,7 @@ test.describe('script tag + <ko-sentiment>', () => {
     expect(await page.evaluate(() => typeof (window as unknown as { KoClassify?: { createClassifier?: unknown } }).KoClassify?.createClassifier)).toBe('function');
 
     // What a reader sees: the bar is red for the negative review (and was green for the positive one).
-    const shares = await colorShares(page, await el.screenshot(), { green: GREEN, red: RED });
+    const shares = await colorShares(page, await el.screenshot({ path: test.info().outputPath('widget.png') }), { green: GREEN, red: RED });
     expect(shares.red).toBeGreaterThan(0.05);
     expect(shares.green).toBe(0);
   });

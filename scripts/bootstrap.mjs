@@ -1,5 +1,6 @@
 // Makes a fresh clone runnable: installs npm dependencies when missing or stale, and with
-// --browser makes sure a Chromium exists for the browser tests (Debian: apt-get install chromium).
+// --browser makes sure a Chromium and a Korean font exist for the browser tests (Debian: apt-get
+// install chromium fonts-noto-cjk).
 import { execSync, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,18 +17,23 @@ if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtime
 
 if (process.argv.includes('--browser')) {
   const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (!existsSync(chromium)) {
+  // Debian's Chromium has no Korean font: without one every Hangul glyph in a screenshot is a box.
+  const KOREAN_FONT = '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc';
+  const missing = [!existsSync(chromium) && 'chromium', !existsSync(KOREAN_FONT) && 'fonts-noto-cjk'].filter(Boolean);
+  if (missing.length) {
     const isRoot = process.getuid?.() === 0;
     const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
     if (isRoot && hasApt) {
-      console.log('[bootstrap] installing Debian chromium for the browser tests…');
-      run('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium');
-    } else {
+      console.log(`[bootstrap] installing Debian ${missing.join(' and ')} for the browser tests…`);
+      run(`apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${missing.join(' ')}`);
+    } else if (missing.includes('chromium')) {
       console.error(
-        `[bootstrap] no Chromium at ${chromium}. Install it (Debian/Ubuntu: sudo apt-get install -y chromium) ` +
+        `[bootstrap] no Chromium at ${chromium}. Install it (Debian/Ubuntu: sudo apt-get install -y chromium fonts-noto-cjk) ` +
           'or point CHROMIUM_PATH at a Chromium/Chrome binary, then run npm test again.',
       );
       process.exit(1);
+    } else {
+      console.warn('[bootstrap] no Korean font (Debian: sudo apt-get install -y fonts-noto-cjk): screenshots will show boxes for Hangul');
     }
   }
 }

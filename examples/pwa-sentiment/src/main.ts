@@ -1,4 +1,4 @@
-import { createClassifier, type Classification } from '@ko-classify/core';
+import { createClassifier, createLiveClassification, type Classification } from '@ko-classify/core';
 import { registerSW } from 'virtual:pwa-register';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -31,6 +31,16 @@ function show(r: Classification): void {
   $('hint').textContent = r.label === 'negative' && r.score > 0.9 ? '꽤 부정적인 리뷰네요. 구체적인 이유를 적어 주면 더 도움이 돼요.' : '';
 }
 
+/** Empty or whitespace-only text shows no label. */
+function clear(): void {
+  widget.dataset.state = 'idle';
+  delete widget.dataset.label;
+  $('label').textContent = '—';
+  $('score').textContent = '';
+  $('hint').textContent = '';
+  widget.querySelector<HTMLElement>('.meter .fill')!.style.width = '0';
+}
+
 async function start(): Promise<void> {
   const classifier = await createClassifier({
     model: 'ko-sentiment',
@@ -44,26 +54,18 @@ async function start(): Promise<void> {
     },
   });
   $('progress').hidden = true;
-  widget.dataset.state = 'idle';
+  clear();
   widget.dataset.backend = classifier.info().backend;
-  $('label').textContent = '—';
   review.disabled = false;
-  let latest = 0;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  review.addEventListener('input', () => {
-    widget.dataset.state = 'pending';
-    clearTimeout(timer);
-    timer = setTimeout(async () => {
-      const id = ++latest;
-      const text = review.value;
-      if (!text.trim()) {
-        widget.dataset.state = 'idle';
-        return;
-      }
-      const r = await classifier.classify(text);
-      if (id === latest) show(r);
-    }, 200);
+  const live = createLiveClassification({ debounceMs: 200 });
+  live.subscribe(() => {
+    const { status, result } = live.getState();
+    if (status === 'ready' && result) show(result);
+    else if (status === 'idle') clear();
+    else widget.dataset.state = status;
   });
+  live.setClassifier(classifier);
+  review.addEventListener('input', () => live.setText(review.value));
 }
 
 start().catch((e: { code?: string; message: string }) => {

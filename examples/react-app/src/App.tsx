@@ -7,7 +7,7 @@ export function App() {
   const { status, result, error } = useClassification(text, { debounceMs: 150 });
   const pct = Math.round((model.progress ?? 0) * 100);
   return (
-    <main style={{ maxWidth: '40rem', margin: '2rem auto', fontFamily: 'system-ui, sans-serif' }}>
+    <main style={{ maxWidth: '40rem', margin: '2rem auto', fontFamily: "system-ui, -apple-system, 'Apple SD Gothic Neo', 'Malgun Gothic', 'Noto Sans KR', 'Noto Sans CJK KR', sans-serif" }}>
       <h1>리뷰 감성 분석 (React)</h1>
       {model.status === 'loading' && (
         <div role="progressbar" aria-label="model download" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} data-testid="progress">

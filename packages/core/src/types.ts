@@ -31,7 +31,7 @@ export interface Classification {
 export interface ClassifyOptions {
   /** Max tokens per text including special tokens; longer texts are truncated. Default: the model's. */
   maxLength?: number;
-  /** Sentences per ONNX run. Default 32. */
+  /** At most this many sentences per ONNX run; runs are cut shorter where padding would cost more. Default 32. */
   batchSize?: number;
   /**
    * Texts longer than `maxLength` tokens: `truncate` (default) keeps the start; `window` classifies
@@ -41,7 +41,11 @@ export interface ClassifyOptions {
   longText?: 'truncate' | 'window';
 }
 
-/** Progress of `load`, in order: `manifest`, per-file `download` or `cached`, `compile`, `ready`. */
+/**
+ * Progress of `load`: `manifest` (again whenever the files to read grow), per-file `download` or
+ * `cached`, `compile` (again when a backend fails and the next one is tried), `warning` at any time,
+ * and `ready` last.
+ */
 export type ProgressEvent =
   | { type: 'manifest'; files: string[]; totalBytes: number | null }
   | {
@@ -111,7 +115,7 @@ export interface ClassifierOptions {
   persist?: boolean;
   /** If set, model URLs on other origins are refused with ORIGIN_NOT_ALLOWED. */
   allowedOrigins?: string[];
-  /** Download/cache/compile progress, in order, ending with `ready`. */
+  /** Load progress (see `ProgressEvent`), ending with `ready`. */
   onProgress?: ProgressCallback;
   /** Custom worker factory (e.g. a worker URL your bundler emits). */
   createWorker?: () => Worker;

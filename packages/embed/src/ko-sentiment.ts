@@ -1,4 +1,4 @@
-import { createClassifierStore, type ClassifierOptions, type ClassifierStore } from '@ko-classify/core';
+import { createClassifierStore, createLiveClassification, type ClassifierOptions, type ClassifierStore, type LiveClassification } from '@ko-classify/core';
 import { scriptUrl } from './script-url.js';
 import { startWorker } from './script-worker.js';
 
@@ -63,12 +63,11 @@ const TEMPLATE = `
  * <ko-sentiment for="review"></ko-sentiment>
  */
 export class KoSentimentElement extends HTMLElement {
-  static observedAttributes = ['for', 'model', 'models-base', 'worker', 'wasm-paths'];
+  static observedAttributes = ['for', 'model', 'models-base', 'worker', 'wasm-paths', 'debounce'];
   private readonly root: ShadowRoot;
   private cleanup: (() => void)[] = [];
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private latest = 0;
   private store: ClassifierStore | null = null;
+  private live: LiveClassification | null = null;
 
   constructor() {
     super();
@@ -102,23 +101,26 @@ export class KoSentimentElement extends HTMLElement {
       ...(wasmPaths ? { wasmPaths: new URL(wasmPaths, document.baseURI).href } : {}),
       ...(worker ? { workerUrl: new URL(worker, document.baseURI).href } : {}),
     });
+    const live = createLiveClassification({ debounceMs: Number(this.getAttribute('debounce') ?? 250) });
     this.store = store;
-    this.cleanup.push(store.acquire(), store.subscribe(() => this.renderModel()));
-    this.renderModel();
+    this.live = live;
+    this.cleanup.push(store.acquire(), store.subscribe(() => this.renderModel()), live.subscribe(() => this.renderResult()), () => live.cancel());
     const target = this.target();
     if (target) {
-      const onInput = () => this.schedule();
+      const onInput = () => live.setText(target.value);
       target.addEventListener('input', onInput);
       this.cleanup.push(() => target.removeEventListener('input', onInput));
+      live.setText(target.value);
     } else {
       this.show('error', `ko-sentiment: no element with id "${this.getAttribute('for') ?? ''}"`);
     }
+    this.renderModel();
   }
 
   private teardown(): void {
-    clearTimeout(this.timer);
     for (const f of this.cleanup.splice(0)) f();
     this.store = null;
+    this.live = null;
   }
 
   private target(): HTMLTextAreaElement | HTMLInputElement | null {
@@ -137,34 +139,26 @@ export class KoSentimentElement extends HTMLElement {
     progress.querySelector<HTMLElement>('.fill')!.style.width = `${pct}%`;
     if (s.status === 'loading') this.setAttribute('state', 'loading');
     if (s.status === 'error') this.show('error', `${s.error?.code}: ${s.error?.message}`);
-    if (s.status === 'ready' && this.getAttribute('state') === 'loading') {
-      this.setAttribute('state', 'idle');
-      this.schedule(0);
+    if (s.status === 'ready') {
+      if (this.getAttribute('state') === 'loading') this.setAttribute('state', 'idle');
+      this.live?.setClassifier(s.classifier);
     }
   }
 
-  private schedule(delay = Number(this.getAttribute('debounce') ?? 250)): void {
-    clearTimeout(this.timer);
-    const classifier = this.store?.getState().classifier;
-    const text = this.target()?.value ?? '';
-    if (!classifier) return;
-    if (!text.trim()) {
+  private renderResult(): void {
+    const s = this.live?.getState();
+    if (!s || this.store?.getState().status !== 'ready') return;
+    if (s.status === 'idle') {
       this.removeAttribute('label');
       this.show('idle', '');
-      return;
+    } else if (s.status === 'pending') {
+      this.setAttribute('state', 'pending');
+    } else if (s.status === 'error') {
+      this.show('error', `${s.error?.code ?? 'ERROR'}: ${s.error?.message ?? ''}`);
+    } else if (s.status === 'ready' && s.result) {
+      this.setAttribute('label', s.result.label);
+      this.show('done', s.result.label, s.result.score);
     }
-    this.setAttribute('state', 'pending');
-    const id = ++this.latest;
-    this.timer = setTimeout(async () => {
-      try {
-        const r = await classifier.classify(text);
-        if (id !== this.latest) return;
-        this.setAttribute('label', r.label);
-        this.show('done', r.label, r.score);
-      } catch (e) {
-        if (id === this.latest) this.show('error', `${(e as { code?: string }).code ?? 'ERROR'}: ${(e as Error).message}`);
-      }
-    }, delay);
   }
 
   private show(state: string, label: string, score?: number): void {
