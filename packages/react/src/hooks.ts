@@ -44,7 +44,9 @@ export function useClassification(text: TextInput | null | undefined, options: L
   // `key` stands for `text` (objects compare by content).
   useEffect(() => live.setText(text), [live, key]);
   if (status === 'error') return { status: 'error', progress, result: null, error: loadError };
-  if (state.status === 'idle') return { status: 'idle', progress, result: null, error: null };
-  if (status !== 'ready' || state.status === 'loading') return { status: 'loading', progress, result: null, error: null };
+  if (text == null || (typeof text === 'string' ? text : text.text).trim() === '') return { status: 'idle', progress, result: null, error: null };
+  if (status !== 'ready') return { status: 'loading', progress, result: null, error: null };
+  // Until the effect hands the text to the helper (and on the server) the text is pending.
+  if (state.status === 'idle' || state.status === 'loading') return { status: 'pending', progress, result: state.result, error: null };
   return { status: state.status, progress, result: state.result, error: state.error };
 }
