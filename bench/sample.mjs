@@ -2,7 +2,7 @@
 // model's tokenizer, and the model's int8 GEMM work per token.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TextEncoder, defaultMaxLength, normalizeInput, parseModelConfig } from '@ko-classify/core/engine';
+import { Tokenizer, defaultMaxLength, normalizeInput, parseModelConfig } from '@ko-classify/core/engine';
 
 export const SAMPLE_SIZE = 2000;
 
@@ -15,8 +15,8 @@ export function loadSample(devPath, modelDir) {
   const json = (f) => JSON.parse(readFileSync(join(modelDir, f), 'utf8'));
   const config = json('config.json');
   const tokenizerConfig = json('tokenizer_config.json');
-  const encoder = new TextEncoder(json('tokenizer.json'), tokenizerConfig, defaultMaxLength(parseModelConfig(config), tokenizerConfig));
-  const tokenCounts = texts.map((t, i) => encoder.encode(normalizeInput(t, i)).ids.length);
+  const tokenizer = new Tokenizer(json('tokenizer.json'), tokenizerConfig, defaultMaxLength(parseModelConfig(config), tokenizerConfig));
+  const tokenCounts = texts.map((t, i) => tokenizer.encode(normalizeInput(t, i)).ids.length);
   const h = config.hidden_size;
   const ffn = config.intermediate_size;
   return {

@@ -3,18 +3,18 @@
 // everything we ship. One known exception is listed, not hidden: ONNX Runtime's WebGPU runtime (the
 // "asyncify" build) builds Emscripten emval method callers with Function(); it runs on the WebGPU
 // backend only, so a strict-CSP page gets WASM (the e2e CSP tests prove no violation there).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { walkFiles } from '@ko-classify/core/node';
 
 const root = join(import.meta.dirname, '..');
 const dirs = ['dist/web', 'packages/embed/dist', 'examples/react-app/dist', 'examples/pwa-sentiment/dist'];
 const ORT_WEBGPU = /(^|\/)(ort\.webgpu\.bundle\.min-[\w-]+\.js|ort-wasm-simd-threaded\.asyncify\.mjs)$/;
-const files = (d) => readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? files(join(d, n)) : [join(d, n)]));
 const bad = [];
 const known = [];
 let scanned = 0;
 for (const dir of dirs) {
-  for (const f of files(join(root, dir)).filter((p) => /\.(m?js)$/.test(p))) {
+  for (const f of walkFiles(join(root, dir)).filter((p) => /\.(m?js)$/.test(p)).map((p) => join(root, dir, p))) {
     scanned++;
     const src = readFileSync(f, 'utf8');
     const rel = f.slice(root.length + 1);

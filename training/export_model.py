@@ -9,7 +9,7 @@ Korean HateSpeech comments), onnx/model.onnx (fp32, opset 17, dynamic batch/sequ
 runs the TypeScript toolchain (`ko-classify quantize --int8/--int4`, `manifest`). Golden data for
 the test suite go to packages/core/test/fixtures/<name>-golden.json: Python sentencepiece ids for
 the committed 1,000-sentence sample and PyTorch logits for its first 200; ids for every sentence of
-the evaluation split go to training/.work/<name>-eval-ids.jsonl for scripts/check-tokenizer.mjs.
+the evaluation split go to training/.work/<name>-eval-ids.jsonl for `ko-classify check-tokenizer`.
 """
 from __future__ import annotations
 

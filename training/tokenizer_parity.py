@@ -3,7 +3,7 @@ off the review domain: internet Korean with compatibility jamo (ㄳ ㄵ ㅄ), fu
 characters, control and zero-width characters, emoji; news comments from K-MHaS and Korean HateSpeech.
 
     /usr/bin/python3 training/tokenizer_parity.py            # the test fixture (a sample)
-    /usr/bin/python3 training/tokenizer_parity.py --all OUT  # every comment, for scripts/check-tokenizer.mjs
+    /usr/bin/python3 training/tokenizer_parity.py --all OUT  # every comment, for `ko-classify check-tokenizer`
 
 Writes packages/core/test/fixtures/tokenizer-parity.json: {"texts": [...], "input_ids": [...]}; ids are
 `[CLS] pieces[:126] [SEP]` of the NFC text, as the engine encodes with max length 128.

@@ -1,6 +1,9 @@
 import { parseArgs } from 'node:util';
 import type { DtypeOption } from '@ko-classify/core';
 import { bench } from './bench-command.js';
+import { readFileSync } from 'node:fs';
+import { writeCard, type CardMeta } from './card-command.js';
+import { checkTokenizer } from './check-tokenizer-command.js';
 import { classifyFile } from './classify/command.js';
 import { evaluate, formatEval } from './eval-command.js';
 import { formatInspect, inspectPath } from './inspect-command.js';
@@ -30,6 +33,10 @@ commands:
       --shard i/n takes rows i, i+n, i+2n, ... (0-based) for fanning out over machines.
   manifest <model dir>
       write manifest.json (size + sha256 of every model file)
+  card <model dir> <eval.tsv> --meta card.json [--text-col C] [--label-col C]
+      write the model card (README.md) and eval.json from eval of fp32, int8 and int4
+  check-tokenizer <model dir> <ids.jsonl>
+      the engine's token ids against reference ids ({"text", "ids"} per line); exit 1 on a mismatch
 `;
 
 const DTYPES = ['auto', 'fp32', 'fp16', 'int8', 'int4'];
@@ -190,6 +197,23 @@ export async function main(argv: string[]): Promise<number> {
       const m = writeManifest(dir);
       for (const [f, { size }] of Object.entries(m.files)) console.log(`${String(size).padStart(12)}  ${f}`);
       return 0;
+    }
+    case 'card': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { meta: { type: 'string' }, 'text-col': { type: 'string' }, 'label-col': { type: 'string' } } });
+      const [dir, data] = positionals;
+      if (!dir || !data || !values.meta) throw new Error('card needs <model dir> <eval.tsv> --meta card.json');
+      const rows = await writeCard(dir, data, JSON.parse(readFileSync(values.meta, 'utf8')) as CardMeta, { textCol: values['text-col'], labelCol: values['label-col'] });
+      for (const r of rows) console.log(`${r.dtype}: accuracy ${(100 * r.accuracy).toFixed(2)}% macro-F1 ${(100 * r.macro_f1).toFixed(2)}`);
+      console.log(`wrote ${dir}/README.md and eval.json`);
+      return 0;
+    }
+    case 'check-tokenizer': {
+      const [dir, ids] = rest;
+      if (!dir || !ids) throw new Error('check-tokenizer needs <model dir> <ids.jsonl>');
+      const r = checkTokenizer(dir, ids);
+      for (const m of r.mismatches.slice(0, 10)) console.log(`mismatch ${m.index}: ${JSON.stringify(m.text)}\n  engine    ${m.engine.join(' ')}\n  reference ${m.reference.join(' ')}`);
+      console.log(`${r.total - r.mismatches.length}/${r.total} texts tokenize identically to the reference`);
+      return r.mismatches.length ? 1 : 0;
     }
     case undefined:
     case '-h':

@@ -6,7 +6,7 @@ import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Engine, type OrtModule } from '@ko-classify/core/engine';
-import { fixtureFiles } from '../../core/test/helpers.js';
+import { fixtureFiles, golden } from '../../core/test/helpers.js';
 import { decodeModel } from '../src/onnx/proto.js';
 import { bench } from '../src/bench-command.js';
 import { evaluate } from '../src/eval-command.js';
@@ -164,5 +164,43 @@ describe('quantize and manifest on the command line', () => {
       console.log = log;
     }
     expect(JSON.parse(out.join('\n'))).toEqual(JSON.parse(JSON.stringify(inspectPath(dir))));
+  });
+});
+
+describe('card and check-tokenizer', () => {
+  it('card writes README.md and eval.json from eval of every dtype; check-tokenizer compares ids and exits 1 on a mismatch', async () => {
+    const m = join(mkdtempSync(join(tmpdir(), 'ko-card-')), 'tiny');
+    cpSync(dir, m, { recursive: true });
+    const meta = join(m, '..', 'card.json');
+    writeFileSync(meta, JSON.stringify({ summary: 'A test card.', task: 't', parameters: '0.1M', data: 'd', licence: 'MIT', evalName: 'the sample', evalPath: 'sample.tsv', reproduce: ['echo'] }));
+    const data = join(m, '..', 'sample.tsv');
+    writeFileSync(data, readFileSync(SAMPLE, 'utf8').split('\n').slice(0, 41).join('\n') + '\n');
+    const log = console.log;
+    const said: string[] = [];
+    console.log = (s: string) => said.push(s);
+    try {
+      expect(await main(['card', m, data, '--meta', meta])).toBe(0);
+      const card = readFileSync(join(m, 'README.md'), 'utf8');
+      const results = (JSON.parse(readFileSync(join(m, 'eval.json'), 'utf8')) as { results: { dtype: string; accuracy: number }[] }).results;
+      expect(results.map((r) => r.dtype)).toEqual(['fp32', 'int8', 'int4']);
+      const int8 = await evaluate(m, data, { dtype: 'int8' });
+      expect(card).toContain(`| int8 | \`onnx/model_int8.onnx\``);
+      expect(card).toContain(`${(100 * int8.accuracy).toFixed(2)}%`);
+      expect(card).toContain('(n = 40)');
+      // Reference ids: the fixture's Python-sentencepiece goldens; then one row altered.
+      const ids = join(m, '..', 'ids.jsonl');
+      const rows = golden.cases.filter((c) => c.textPair === undefined).map((c) => ({ text: c.text, ids: c.input_ids }));
+      writeFileSync(ids, rows.map((r) => JSON.stringify(r)).join('\n'));
+      const small = join(m, '..', 'small');
+      cpSync(m, small, { recursive: true });
+      const config = JSON.parse(readFileSync(join(small, 'tokenizer_config.json'), 'utf8'));
+      writeFileSync(join(small, 'tokenizer_config.json'), JSON.stringify({ ...config, model_max_length: golden.max_length }));
+      expect(await main(['check-tokenizer', small, ids])).toBe(0);
+      writeFileSync(ids, [...rows.slice(1), { ...rows[0]!, ids: [1, 2] }].map((r) => JSON.stringify(r)).join('\n'));
+      expect(await main(['check-tokenizer', small, ids])).toBe(1);
+      expect(said.at(-1)).toBe(`${rows.length - 1}/${rows.length} texts tokenize identically to the reference`);
+    } finally {
+      console.log = log;
+    }
   });
 });

@@ -1,0 +1,80 @@
+/**
+ * `ko-classify card`: a model's card (README.md) and eval.json from measured numbers — `eval` of every
+ * dtype on the evaluation data, file sizes from manifest.json — and the descriptive text of a card
+ * metadata file (training/cards/<name>.json for the embedded models).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { evaluate } from './eval-command.js';
+
+/** What a card says that cannot be measured. */
+export interface CardMeta {
+  summary: string;
+  task: string;
+  parameters: string;
+  data: string;
+  licence: string;
+  evalName: string;
+  evalPath: string;
+  evalArgs?: string;
+  reproduce: string[];
+  notes?: string;
+}
+
+export interface CardRow {
+  dtype: string;
+  file: string;
+  n: number;
+  accuracy: number;
+  macro_f1: number;
+  bytes: number;
+}
+
+export async function writeCard(dir: string, data: string, meta: CardMeta, cols: { textCol?: string; labelCol?: string } = {}): Promise<CardRow[]> {
+  const name = basename(dir);
+  const json = (f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8'));
+  const config = json('config.json');
+  const manifest = json('manifest.json') as { files: Record<string, { size: number }> };
+  const rows: CardRow[] = [];
+  for (const dtype of ['fp32', 'int8', 'int4'] as const) {
+    const r = await evaluate(dir, data, { dtype, ...cols });
+    rows.push({ dtype, file: r.file, n: r.n, accuracy: r.accuracy, macro_f1: r.macro_f1, bytes: manifest.files[r.file]!.size });
+  }
+  const labels = Object.keys(config.id2label).sort((a, b) => Number(a) - Number(b)).map((k) => config.id2label[k]);
+  const pct = (x: number) => `${(100 * x).toFixed(2)}`;
+  const card = `# ${name}
+
+${meta.summary}
+
+| | |
+| --- | --- |
+| task | ${meta.task} — labels ${labels.map((l: string) => `\`${l}\``).join(', ')} |
+| architecture | \`DebertaV2ForSequenceClassification\`: hidden ${config.hidden_size}, ${config.num_hidden_layers} layers, ${config.num_attention_heads} heads, FFN ${config.intermediate_size}, relative attention (c2p\\|p2c, ${config.position_buckets} log buckets, shared keys), ${meta.parameters} parameters |
+| tokenizer | SentencePiece unigram, ${config.vocab_size} pieces, \`nmt_nfkc\` (tokenizer.json: Unigram + Metaspace) |
+| max length | ${json('tokenizer_config.json').model_max_length} tokens |
+| training data | ${meta.data} |
+| licence | ${meta.licence} |
+
+## Scores on ${meta.evalName} (n = ${rows[0]!.n})
+
+Measured with \`ko-classify eval\` (onnxruntime-node, the same engine the browser runs):
+
+| dtype | file | size | accuracy | macro-F1 |
+| --- | --- | --- | --- | --- |
+${rows.map((r) => `| ${r.dtype} | \`${r.file}\` | ${(r.bytes / 1e6).toFixed(2)} MB | ${pct(r.accuracy)}% | ${pct(r.macro_f1)} |`).join('\n')}
+
+int8 (MatMulInteger) is what the WASM backend loads; int4 (MatMulNBits) what WebGPU loads.
+
+## Reproduce
+
+\`\`\`sh
+${meta.reproduce.join('\n')}
+npx ko-classify eval public/models/${name} ${meta.evalPath} --dtype int8${meta.evalArgs ? ` ${meta.evalArgs}` : ''}
+\`\`\`
+
+${meta.notes ?? ''}
+`;
+  writeFileSync(join(dir, 'README.md'), card.trimEnd() + '\n');
+  writeFileSync(join(dir, 'eval.json'), JSON.stringify({ data: meta.evalPath, results: rows }, null, 2) + '\n');
+  return rows;
+}
