@@ -1,6 +1,6 @@
-// Makes a fresh clone runnable: installs npm dependencies when missing or stale, and with
-// --browser makes sure a Chromium and a Korean font exist for the browser tests (Debian: apt-get
-// install chromium fonts-noto-cjk).
+// Makes a fresh clone runnable: installs npm dependencies when missing or stale; with --browser makes
+// sure a Chromium and a Korean font exist for the browser tests (Debian: apt-get install chromium
+// fonts-noto-cjk); with --python, Debian's PyTorch, ONNX and SentencePiece for the training tests.
 import { execSync, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +13,23 @@ const lock = join(root, 'package-lock.json');
 if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs) {
   console.log('[bootstrap] installing npm dependencies…');
   run(process.env.CI ? 'npm ci --no-audit --no-fund' : 'npm install --no-audit --no-fund');
+}
+
+if (process.argv.includes('--python')) {
+  // The training recipe's tests (train your own labels) run Debian's PyTorch, ONNX and SentencePiece.
+  const python = process.env.KO_PYTHON ?? '/usr/bin/python3';
+  const probe = spawnSync(python, ['-c', 'import torch, onnx, sentencepiece'], { stdio: 'ignore' });
+  if (probe.status !== 0) {
+    const isRoot = process.getuid?.() === 0;
+    const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
+    const packages = 'python3-torch python3-onnx python3-sentencepiece sentencepiece libopenblas0-pthread';
+    if (!isRoot || !hasApt) {
+      console.error(`[bootstrap] ${python} cannot import torch, onnx and sentencepiece: install them (Debian: sudo apt-get install -y ${packages}), then run npm test again.`);
+      process.exit(1);
+    }
+    console.log('[bootstrap] installing Debian PyTorch, ONNX and SentencePiece for the training tests…');
+    run(`apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${packages}`);
+  }
 }
 
 if (process.argv.includes('--browser')) {

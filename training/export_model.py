@@ -35,6 +35,23 @@ MAX_LEN = 128
 LOGIT_ROWS = 200
 
 
+def export_model_dir(model: DebertaV2ForSequenceClassification, out: Path) -> None:
+    """The Hugging Face layout browsers load: config, tokenizer (from the committed spm.model), LICENSE.md,
+    ONNX fp32, then the TypeScript toolchain's int8 and int4 files and the manifest."""
+    model.eval()
+    (out / "onnx").mkdir(parents=True, exist_ok=True)
+    spm_to_hf(ENCODER / "spm.model", out, model_max_length=MAX_LEN)
+    # CC BY-SA 4.0: the encoder learned from Korean HateSpeech comments, so every model is shared under
+    # that dataset's licence, shipped beside it.
+    shutil.copyfile(DATA / "korean-hate-speech" / "LICENSE.md", out / "LICENSE.md")
+    (out / "config.json").write_text(json.dumps(model.config.to_hf(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    export_onnx(model, out / "onnx" / "model.onnx")
+    cli = ["node", str(REPO / "packages" / "cli" / "bin" / "ko-classify.js")]
+    subprocess.run(cli + ["manifest", str(out)], check=True, stdout=subprocess.DEVNULL)
+    for mode in ("--int8", "--int4"):
+        subprocess.run(cli + ["quantize", str(out / "onnx" / "model.onnx"), mode], check=True, stdout=subprocess.DEVNULL)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--task", choices=["sentiment", "hate-speech"], required=True)
@@ -48,15 +65,8 @@ def main() -> None:
     model.load_state_dict(ck["model"])
     model.eval()
     print(f"checkpoint step {ck.get('step')} dev {ck.get('scores')}", flush=True)
-
     out = MODELS / args.name
-    (out / "onnx").mkdir(parents=True, exist_ok=True)
-    spm_to_hf(ENCODER / "spm.model", out, model_max_length=MAX_LEN)
-    # CC BY-SA 4.0: the encoder learned from Korean HateSpeech comments, so every model is shared under
-    # that dataset's licence, shipped beside it.
-    shutil.copyfile(DATA / "korean-hate-speech" / "LICENSE.md", out / "LICENSE.md")
-    (out / "config.json").write_text(json.dumps(cfg.to_hf(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    export_onnx(model, out / "onnx" / "model.onnx")
+    export_model_dir(model, out)
 
     enc = SpmEncoder(ENCODER / "spm.model")
     if args.task == "sentiment":
@@ -82,11 +92,6 @@ def main() -> None:
     with open(WORK / f"{args.name}-eval-ids.jsonl", "w", encoding="utf-8") as f:
         for t in eval_texts:
             f.write(json.dumps({"text": t, "ids": enc.encode(norm(t), MAX_LEN)}, ensure_ascii=False) + "\n")
-
-    cli = ["node", str(REPO / "packages" / "cli" / "dist" / "bin.js")]
-    subprocess.run(cli + ["manifest", str(out)], check=True)
-    subprocess.run(cli + ["quantize", str(out / "onnx" / "model.onnx"), "--int8"], check=True)
-    subprocess.run(cli + ["quantize", str(out / "onnx" / "model.onnx"), "--int4"], check=True)
     print(f"exported {out}")
 
 

@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ko_train.data import nsmc, read_tsv  # noqa: E402
 from ko_train.deberta import DebertaV2Config, DebertaV2ForSequenceClassification  # noqa: E402
 from ko_train.export import export_onnx, write_config  # noqa: E402
+from ko_train.fixture_tools import spread_head  # noqa: E402
 from ko_train.paths import FIXTURES, REPO, WORK  # noqa: E402
 from ko_train.tokenizer import SpmEncoder, spm_to_hf, train_spm  # noqa: E402
 
@@ -43,22 +44,12 @@ SENTENCES = [
 
 @torch.no_grad()
 def spread_labels(model: DebertaV2ForSequenceClassification, enc: SpmEncoder, texts: list[str]) -> None:
-    """A random encoder pools nearly the same vector for every text, so a random head puts every text on
-    one label, and every label-agreement test on the fixture would pass by construction. Point the head
-    along the two directions in which the pooled vectors of real sentences vary most (centred), so
-    labels spread over all three classes with margins a sign flip or an off-by-one would break."""
+    """Labels over all three classes (see fixture_tools.spread_head), from real sentences' pooled vectors."""
     pooled = []
     for t in texts:
         x = torch.tensor([enc.encode(unicodedata.normalize("NFC", t), MAX_LEN)])
         pooled.append(model.pooler(model.deberta(x, torch.ones_like(x)))[0])
-    h = torch.stack(pooled)
-    mean = h.mean(0)
-    _, _, v = torch.linalg.svd(h - mean, full_matrices=False)
-    spread = ((h - mean) @ v[:2].T).std(0)
-    d1, d2 = v[0] / spread[0], v[1] / spread[1]
-    w = torch.stack([d1, d2, -(d1 + d2)]) * 1.5
-    model.classifier.weight.copy_(w)
-    model.classifier.bias.copy_(-(w @ mean))
+    spread_head(model.classifier, torch.stack(pooled))
 
 
 def main() -> None:

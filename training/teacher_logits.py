@@ -20,7 +20,9 @@ from ko_train.data import nsmc  # noqa: E402
 from ko_train.deberta import DebertaV2Config, DebertaV2ForSequenceClassification  # noqa: E402
 from ko_train.loop import encode, load_checkpoint, pick_device  # noqa: E402
 from ko_train.tokenizer import corpus_lines, load_spm  # noqa: E402
-from train_classifier import DISTILL_SEED, predict, scores  # noqa: E402
+from ko_train.metrics import scores  # noqa: E402
+from ko_train.tasks import DISTILL_SEED  # noqa: E402
+from train_classifier import predict  # noqa: E402
 
 
 def main() -> None:
@@ -44,7 +46,7 @@ def main() -> None:
     dev_t, dev_y = nsmc("dev")
     if args.limit:
         dev_t, dev_y = dev_t[: args.limit], dev_y[: args.limit]
-    dev = scores(predict(model, encode(sp, dev_t), device), np.array(dev_y), model.config.num_labels)
+    dev = scores(predict(model, encode(sp, dev_t), device), np.array(dev_y), multi_label=False)
     print(f"wrote {args.out} {logits.shape} in {time.time() - t0:.0f} s; teacher dev {dev}", flush=True)
 
 

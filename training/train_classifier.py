@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -34,63 +35,13 @@ from torch import nn
 from torch.nn import functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ko_train.data import HATE_LABELS, hate_speech_split, nsmc, rated_reviews, sentiment_label  # noqa: E402
-from ko_train.deberta import DebertaV2ForSequenceClassification  # noqa: E402
+from ko_train.deberta import DebertaV2Config, DebertaV2ForSequenceClassification  # noqa: E402
 from ko_train.loop import (Budget, Feed, Schedule, add_common_args, autocast, encode, load_checkpoint,  # noqa: E402
                            model_config, pick_device, save_checkpoint)
-from ko_train.paths import WORK  # noqa: E402
-from ko_train.tokenizer import PAD, corpus_lines, load_spm  # noqa: E402
-
-DISTILL_SEED = 7  # the corpus order of shared/pretrained/teacher-logits.npy and teacher_logits.py
-
-
-@dataclass
-class TaskData:
-    id2label: dict[str, str]
-    train: tuple[np.ndarray, np.ndarray]
-    train_y: np.ndarray  # label index per row, -1 = no label
-    dev: tuple[np.ndarray, np.ndarray]
-    dev_y: np.ndarray
-    metric: str
-    reg: np.ndarray | None = None  # auxiliary regression target per row
-    soft: np.ndarray | None = None  # teacher logits per row
-
-
-def sentiment_task(sp, args) -> TaskData:
-    dev_t, dev_y = nsmc("dev")
-    if args.limit:
-        dev_t, dev_y = dev_t[: args.limit], dev_y[: args.limit]
-    texts, ratings = rated_reviews()
-    labels = [sentiment_label(r) for r in ratings]
-    common = dict(id2label={"0": "negative", "1": "positive"}, dev=encode(sp, dev_t), dev_y=np.array(dev_y),
-                  metric="accuracy")
-    if args.distill:
-        lines = corpus_lines(args.limit or None, seed=DISTILL_SEED)
-        soft = np.load(args.distill, mmap_mode="r")
-        if len(soft) < len(lines):
-            raise SystemExit(f"{args.distill} has {len(soft)} rows; corpus_lines(seed={DISTILL_SEED}) has {len(lines)}")
-        first: dict[str, int] = {}
-        for t, y in zip(texts, labels):
-            first.setdefault(t, y)
-        y = np.array([first.get(t, -1) for t in lines])
-        return TaskData(train=encode(sp, lines), train_y=y, soft=np.asarray(soft[: len(lines)], dtype=np.float32), **common)
-    if args.limit:
-        texts, ratings, labels = texts[: args.limit], ratings[: args.limit], labels[: args.limit]
-    reg = ((np.array(ratings) - 5.5) / 4.5).astype(np.float32)
-    return TaskData(train=encode(sp, texts), train_y=np.array(labels), reg=reg, **common)
-
-
-def hate_speech_task(sp, args) -> TaskData:
-    texts, labels, tr, ho = hate_speech_split()
-    if args.limit:
-        tr, ho = tr[: args.limit], ho[: args.limit]
-    arr, lens = encode(sp, texts)
-    y = np.array(labels)
-    return TaskData(id2label={str(i): name for i, name in enumerate(HATE_LABELS)}, train=(arr[tr], lens[tr]),
-                    train_y=y[tr], dev=(arr[ho], lens[ho]), dev_y=y[ho], metric="macro_f1")
-
-
-TASKS = {"sentiment": sentiment_task, "hate-speech": hate_speech_task}
+from ko_train.metrics import scores  # noqa: E402
+from ko_train.paths import ENCODER, MODELS, REPO, WORK  # noqa: E402
+from ko_train.tasks import TASKS, TaskData  # noqa: E402
+from ko_train.tokenizer import PAD, load_spm  # noqa: E402
 
 
 @torch.no_grad()
@@ -111,15 +62,6 @@ def predict(model: DebertaV2ForSequenceClassification, data: tuple[np.ndarray, n
     return out
 
 
-def scores(logits: np.ndarray, y: np.ndarray, n_labels: int) -> dict[str, float]:
-    p = logits.argmax(-1)
-    f1 = []
-    for c in range(n_labels):
-        tp = ((p == c) & (y == c)).sum(); fp = ((p == c) & (y != c)).sum(); fn = ((p != c) & (y == c)).sum()
-        f1.append(0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn))
-    return {"accuracy": round(float((p == y).mean()), 5), "macro_f1": round(float(np.mean(f1)), 5)}
-
-
 def resolve_init(init: str) -> Path:
     """A checkpoint path, or the name of an earlier run under $KO_TRAIN_WORK (its best.pt, or an
     MLM run's mlm.pt)."""
@@ -138,8 +80,20 @@ def main() -> None:
     ap.add_argument("--temperature", type=float, default=2.0)
     ap.add_argument("--eval-every", type=int, default=0, help="default 500 steps (sentiment), 100 (hate-speech)")
     ap.add_argument("--aux-weight", type=float, default=0.5, help="weight of the rating-regression loss (sentiment)")
+    tsv = ap.add_argument_group("--task tsv: your own labels")
+    tsv.add_argument("--train", help="TSV with a header row")
+    tsv.add_argument("--dev", help="TSV for selection and the card (default: a stratified 10%% of --train)")
+    tsv.add_argument("--text-col", default="text")
+    tsv.add_argument("--label-col", default="label")
+    tsv.add_argument("--label-sep", help="several labels per row, separated by this (multi-label)")
+    tsv.add_argument("--no-export", action="store_true", help="do not export the model after training")
+    tsv.add_argument("--out", type=Path, help="where to export (default: public/models/<name>)")
     add_common_args(ap, batch_size=256, lr=2e-4)
     args = ap.parse_args()
+    if args.task == "tsv":
+        if not args.train or not args.name:
+            ap.error("--task tsv needs --train A.tsv and --name NAME")
+        args.init = args.init or str(ENCODER / "encoder-mlm.pt")
     if args.distill and args.task != "sentiment":
         ap.error("--distill applies to --task sentiment")
     if not args.steps and not args.minutes:
@@ -154,13 +108,14 @@ def main() -> None:
     t_load = time.time()
     data = TASKS[args.task](sp, args)
     n_labels = len(data.id2label)
-    labelled = data.train_y[data.train_y >= 0]
-    counts = np.bincount(labelled, minlength=n_labels)
+    labelled = data.train_y if data.multi_label else data.train_y[data.train_y >= 0]
+    counts = labelled.sum(0).astype(int) if data.multi_label else np.bincount(labelled, minlength=n_labels)
     print(f"{len(data.train_y)} train rows ({len(labelled)} labelled, per label {counts.tolist()}), "
           f"{len(data.dev_y)} dev rows, read in {time.time() - t_load:.0f} s, device {device}", flush=True)
 
     init = load_checkpoint(resolve_init(args.init)) if args.init else None
-    cfg = model_config(args.size, sp.get_piece_size(), init and init["config"], num_labels=n_labels, id2label=data.id2label)
+    problem = "multi_label_classification" if data.multi_label else "single_label_classification"
+    cfg = model_config(args.size, sp.get_piece_size(), init and init["config"], num_labels=n_labels, id2label=data.id2label, problem_type=problem)
     model = DebertaV2ForSequenceClassification(cfg)
     if init:
         keep = {k: v for k, v in init["model"].items() if not k.startswith(("classifier.", "cls."))}
@@ -192,9 +147,12 @@ def main() -> None:
             h = model.pooler(model.deberta(x, (x != PAD).long()))
             logits = model.classifier(model.dropout(h)).float()
         y = y_all[idx]
-        has = (y >= 0).float()
-        ce = F.cross_entropy(logits, y.clamp(min=0), weight=class_w, reduction="none")
-        ce = (ce * has).sum() / (class_w[y.clamp(min=0)] * has).sum().clamp(min=1e-6)
+        if data.multi_label:
+            ce = F.binary_cross_entropy_with_logits(logits, y)
+        else:
+            has = (y >= 0).float()
+            ce = F.cross_entropy(logits, y.clamp(min=0), weight=class_w, reduction="none")
+            ce = (ce * has).sum() / (class_w[y.clamp(min=0)] * has).sum().clamp(min=1e-6)
         if soft_all is not None:
             t = args.temperature
             kl = F.kl_div(F.log_softmax(logits / t, -1), F.softmax(soft_all[idx] / t, -1), reduction="batchmean") * t * t
@@ -209,7 +167,7 @@ def main() -> None:
             print(f"step {sched.step}/{sched.steps or '?'} loss {loss.item():.4f} lr {sched.lr():.2e} "
                   f"epoch {feed.epoch:.2f} {sched.step * args.batch_size / (time.time() - t0):.0f} seq/s", flush=True)
         if sched.step % eval_every == 0 or sched.done():
-            s = scores(predict(model, data.dev, device), data.dev_y, n_labels)
+            s = scores(predict(model, data.dev, device), data.dev_y, data.multi_label)
             entry = {"step": sched.step, "loss": round(loss.item(), 4), "epoch": round(feed.epoch, 3),
                      "minutes": round((time.time() - t0) / 60, 2), **s}
             history.append(entry)
@@ -223,9 +181,41 @@ def main() -> None:
                         "feed": feed.state(), "best": best, "history": history}, out / "latest.pt")
         if sched.done():
             break
-    summary = {"best": best, "history": history, "minutes": round((time.time() - t0) / 60, 2), "args": vars(args)}
+    summary = {"best": best, "history": history, "minutes": round((time.time() - t0) / 60, 2), "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}}
     (out / "summary.json").write_text(json.dumps(summary, indent=2))
     print(f"best {best} -> {out / 'best.pt'}", flush=True)
+    if args.task == "tsv" and not args.no_export:
+        export_own_model(args, data, out, summary)
+
+
+def export_own_model(args, data: TaskData, work: Path, summary: dict) -> None:
+    """public/models/<name>: the best checkpoint in the browser layout (fp32, int8, int4, manifest,
+    licence) and a card with each dtype's scores on the dev rows."""
+    from export_model import export_model_dir
+
+    ck = load_checkpoint(work / "best.pt")
+    model = DebertaV2ForSequenceClassification(DebertaV2Config.from_hf(ck["config"]))
+    model.load_state_dict(ck["model"])
+    target = args.out or MODELS / args.name
+    export_model_dir(model, target)
+    dev = work / "dev.tsv"
+    dev.write_text("text\tlabel\n" + "".join(f"{t.replace(chr(9), ' ')}\t{y}\n" for t, y in data.dev_rows), encoding="utf-8")
+    kind = "multi-label" if data.multi_label else "single-label"
+    meta = {
+        "summary": f"A {kind} Korean classifier trained with `train_classifier.py --task tsv` from the ko-classify encoder.",
+        "task": f"{kind} classification of `{args.label_col}` from `{args.text_col}`",
+        "parameters": f"{sum(v.numel() for v in ck['model'].values()) / 1e6:.1f}M",
+        "data": f"`{args.train}` ({len(data.train_y)} training rows); dev: {'`' + args.dev + '`' if args.dev else 'a stratified 10% of it'} ({len(data.dev_rows)} rows). Best dev {data.metric} at step {summary['best'].get('step')}.",
+        "licence": "CC BY-SA 4.0 — the encoder's pretraining text includes Korean HateSpeech comments; see LICENSE.md (and your data's own licence)",
+        "evalName": "the dev rows",
+        "evalPath": str(dev),
+        "evalArgs": "--text-col text --label-col label",
+        "reproduce": [" ".join(["python3 training/train_classifier.py"] + [a for a in sys.argv[1:]])],
+    }
+    (work / "card.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+    cli = ["node", str(REPO / "packages" / "cli" / "bin" / "ko-classify.js")]
+    subprocess.run(cli + ["card", str(target), str(dev), "--meta", str(work / "card.json"), "--text-col", "text", "--label-col", "label"], check=True)
+    print(f"exported {target}", flush=True)
 
 
 if __name__ == "__main__":

@@ -48,6 +48,7 @@ export async function loadModel(spec: LoadSpec, deps: LoadDeps): Promise<{ engin
       const engine = await Engine.create(ort, files, {
         sessionOptions: { executionProviders: [c.backend], graphOptimizationLevel: 'all', logSeverityLevel: 3 },
       });
+      for (const w of engine.tokenizer.warnings) deps.emit({ type: 'warning', code: w.code, message: w.message });
       try {
         await engine.classify(WARMUP);
       } catch (e) {

@@ -3,5 +3,5 @@ export { Engine, type EngineFiles, type EngineOptions, type OrtModule } from './
 export { makeBatches, type Batch } from './batch.js';
 export { parseModelConfig, defaultMaxLength, type ModelConfig } from './model-config.js';
 export { postprocess, softmax, sigmoid } from './postprocess.js';
-export { Tokenizer, normalizeInput, type Encoded, type NormalizedInput } from './tokenize.js';
+export { Tokenizer, hangulWarnings, normalizeInput, type Encoded, type NormalizedInput, type TokenizerWarning } from './tokenize.js';
 export { KoClassifyError } from '../errors.js';

@@ -1,7 +1,7 @@
 import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
 import { KoClassifyError } from '../errors.js';
 import { useExactPrecompiled } from './precompiled.js';
-import { useSentencePieceViterbi } from './unigram.js';
+import { isUnigram, useSentencePieceViterbi, withoutUnigramVocab } from './unigram.js';
 
 /** Token ids of one input, ready to batch. */
 export interface Encoded {
@@ -50,19 +50,52 @@ function describe(v: unknown): string {
  * Hugging Face tokenizer with the truncation `transformers` applies by default (longest first),
  * built on the model's own post-processor template so BERT/ELECTRA/DeBERTa layouts all work.
  */
+/** A problem with the tokenizer for Korean text, reported once at load as a `warning` event. */
+export interface TokenizerWarning {
+  code: 'HANGUL_DECOMPOSED';
+  message: string;
+}
+
+/**
+ * Normalizers that strip accents take Hangul apart: they NFD-decompose every syllable into jamo
+ * (한 → ᄒ ᅡ ᆫ) and keep the pieces, so the vocabulary sees jamo, not syllables. BERT's normalizer does
+ * it whenever it lowercases and `strip_accents` is not `false` (multilingual uncased BERTs).
+ */
+export function hangulWarnings(tokenizerJson: unknown): TokenizerWarning[] {
+  const found: string[] = [];
+  const visit = (n: unknown) => {
+    const node = n as { type?: string; lowercase?: boolean; strip_accents?: boolean | null; normalizers?: unknown[] } | null;
+    if (!node || typeof node !== 'object') return;
+    if (node.type === 'BertNormalizer' && (node.strip_accents === true || (node.lowercase === true && node.strip_accents !== false))) {
+      found.push(`BertNormalizer (lowercase: ${node.lowercase}, strip_accents: ${node.strip_accents ?? 'unset'})`);
+    }
+    if (node.type === 'StripAccents') found.push('StripAccents');
+    for (const child of node.normalizers ?? []) visit(child);
+  };
+  visit((tokenizerJson as { normalizer?: unknown } | null)?.normalizer);
+  return found.map((what) => ({
+    code: 'HANGUL_DECOMPOSED',
+    message: `tokenizer.json's normalizer ${what} strips accents, which decomposes Hangul syllables into jamo (한 → ᄒ ᅡ ᆫ) before the vocabulary sees them, so Korean text tokenizes poorly: use a cased model, or set "strip_accents": false in the BertNormalizer if the model was trained that way`,
+  }));
+}
+
 export class Tokenizer {
   readonly maxLength: number;
+  /** Problems for Korean text found in tokenizer.json (see hangulWarnings). */
+  readonly warnings: TokenizerWarning[];
   private readonly tokenizer: HfTokenizer;
   private readonly unkId: number;
   private readonly specialCount: { single: number; pair: number };
 
   constructor(tokenizerJson: unknown, tokenizerConfig: unknown, maxLength: number) {
+    const unigram = isUnigram(tokenizerJson);
     try {
-      this.tokenizer = new HfTokenizer(tokenizerJson as object, tokenizerConfig as object);
+      this.tokenizer = new HfTokenizer((unigram ? withoutUnigramVocab(tokenizerJson) : tokenizerJson) as object, tokenizerConfig as object);
     } catch (e) {
       throw new KoClassifyError('MODEL_INVALID', `tokenizer.json could not be read: ${(e as Error).message}`);
     }
-    useSentencePieceViterbi(this.tokenizer.model, tokenizerJson);
+    if (unigram) useSentencePieceViterbi(this.tokenizer.model, tokenizerJson);
+    this.warnings = hangulWarnings(tokenizerJson);
     useExactPrecompiled((this.tokenizer as unknown as { normalizer?: unknown }).normalizer);
     this.maxLength = maxLength;
     const unk = (tokenizerConfig as { unk_token?: unknown }).unk_token;

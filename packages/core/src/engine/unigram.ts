@@ -7,24 +7,49 @@ interface UnigramInternals {
   tokenize(normalized: string): string[];
 }
 
+type UnigramJson = { model: { type: 'Unigram'; vocab: [string, number][]; unk_id?: number } };
+
+/** Whether a tokenizer.json holds a SentencePiece Unigram model (its vocab: [piece, score][]). */
+export function isUnigram(tokenizerJson: unknown): tokenizerJson is UnigramJson {
+  const model = (tokenizerJson as { model?: { type?: unknown; vocab?: unknown } } | null)?.model;
+  return model?.type === 'Unigram' && Array.isArray(model.vocab);
+}
+
+/**
+ * The tokenizer.json to give tokenizers.js for a Unigram model: a one-piece vocabulary. Its own
+ * lattice and character trie are never used (useSentencePieceViterbi replaces them), and building
+ * them for mDeBERTa's 250,000 pieces took longer and more memory than everything else.
+ */
+export function withoutUnigramVocab(tokenizerJson: UnigramJson): UnigramJson {
+  const unk = tokenizerJson.model.unk_id ?? 0;
+  return { ...tokenizerJson, model: { ...tokenizerJson.model, vocab: [tokenizerJson.model.vocab[unk]!], unk_id: 0 } };
+}
+
 /**
  * Makes a Unigram model segment exactly like SentencePiece's optimized encoder, whose path scores
  * are stored as float32 while each candidate is summed in double; plain float64 paths round
  * differently and pick another of two equal-scoring segmentations of repeated characters
  * (`ㅋㅋㅋㅋ`, `?????`). Consecutive unknown characters are fused into one piece, as SentencePiece does.
- * Only this model instance changes.
+ * The model gets the full vocabulary from `tokenizerJson` (see withoutUnigramVocab). Only this model
+ * instance changes.
  */
-export function useSentencePieceViterbi(model: unknown, tokenizerJson: unknown): void {
-  // tokenizers.js's typings do not resolve `Unigram` under NodeNext, so go by tokenizer.json.
-  const type = (tokenizerJson as { model?: { type?: unknown } } | null)?.model?.type;
-  if (type !== 'Unigram' || model === null || (typeof model !== 'object' && typeof model !== 'function') || !('trie' in model)) return;
-  const m = model as unknown as UnigramInternals;
-  const scores = Float32Array.from(m.scores);
-  const unkId = m.unk_token_id ?? 0;
-  const unkScore = Math.fround(m.unk_score);
+export function useSentencePieceViterbi(model: unknown, tokenizerJson: UnigramJson): void {
+  const m = model as UnigramInternals;
+  const entries = tokenizerJson.model.vocab;
+  m.vocab = entries.map((e) => e[0]);
+  m.tokens_to_ids = new Map();
+  // As tokens_to_ids in tokenizers.js: a piece listed twice keeps its last id.
+  m.vocab.forEach((piece, id) => m.tokens_to_ids.set(piece, id));
+  const unkId = (m.unk_token_id = tokenizerJson.model.unk_id ?? 0);
+  const scores = Float32Array.from(entries, (e) => e[1]);
+  // tokenizers.js's unknown score: 10 below the lowest piece.
+  let min = Infinity;
+  for (const e of entries) min = Math.min(min, e[1]);
+  const unkScore = Math.fround(min - 10);
   scores[unkId] = unkScore;
+  m.scores = Array.from(scores);
+  m.unk_score = unkScore;
   const unkPiece = m.vocab[unkId]!;
-
   const trie = buildTrie(m.vocab);
 
   m.tokenize = (normalized: string): string[] => {
@@ -39,7 +64,7 @@ export function useSentencePieceViterbi(model: unknown, tokenizerJson: unknown):
       // Every vocabulary piece that starts here: walk the trie one code point at a time.
       let node = 0;
       for (let i = start; i < size; i++) {
-        const next = trie.children[node]!.get(chars[i]!);
+        const next = trie.edges.get(node * CODE_POINTS + chars[i]!);
         if (next === undefined) break;
         node = next;
         const id = trie.tokenId[node]!;
@@ -80,29 +105,30 @@ export function useSentencePieceViterbi(model: unknown, tokenizerJson: unknown):
   };
 }
 
+const CODE_POINTS = 0x110000;
+
 /**
- * The vocabulary as a code-point trie: `children[node]` maps a code point to the next node and
- * `tokenId[node]` is the id of the piece ending there (-1: none). Walking it avoids building a
- * prefix string and a Map lookup per candidate piece, which tokenizers.js's CharTrie does.
+ * The vocabulary as a code-point trie in one Map: the edge from `node` on code point `cp` is key
+ * `node * 0x110000 + cp` (exact in a double for millions of nodes), and `tokenId[node]` is the id of
+ * the piece ending there (-1: none). A Map per node cost ~100 MB for 250,000 pieces; walking it also
+ * avoids the prefix strings and per-candidate lookups of tokenizers.js's CharTrie.
  */
-function buildTrie(vocab: readonly string[]): { children: Map<number, number>[]; tokenId: Int32Array } {
-  const children: Map<number, number>[] = [new Map()];
+function buildTrie(vocab: readonly string[]): { edges: Map<number, number>; tokenId: Int32Array } {
+  const edges = new Map<number, number>();
   const ids: number[] = [-1];
   vocab.forEach((piece, id) => {
     let node = 0;
     for (const ch of piece) {
-      const cp = ch.codePointAt(0)!;
-      let next = children[node]!.get(cp);
+      const key = node * CODE_POINTS + ch.codePointAt(0)!;
+      let next = edges.get(key);
       if (next === undefined) {
-        next = children.length;
-        children.push(new Map());
+        next = ids.length;
         ids.push(-1);
-        children[node]!.set(cp, next);
+        edges.set(key, next);
       }
       node = next;
     }
-    // As tokens_to_ids: a piece listed twice keeps its last id.
     if (node !== 0) ids[node] = id;
   });
-  return { children, tokenId: Int32Array.from(ids) };
+  return { edges, tokenId: Int32Array.from(ids) };
 }

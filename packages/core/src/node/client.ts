@@ -7,7 +7,7 @@
 import { pathToFileURL } from 'node:url';
 import type { Classifier, ClassifyCallOptions } from '../types.js';
 import { KoClassifyError, toKoClassifyError } from '../errors.js';
-import type { Classification, DtypeOption, ModelInfo, TextInput } from '../types.js';
+import type { Classification, DtypeOption, ModelInfo, ProgressCallback, TextInput } from '../types.js';
 import { loadEngine, type RuntimeOption } from './load-engine.js';
 import { resolveModelDir } from './model-dir.js';
 
@@ -22,6 +22,8 @@ export interface NodeClassifierOptions {
   threads?: number;
   /** Where model ids are resolved from (node_modules lookup). Default `process.cwd()`. */
   from?: string;
+  /** Warnings found while loading (e.g. `HANGUL_DECOMPOSED`), as the browser client's `warning` events. */
+  onProgress?: ProgressCallback;
 }
 
 /**
@@ -35,6 +37,7 @@ export async function createClassifier(o: NodeClassifierOptions = {}): Promise<C
   const model = o.model ?? 'ko-sentiment';
   const dir = resolveModelDir(model, o.from);
   const { engine, dtype, file, runtime } = await loadEngine(dir, { dtype: o.dtype, runtime: o.runtime, threads: o.threads });
+  for (const w of engine.tokenizer.warnings) o.onProgress?.({ type: 'warning', code: w.code, message: w.message });
   const info: ModelInfo = {
     model,
     modelUrl: pathToFileURL(`${dir}/`).href,
