@@ -11,6 +11,7 @@ const site = [
   ['/fixtures/', join(root, 'packages/core/test/fixtures')],
   ['/react-app/', join(root, 'examples/react-app/dist')],
   ['/pwa/', join(root, 'examples/pwa-sentiment/dist')],
+  ['/moderation/', join(root, 'examples/moderation/dist')],
   ['/script-tag/ko-classify/', join(root, 'packages/embed/dist')],
   ['/script-tag/', join(root, 'examples/script-tag')],
   ['/', join(root, 'dist/web')],

@@ -24,7 +24,7 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ko_train.data import hate_speech_split, nsmc, read_tsv  # noqa: E402
+from ko_train.data import hate_speech_split, kmhas_split, nsmc, read_tsv  # noqa: E402
 from ko_train.deberta import DebertaV2Config, DebertaV2ForSequenceClassification, use_sliced_relative_attention  # noqa: E402
 from ko_train.export import export_onnx  # noqa: E402
 from ko_train.loop import load_checkpoint  # noqa: E402
@@ -54,7 +54,7 @@ def export_model_dir(model: DebertaV2ForSequenceClassification, out: Path) -> No
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--task", choices=["sentiment", "hate-speech"], required=True)
+    ap.add_argument("--task", choices=["sentiment", "hate-speech", "k-mhas"], required=True)
     ap.add_argument("--name", required=True)
     ap.add_argument("--checkpoint", type=Path, help="default: $KO_TRAIN_WORK/<task>/best.pt")
     args = ap.parse_args()
@@ -72,8 +72,12 @@ def main() -> None:
     if args.task == "sentiment":
         sample = [r["document"] for r in read_tsv(FIXTURES / "nsmc-dev-sample.tsv")]
         eval_texts, _ = nsmc("dev")
-    else:
+    elif args.task == "hate-speech":
         texts = hate_speech_split()[0]  # also writes the held-out TSV the card is scored on
+        sample = texts[:1000]
+        eval_texts = texts
+    else:
+        texts = kmhas_split()[0]  # also writes the validation TSV the card is scored on
         sample = texts[:1000]
         eval_texts = texts
     norm = lambda t: unicodedata.normalize("NFC", t)  # noqa: E731

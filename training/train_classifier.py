@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ko_train.deberta import DebertaV2Config, DebertaV2ForSequenceClassification  # noqa: E402
 from ko_train.loop import (Budget, Feed, Schedule, add_common_args, autocast, encode, load_checkpoint,  # noqa: E402
                            model_config, pick_device, save_checkpoint)
-from ko_train.metrics import scores  # noqa: E402
+from ko_train.metrics import multi_label_scores, scores, tune_thresholds  # noqa: E402
 from ko_train.paths import ENCODER, MODELS, REPO, WORK  # noqa: E402
 from ko_train.tasks import TASKS, TaskData  # noqa: E402
 from ko_train.tokenizer import PAD, load_spm  # noqa: E402
@@ -115,7 +115,8 @@ def main() -> None:
 
     init = load_checkpoint(resolve_init(args.init)) if args.init else None
     problem = "multi_label_classification" if data.multi_label else "single_label_classification"
-    cfg = model_config(args.size, sp.get_piece_size(), init and init["config"], num_labels=n_labels, id2label=data.id2label, problem_type=problem)
+    cfg = model_config(args.size, sp.get_piece_size(), init and init["config"], num_labels=n_labels, id2label=data.id2label, problem_type=problem,
+                       label_display_names=data.display_names, label_thresholds=None)
     model = DebertaV2ForSequenceClassification(cfg)
     if init:
         keep = {k: v for k, v in init["model"].items() if not k.startswith(("classifier.", "cls."))}
@@ -139,7 +140,7 @@ def main() -> None:
         best, history = ck["best"], ck["history"]
         budget.fitted = True
         print(f"resumed at step {sched.step} of {sched.steps}", flush=True)
-    eval_every = args.eval_every or (500 if args.task == "sentiment" else 100)
+    eval_every = args.eval_every or {"sentiment": 500, "k-mhas": 200}.get(args.task, 100)
     t0 = time.time()
     while True:
         idx, x = feed.next()
@@ -184,8 +185,24 @@ def main() -> None:
     summary = {"best": best, "history": history, "minutes": round((time.time() - t0) / 60, 2), "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}}
     (out / "summary.json").write_text(json.dumps(summary, indent=2))
     print(f"best {best} -> {out / 'best.pt'}", flush=True)
+    if data.multi_label:
+        add_thresholds(out / "best.pt", data, device)
     if args.task == "tsv" and not args.no_export:
         export_own_model(args, data, out, summary)
+
+
+def add_thresholds(path: Path, data: TaskData, device: torch.device) -> None:
+    """Tunes each label's decision threshold on the dev rows and stores it in the checkpoint's config
+    (config.json `label_thresholds`, which the engine reads)."""
+    ck = load_checkpoint(path)
+    model = DebertaV2ForSequenceClassification(DebertaV2Config.from_hf(ck["config"]))
+    model.load_state_dict(ck["model"])
+    probs = 1 / (1 + np.exp(-predict(model.to(device), data.dev, device)))
+    t = tune_thresholds(probs, data.dev_y)
+    ck["config"]["label_thresholds"] = {data.id2label[str(j)]: float(v) for j, v in enumerate(t)}
+    ck["scores_tuned"] = multi_label_scores(np.log(probs / (1 - probs)), data.dev_y, t)
+    torch.save(ck, path)
+    print(f"thresholds {ck['config']['label_thresholds']} -> dev {ck['scores_tuned']}", flush=True)
 
 
 def export_own_model(args, data: TaskData, work: Path, summary: dict) -> None:

@@ -68,3 +68,23 @@ def hate_speech_split() -> tuple[list[str], list[int], list[int], list[int]]:
         f.write("comments\thate\n")
         f.writelines(f"{texts[i]}\t{HATE_LABELS[labels[i]]}\n" for i in ho)
     return texts, labels, tr, ho
+
+
+# K-MHaS label ids 0-8 (shared/data/README.md), with the dataset's Korean names.
+KMHAS_LABELS = ["origin", "physical", "politics", "profanity", "age", "gender", "race", "religion", "not_hate_speech"]
+KMHAS_KOREAN = ["출신차별", "외모차별", "정치성향차별", "혐오욕설", "연령차별", "성차별", "인종차별", "종교차별", "해당사항없음"]
+
+
+def kmhas_split() -> tuple[list[str], list[list[int]], list[int], list[int]]:
+    """K-MHaS train.tsv as (texts, label id lists, train rows, validation rows): 10% held out,
+    stratified by label set (seed 42). Also writes the validation part, with label names, to
+    $KO_TRAIN_WORK/k-mhas-validation.tsv for `ko-classify eval`."""
+    rows = read_tsv(DATA / "k-mhas" / "train.tsv")
+    texts = [r["document"] for r in rows]
+    labels = [sorted({int(x) for x in r["label"].split(",") if x.strip()}) for r in rows]
+    tr, ho = split_holdout([",".join(map(str, ls)) for ls in labels], 42)
+    WORK.mkdir(parents=True, exist_ok=True)
+    with open(WORK / "k-mhas-validation.tsv", "w", encoding="utf-8") as f:
+        f.write("document\tlabels\n")
+        f.writelines(f"{texts[i]}\t{','.join(KMHAS_LABELS[x] for x in labels[i])}\n" for i in ho)
+    return texts, labels, tr, ho

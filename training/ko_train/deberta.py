@@ -44,10 +44,14 @@ class DebertaV2Config:
     num_labels: int = 2
     id2label: dict[str, str] = field(default_factory=lambda: {"0": "LABEL_0", "1": "LABEL_1"})
     problem_type: str = "single_label_classification"
+    # ko-classify's own keys in config.json (Hugging Face ignores unknown keys): per-label decision
+    # thresholds of a multi-label model, and label display names per locale ({"ko": {label: name}}).
+    label_thresholds: dict[str, float] | None = None
+    label_display_names: dict[str, dict[str, str]] | None = None
 
     def to_hf(self) -> dict:
         """The `config.json` Hugging Face writes for DebertaV2ForSequenceClassification."""
-        d = asdict(self)
+        d = {k: v for k, v in asdict(self).items() if v is not None}
         d.pop("num_labels")
         d["pos_att_type"] = "|".join(self.pos_att_type)
         d["label2id"] = {v: int(k) for k, v in self.id2label.items()}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .data import HATE_LABELS, hate_speech_split, nsmc, rated_reviews, sentiment_label, split_holdout
+from .data import HATE_LABELS, KMHAS_KOREAN, KMHAS_LABELS, hate_speech_split, kmhas_split, nsmc, rated_reviews, sentiment_label, split_holdout
 from .loop import encode
 from .tokenizer import corpus_lines
 
@@ -28,6 +28,8 @@ class TaskData:
     multi_label: bool = False
     # The dev rows as (text, label) for a TSV that `ko-classify eval` and `card` score the export on.
     dev_rows: list[tuple[str, str]] = field(default_factory=list)
+    # Label display names per locale, written to config.json (`label_display_names`).
+    display_names: dict[str, dict[str, str]] | None = None
 
 
 def sentiment_task(sp, args) -> TaskData:
@@ -37,7 +39,7 @@ def sentiment_task(sp, args) -> TaskData:
     texts, ratings = rated_reviews()
     labels = [sentiment_label(r) for r in ratings]
     common = dict(id2label={"0": "negative", "1": "positive"}, dev=encode(sp, dev_t), dev_y=np.array(dev_y),
-                  metric="accuracy")
+                  metric="accuracy", display_names={"ko": {"negative": "부정", "positive": "긍정"}})
     if args.distill:
         lines = corpus_lines(args.limit or None, seed=DISTILL_SEED)
         soft = np.load(args.distill, mmap_mode="r")
@@ -61,7 +63,8 @@ def hate_speech_task(sp, args) -> TaskData:
     arr, lens = encode(sp, texts)
     y = np.array(labels)
     return TaskData(id2label={str(i): name for i, name in enumerate(HATE_LABELS)}, train=(arr[tr], lens[tr]),
-                    train_y=y[tr], dev=(arr[ho], lens[ho]), dev_y=y[ho], metric="macro_f1")
+                    train_y=y[tr], dev=(arr[ho], lens[ho]), dev_y=y[ho], metric="macro_f1",
+                    display_names={"ko": {"none": "없음", "offensive": "공격적", "hate": "혐오"}})
 
 
 def read_labelled(path: Path, text_col: str, label_col: str) -> tuple[list[str], list[str]]:
@@ -108,6 +111,21 @@ def tsv_task(sp, args) -> TaskData:
                     dev_y=dev_y, metric=metric, multi_label=bool(args.label_sep), dev_rows=list(zip(dev_texts, dev_raw)))
 
 
-TASKS = {"sentiment": sentiment_task, "hate-speech": hate_speech_task, "tsv": tsv_task}
+def kmhas_task(sp, args) -> TaskData:
+    """K-MHaS: 9 labels, 1-4 per comment (multi-label), 10% held out for selection and thresholds."""
+    texts, labels, tr, ho = kmhas_split()
+    if args.limit:
+        tr, ho = tr[: args.limit], ho[: args.limit]
+    arr, lens = encode(sp, texts)
+    y = np.zeros((len(texts), len(KMHAS_LABELS)), dtype=np.float32)
+    for r, ls in enumerate(labels):
+        y[r, ls] = 1
+    return TaskData(id2label={str(i): n for i, n in enumerate(KMHAS_LABELS)}, train=(arr[tr], lens[tr]), train_y=y[tr], dev=(arr[ho], lens[ho]),
+                    dev_y=y[ho], metric="micro_f1", multi_label=True,
+                    dev_rows=[(texts[i], ",".join(KMHAS_LABELS[x] for x in labels[i])) for i in ho],
+                    display_names={"ko": dict(zip(KMHAS_LABELS, KMHAS_KOREAN))})
+
+
+TASKS = {"sentiment": sentiment_task, "hate-speech": hate_speech_task, "tsv": tsv_task, "k-mhas": kmhas_task}
 
 

@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { evaluate } from './eval-command.js';
+import { evaluate, type MultiLabelEval } from './eval-command.js';
 
 /** What a card says that cannot be measured. */
 export interface CardMeta {
@@ -28,6 +28,7 @@ export interface CardRow {
   accuracy: number;
   macro_f1: number;
   bytes: number;
+  multi_label?: MultiLabelEval;
 }
 
 export async function writeCard(dir: string, data: string, meta: CardMeta, cols: { textCol?: string; labelCol?: string } = {}): Promise<CardRow[]> {
@@ -38,7 +39,7 @@ export async function writeCard(dir: string, data: string, meta: CardMeta, cols:
   const rows: CardRow[] = [];
   for (const dtype of ['fp32', 'int8', 'int4'] as const) {
     const r = await evaluate(dir, data, { dtype, ...cols });
-    rows.push({ dtype, file: r.file, n: r.n, accuracy: r.accuracy, macro_f1: r.macro_f1, bytes: manifest.files[r.file]!.size });
+    rows.push({ dtype, file: r.file, n: r.n, accuracy: r.accuracy, macro_f1: r.macro_f1, bytes: manifest.files[r.file]!.size, ...(r.multi_label ? { multi_label: r.multi_label } : {}) });
   }
   const labels = Object.keys(config.id2label).sort((a, b) => Number(a) - Number(b)).map((k) => config.id2label[k]);
   const pct = (x: number) => `${(100 * x).toFixed(2)}`;
@@ -59,9 +60,9 @@ ${meta.summary}
 
 Measured with \`ko-classify eval\` (onnxruntime-node, the same engine the browser runs):
 
-| dtype | file | size | accuracy | macro-F1 |
+${rows[0]!.multi_label ? multiLabelTables(rows) : `| dtype | file | size | accuracy | macro-F1 |
 | --- | --- | --- | --- | --- |
-${rows.map((r) => `| ${r.dtype} | \`${r.file}\` | ${(r.bytes / 1e6).toFixed(2)} MB | ${pct(r.accuracy)}% | ${pct(r.macro_f1)} |`).join('\n')}
+${rows.map((r) => `| ${r.dtype} | \`${r.file}\` | ${(r.bytes / 1e6).toFixed(2)} MB | ${pct(r.accuracy)}% | ${pct(r.macro_f1)} |`).join('\n')}`}
 
 int8 (MatMulInteger) is what the WASM backend loads; int4 (MatMulNBits) what WebGPU loads.
 
@@ -77,4 +78,19 @@ ${meta.notes ?? ''}
   writeFileSync(join(dir, 'README.md'), card.trimEnd() + '\n');
   writeFileSync(join(dir, 'eval.json'), JSON.stringify({ data: meta.evalPath, results: rows }, null, 2) + '\n');
   return rows;
+}
+
+/** A multi-label card: micro/macro-F1 and exact match per dtype, then per label P/R/F1 per dtype. */
+function multiLabelTables(rows: CardRow[]): string {
+  const pct = (x: number) => (100 * x).toFixed(2);
+  const first = rows[0]!.multi_label!;
+  return `A label counts as predicted when its sigmoid reaches its threshold (config.json \`label_thresholds\`, tuned on this data).
+
+| dtype | file | size | micro-F1 | macro-F1 | exact match |
+| --- | --- | --- | --- | --- | --- |
+${rows.map((r) => `| ${r.dtype} | \`${r.file}\` | ${(r.bytes / 1e6).toFixed(2)} MB | ${pct(r.multi_label!.micro_f1)} | ${pct(r.macro_f1)} | ${pct(r.multi_label!.exact_match)}% |`).join('\n')}
+
+| label | threshold | support | ${rows.map((r) => `${r.dtype} P / R / F1`).join(' | ')} |
+| --- | --- | --- | ${rows.map(() => '---').join(' | ')} |
+${first.per_label.map((p, i) => `| \`${p.label}\` | ${first.thresholds[p.label]!.toFixed(3)} | ${p.support} | ${rows.map((r) => { const q = r.multi_label!.per_label[i]!; return `${pct(q.precision)} / ${pct(q.recall)} / ${pct(q.f1)}`; }).join(' | ')} |`).join('\n')}`;
 }

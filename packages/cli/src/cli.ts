@@ -23,13 +23,15 @@ commands:
       and config/labels for a model directory.
   eval <model dir> <data.tsv> [--text-col document] [--label-col label] [--dtype auto|fp32|int8|int4]
        [--runtime node|web] [--limit N] [--batch 32] [--threads N] [--json]
-      accuracy, macro-F1 and confusion matrix through the real engine.
+      accuracy, macro-F1 and confusion matrix through the real engine; for a multi-label model the label
+      column holds comma-separated ids or names: micro-/macro-F1, exact match and a per-label table.
   bench <model dir> [--dtype ...] [--runtime node|web] [--batch 32] [--threads N] [--n 2000] [--data tsv] [--json]
       sentences/s over a batch run, then single-sentence latency p50/p95.
   classify <model dir | id> [in.tsv | in.jsonl | -] [-o out.jsonl] [--text-col C] [--threads N] [--batch 32]
        [--resume] [--shard i/n] [--dtype ...] [--runtime node|web] [--max-chars 100000] [--long-text window]
       label every row of a file (or stdin: JSON Lines) on every core; writes JSON Lines in input order:
-      each row plus label, score, scores (or error). --resume continues -o after its last complete line;
+      each row plus label, score, scores (multi-label models: labels too) or error. --resume continues -o
+      after its last complete line;
       --shard i/n takes rows i, i+n, i+2n, ... (0-based) for fanning out over machines.
   manifest <model dir>
       write manifest.json (size + sha256 of every model file)

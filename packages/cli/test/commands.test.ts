@@ -9,7 +9,7 @@ import { Engine, type OrtModule } from '@ko-classify/core/engine';
 import { fixtureFiles, golden } from '../../core/test/helpers.js';
 import { decodeModel } from '../src/onnx/proto.js';
 import { bench } from '../src/bench-command.js';
-import { evaluate } from '../src/eval-command.js';
+import { evaluate, formatEval } from '../src/eval-command.js';
 import { inspectPath, type ModelDirSummary } from '../src/inspect-command.js';
 import { main } from '../src/cli.js';
 import { quantizeFile } from '../src/quantize-command.js';
@@ -202,5 +202,41 @@ describe('card and check-tokenizer', () => {
     } finally {
       console.log = log;
     }
+  });
+});
+
+describe('eval of a multi-label model', () => {
+  it('scores comma-separated label sets: micro/macro-F1, exact match and per-label stats equal an independent tally', async () => {
+    const m = join(mkdtempSync(join(tmpdir(), 'ko-ml-')), 'tiny');
+    cpSync(dir, m, { recursive: true });
+    const config = JSON.parse(readFileSync(join(m, 'config.json'), 'utf8'));
+    writeFileSync(join(m, 'config.json'), JSON.stringify({ ...config, problem_type: 'multi_label_classification', label_thresholds: { negative: 0.5, neutral: 0.55, positive: 0.45 } }));
+    const { writeManifest } = await import('@ko-classify/core/node');
+    writeManifest(m);
+    const texts = readFileSync(SAMPLE, 'utf8').trim().split('\n').slice(1, 81).map((l) => l.split('\t')[1]!);
+    const gold = texts.map((_, i) => (i % 3 === 0 ? ['negative', 'positive'] : i % 3 === 1 ? ['neutral'] : ['positive']));
+    const data = join(m, '..', 'ml.tsv');
+    writeFileSync(data, `text\tlabels\n${texts.map((t, i) => `${t}\t${gold[i]!.join(',')}`).join('\n')}\n`);
+    const r = await evaluate(m, data, { dtype: 'fp32', textCol: 'text', labelCol: 'labels' });
+    // The reference: the engine's sigmoid scores against the thresholds, tallied here.
+    const engine = await Engine.create(ortNode as unknown as OrtModule, fixtureFiles(m, 'onnx/model.onnx'));
+    const predicted = (await engine.classify(texts, { batchSize: 32 })).map((x) => Object.entries(x.scores).filter(([l, p]) => p >= { negative: 0.5, neutral: 0.55, positive: 0.45 }[l]!).map(([l]) => l));
+    await engine.release();
+    const labels = ['negative', 'neutral', 'positive'];
+    const stats = labels.map((l) => {
+      const tp = gold.filter((g, i) => g.includes(l) && predicted[i]!.includes(l)).length;
+      const fp = gold.filter((g, i) => !g.includes(l) && predicted[i]!.includes(l)).length;
+      const fn = gold.filter((g, i) => g.includes(l) && !predicted[i]!.includes(l)).length;
+      return { tp, fp, fn };
+    });
+    const [tp, fp, fn] = ['tp', 'fp', 'fn'].map((k) => stats.reduce((a, x) => a + x[k as 'tp'], 0));
+    expect(r.problem_type).toBe('multi_label_classification');
+    expect(r.multi_label!.micro_f1).toBeCloseTo((2 * tp!) / (2 * tp! + fp! + fn!), 12);
+    expect(r.multi_label!.exact_match).toBeCloseTo(gold.filter((g, i) => g.length === predicted[i]!.length && g.every((l) => predicted[i]!.includes(l))).length / 80, 12);
+    expect(r.multi_label!.per_label.map((p) => p.support)).toEqual(stats.map((x) => x.tp + x.fn));
+    expect(r.multi_label!.per_label.map((p) => p.precision)).toEqual(stats.map((x) => (x.tp + x.fp ? x.tp / (x.tp + x.fp) : 0)));
+    expect(r.multi_label!.thresholds).toEqual({ negative: 0.5, neutral: 0.55, positive: 0.45 });
+    expect(new Set(predicted.flat()).size).toBeGreaterThan(1);
+    expect(formatEval(r)).toMatch(/micro-F1 [\d.]+ {2}macro-F1 [\d.]+ {2}exact match/);
   });
 });

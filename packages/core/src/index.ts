@@ -11,6 +11,7 @@ export type {
   Backend,
   BackendOption,
   Classification,
+  LabelScore,
   ClassifyOptions,
   Dtype,
   DtypeOption,

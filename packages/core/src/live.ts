@@ -13,14 +13,19 @@ export interface LiveState {
   status: LiveStatus;
   /** The latest result; kept while a newer text is pending, cleared when the text is emptied. */
   result: Classification | null;
+  /** When following a list (`setText([...])`): one result per non-empty entry, in order. */
+  results: Classification[] | null;
   error: KoClassifyError | null;
 }
 
 export interface LiveClassification {
   getState(): LiveState;
   subscribe(listener: () => void): () => void;
-  /** The text to follow (as the user types): classified after `debounceMs` of quiet. */
-  setText(text: TextInput | null | undefined): void;
+  /**
+   * The text to follow (as the user types), or a list of texts (one call for all; empty entries are
+   * skipped): classified after `debounceMs` of quiet.
+   */
+  setText(text: TextInput | readonly TextInput[] | null | undefined): void;
   /** The classifier to use once loaded (null while loading). */
   setClassifier(classifier: Classifier | null): void;
   /** Cancels the pending classification (its answer is ignored); setText() starts again. */
@@ -32,7 +37,8 @@ export interface LiveOptions extends ClassifyOptions {
   debounceMs?: number;
 }
 
-const isEmpty = (t: TextInput | null | undefined): boolean => t == null || (typeof t === 'string' ? t : t.text).trim() === '';
+const blank = (t: TextInput): boolean => (typeof t === 'string' ? t : t.text).trim() === '';
+const IDLE: LiveState = { status: 'idle', result: null, results: null, error: null };
 
 /**
  * "Debounce, latest answer wins" for live UIs, framework-free: the React hook, the `<ko-sentiment>`
@@ -46,8 +52,8 @@ const isEmpty = (t: TextInput | null | undefined): boolean => t == null || (type
  */
 export function createLiveClassification(options: LiveOptions = {}): LiveClassification {
   const { debounceMs = 200, ...classifyOptions } = options;
-  let state: LiveState = { status: 'idle', result: null, error: null };
-  let text: TextInput | null | undefined = null;
+  let state: LiveState = IDLE;
+  let text: TextInput | readonly TextInput[] | null | undefined = null;
   let classifier: Classifier | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let generation = 0;
@@ -60,15 +66,17 @@ export function createLiveClassification(options: LiveOptions = {}): LiveClassif
   const schedule = (delay: number) => {
     clearTimeout(timer);
     const id = ++generation;
-    if (isEmpty(text)) return set({ status: 'idle', result: null, error: null });
+    const list = Array.isArray(text) ? (text as readonly TextInput[]).filter((t) => !blank(t)) : null;
+    if (text == null || (list ? list.length === 0 : blank(text as TextInput))) return set(IDLE);
     if (!classifier) return set({ ...state, status: 'loading', error: null });
     set({ ...state, status: 'pending', error: null });
     const clf = classifier;
-    const input = text as TextInput;
+    const single = text as TextInput;
     timer = setTimeout(() => {
-      clf.classify(input, classifyOptions).then(
-        (result) => id === generation && set({ status: 'ready', result, error: null }),
-        (e: unknown) => id === generation && set({ status: 'error', result: null, error: toKoClassifyError(e, 'INTERNAL', 'classification failed') }),
+      const call = list ? clf.classify(list, classifyOptions).then((results) => ({ ...IDLE, status: 'ready' as const, results })) : clf.classify(single, classifyOptions).then((result) => ({ ...IDLE, status: 'ready' as const, result }));
+      call.then(
+        (next) => id === generation && set(next),
+        (e: unknown) => id === generation && set({ ...IDLE, status: 'error', error: toKoClassifyError(e, 'INTERNAL', 'classification failed') }),
       );
     }, delay);
   };

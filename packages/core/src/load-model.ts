@@ -66,6 +66,8 @@ export async function loadModel(spec: LoadSpec, deps: LoadDeps): Promise<{ engin
         crossOriginIsolated: globalThis.crossOriginIsolated === true,
         labels: engine.config.labels,
         problemType: engine.config.problemType,
+        thresholds: engine.config.thresholds,
+        displayNames: engine.config.displayNames,
         maxLength: engine.tokenizer.maxLength,
         backendNotes: notes,
         source: { ...source.sources },

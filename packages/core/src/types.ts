@@ -19,13 +19,30 @@ export type TextInput = string | { text: string; textPair?: string };
 export type ProblemType = 'single_label_classification' | 'multi_label_classification' | 'regression';
 
 /** One classified text. */
+/** One label of a result, with its score and, on request, its display name. */
+export interface LabelScore {
+  label: string;
+  score: number;
+  /** The label in the requested `locale`, where the model names it (`label_display_names`). */
+  displayName?: string;
+}
+
+/** One classified text. */
 export interface Classification {
-  /** The best label (`id2label`); for regression the single output's label. */
+  /** The best label (`id2label`); for regression the single output's label. A stable id. */
   label: string;
   /** Probability of `label` (softmax or sigmoid); the raw value for regression. */
   score: number;
   /** Every label's probability (or raw value for regression), in `id2label` order. */
   scores: Record<string, number>;
+  /**
+   * Multi-label models: every label whose score reaches its threshold (the model's
+   * `label_thresholds`, else 0.5; `threshold` overrides per call), best first — possibly none.
+   * Single-label models and regression: just `label`.
+   */
+  labels: LabelScore[];
+  /** `label` in the requested `locale`, where the model names it. */
+  displayName?: string;
 }
 
 export interface ClassifyOptions {
@@ -39,6 +56,13 @@ export interface ClassifyOptions {
    * Windowing applies to single texts; sentence pairs are always truncated.
    */
   longText?: 'truncate' | 'window';
+  /**
+   * Multi-label models: the score a label needs to be in `labels`, for every label or per label
+   * (`{ politics: 0.3 }`; labels left out keep the model's threshold). Each must be in [0, 1].
+   */
+  threshold?: number | Record<string, number>;
+  /** Add `displayName`s in this locale (e.g. `ko`) where the model has them; `label` stays the id. */
+  locale?: string;
 }
 
 /**
@@ -77,6 +101,10 @@ export interface ModelInfo {
   crossOriginIsolated: boolean;
   labels: string[];
   problemType: ProblemType;
+  /** Multi-label decision thresholds per label (config.json `label_thresholds`; 0.5 where unset). */
+  thresholds: Record<string, number>;
+  /** Label display names per locale (config.json `label_display_names`), e.g. `{ ko: { positive: '긍정' } }`. */
+  displayNames: Record<string, Record<string, string>>;
   maxLength: number;
   /** One line per backend considered: which one won, why the others were skipped. */
   backendNotes: string[];

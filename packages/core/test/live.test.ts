@@ -11,7 +11,7 @@ function manualClassifier() {
     info: () => { throw new Error('unused'); },
     dispose: async () => undefined,
   } as unknown as Classifier;
-  const answer = (i: number, label = 'positive') => calls[i]!.resolve({ label, score: 0.9, scores: { [label]: 0.9 } });
+  const answer = (i: number, label = 'positive') => calls[i]!.resolve({ label, score: 0.9, scores: { [label]: 0.9 }, labels: [{ label, score: 0.9 }] });
   return { classifier, calls, answer };
 }
 
@@ -58,7 +58,7 @@ describe('createLiveClassification', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(live.getState().result).not.toBeNull();
     live.setText('  \n ');
-    expect(live.getState()).toEqual({ status: 'idle', result: null, error: null });
+    expect(live.getState()).toEqual({ status: 'idle', result: null, results: null, error: null });
     await vi.advanceTimersByTimeAsync(50);
     expect(calls).toHaveLength(1);
   });
@@ -87,5 +87,23 @@ describe('createLiveClassification', () => {
     answer(1);
     await vi.advanceTimersByTimeAsync(0);
     expect(live.getState().status).toBe('ready');
+  });
+
+  it('follows a list: one call for the non-empty entries, results in order; all blank is idle', async () => {
+    const calls: unknown[] = [];
+    const classifier = {
+      classify: async (input: string[]) => {
+        calls.push(input);
+        return input.map((t) => ({ label: t.length > 3 ? 'long' : 'short', score: 1, scores: {}, labels: [] }));
+      },
+    } as unknown as Classifier;
+    const live = createLiveClassification({ debounceMs: 10 });
+    live.setClassifier(classifier);
+    live.setText(['긴 댓글입니다', '', '짧음', '   ']);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(calls).toEqual([['긴 댓글입니다', '짧음']]);
+    expect(live.getState()).toMatchObject({ status: 'ready', result: null, results: [{ label: 'long' }, { label: 'short' }] });
+    live.setText(['', ' ']);
+    expect(live.getState().status).toBe('idle');
   });
 });

@@ -1,6 +1,6 @@
 /**
  * ko-classify for a plain `<script src=".../ko-classify.js">`: a global `KoClassify` and the
- * `<ko-sentiment>` element. The worker (`ko-classify.worker.js`), the ORT `.wasm` and the models
+ * `<ko-sentiment>` and `<ko-classify>` elements. The worker (`ko-classify.worker.js`), the ORT `.wasm` and the models
  * (`models/<id>/`) are looked up relative to this script's URL unless options say otherwise.
  *
  * @example
@@ -10,18 +10,20 @@
  * </script>
  */
 import { createClassifier as createCoreClassifier, type Classifier, type ClassifierOptions } from '@ko-classify/core';
+import { KoClassifyElement } from './ko-classify.js';
 import { KoSentimentElement } from './ko-sentiment.js';
 import { scriptUrl } from './script-url.js';
 
 export { KoClassifyError, isKoClassifyError } from '@ko-classify/core';
 export type { Classification, Classifier, ClassifierOptions, ModelInfo, ProgressEvent } from '@ko-classify/core';
-export { KoSentimentElement };
+export { KoClassifyElement, KoSentimentElement };
 
 /** `createClassifier` with models resolved next to the script (`<script dir>/models/`). */
 export function createClassifier(options: ClassifierOptions = {}): Promise<Classifier> {
   return createCoreClassifier({ modelsBaseUrl: new URL('models/', scriptUrl).href, ...options });
 }
 
-if (typeof customElements !== 'undefined' && !customElements.get('ko-sentiment')) {
-  customElements.define('ko-sentiment', KoSentimentElement);
+if (typeof customElements !== 'undefined') {
+  if (!customElements.get('ko-sentiment')) customElements.define('ko-sentiment', KoSentimentElement);
+  if (!customElements.get('ko-classify')) customElements.define('ko-classify', KoClassifyElement);
 }

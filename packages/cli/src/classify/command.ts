@@ -53,7 +53,7 @@ export interface ClassifySummary {
   file: string;
 }
 
-const PREDICTION_FIELDS = ['label', 'score', 'scores'];
+const PREDICTION_FIELDS = ['label', 'score', 'scores', 'labels'];
 
 export async function classifyFile(o: ClassifyFileOptions): Promise<ClassifySummary> {
   // Model ids resolve from the user's project first, then beside the CLI (which brings ko-sentiment).
@@ -114,7 +114,10 @@ export async function classifyFile(o: ClassifyFileOptions): Promise<ClassifySumm
         if ('error' in result) errors++;
         written++;
         const base = r.fields ?? { line: r.index + 1 };
-        return `${JSON.stringify('ok' in result ? { ...base, label: result.ok.label, score: result.ok.score, scores: result.ok.scores } : { ...base, error: result.error })}\n`;
+        if (!('ok' in result)) return `${JSON.stringify({ ...base, error: result.error })}\n`;
+        const { label, score, scores, labels } = result.ok;
+        // Multi-label models: every label over its threshold too.
+        return `${JSON.stringify(pool.multiLabel ? { ...base, label, score, scores, labels: labels.map((l) => l.label) } : { ...base, label, score, scores })}\n`;
       });
       finished.set(id, lines.join(''));
       progress.update(written, errors, bytes);
@@ -187,6 +190,7 @@ interface Pool {
   run(texts: string[]): Promise<Outcome[]>;
   close(): Promise<void>;
   file: string;
+  multiLabel: boolean;
 }
 
 /** `n` worker threads, each loading the model once; a job goes to the least busy one. */
@@ -198,6 +202,7 @@ async function startPool(n: number, init: WorkerInit): Promise<Pool> {
   const waiting = new Map<number, { resolve: (o: Outcome[]) => void; reject: (e: Error) => void }>();
   let nextJob = 0;
   let file = '';
+  let multiLabel = false;
   await Promise.all(
     workers.map(
       (w) =>
@@ -207,6 +212,7 @@ async function startPool(n: number, init: WorkerInit): Promise<Pool> {
             if ('fatal' in m) reject(new Error(m.fatal));
             else if ('ready' in m) {
               file = m.info.file;
+              multiLabel = m.info.multiLabel;
               resolve();
             } else {
               busy.set(w, busy.get(w)! - 1);
@@ -228,6 +234,7 @@ async function startPool(n: number, init: WorkerInit): Promise<Pool> {
   }
   return {
     file,
+    multiLabel,
     run(texts) {
       const w = workers.reduce((a, b) => (busy.get(b)! < busy.get(a)! ? b : a));
       busy.set(w, busy.get(w)! + 1);

@@ -16,14 +16,14 @@ export interface Job {
 }
 /** Per text: a result, or the error that text alone raised. */
 export type Outcome = { ok: Classification } | { error: string };
-export type Reply = { id: number; outcomes: Outcome[] } | { ready: true; info: { file: string; labels: string[]; backend: string } } | { fatal: string };
+export type Reply = { id: number; outcomes: Outcome[] } | { ready: true; info: { file: string; labels: string[]; backend: string; multiLabel: boolean } } | { fatal: string };
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
 try {
   const clf = await createClassifier(init.classifier);
-  const { file, labels, backend } = clf.info();
-  port.postMessage({ ready: true, info: { file, labels, backend } } satisfies Reply);
+  const { file, labels, backend, problemType } = clf.info();
+  port.postMessage({ ready: true, info: { file, labels, backend, multiLabel: problemType === 'multi_label_classification' } } satisfies Reply);
   port.on('message', async (job: Job) => {
     let outcomes: Outcome[];
     try {

@@ -3,7 +3,7 @@ import { KoClassifyError } from '../errors.js';
 import type { Classification, ClassifyOptions } from '../types.js';
 import { makeBatches } from './batch.js';
 import { defaultMaxLength, parseModelConfig, type ModelConfig } from './model-config.js';
-import { postprocess } from './postprocess.js';
+import { decide, postprocess } from './postprocess.js';
 import { Tokenizer, normalizeInput, type Encoded } from './tokenize.js';
 
 /**
@@ -100,6 +100,8 @@ export class Engine {
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new KoClassifyError('INVALID_INPUT', `batchSize must be a positive integer, got ${String(batchSize)}`);
     }
+    // A bad threshold fails the call before any run, not after the first batch.
+    decide(Object.fromEntries(this.config.labels.map((l) => [l, 0])), this.config, options);
     const { encoded, owner } = this.encodeAll(inputs, options);
     const rows = new Array<Classification>(encoded.length);
     for (const batch of makeBatches(encoded, batchSize, this.padId)) {
@@ -107,10 +109,10 @@ export class Engine {
       const logits = await this.run(batch.ids, batch.mask, batch.typeIds, batch.rows, batch.width);
       const n = logits.length / batch.rows;
       batch.origin.forEach((src, row) => {
-        rows[src] = postprocess(logits.subarray(row * n, (row + 1) * n), this.config.labels, this.config.problemType);
+        rows[src] = postprocess(logits.subarray(row * n, (row + 1) * n), this.config, options);
       });
     }
-    return owner ? averageWindows(rows, owner, inputs.length) : rows;
+    return owner ? averageWindows(rows, owner, inputs.length, this.config, options) : rows;
   }
 
   /** One encoding per input, or with `longText: 'window'` several, and which input each belongs to. */
@@ -158,8 +160,8 @@ export class Engine {
   }
 }
 
-/** Mean of each input's window scores; the label is the best mean (regression: the mean value). */
-function averageWindows(rows: readonly Classification[], owner: readonly number[], n: number): Classification[] {
+/** Mean of each input's window scores, then decided as one result (regression: the mean value). */
+function averageWindows(rows: readonly Classification[], owner: readonly number[], n: number, head: ModelConfig, options: ClassifyOptions): Classification[] {
   const sums: Record<string, number>[] = Array.from({ length: n }, () => ({}));
   const counts = new Array<number>(n).fill(0);
   rows.forEach((r, i) => {
@@ -167,15 +169,7 @@ function averageWindows(rows: readonly Classification[], owner: readonly number[
     for (const [label, p] of Object.entries(r.scores)) s[label] = (s[label] ?? 0) + p;
     counts[owner[i]!]!++;
   });
-  return sums.map((s, i) => {
-    const scores: Record<string, number> = {};
-    let label = '';
-    for (const [l, total] of Object.entries(s)) {
-      scores[l] = total / counts[i]!;
-      if (!label || scores[l]! > scores[label]!) label = l;
-    }
-    return { label, score: scores[label]!, scores };
-  });
+  return sums.map((s, i) => decide(Object.fromEntries(Object.entries(s).map(([l, total]) => [l, total / counts[i]!])), head, options));
 }
 
 function padTokenId(config: unknown, tokenizerConfig: unknown, tokenizer: Tokenizer): number {

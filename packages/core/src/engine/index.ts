@@ -2,6 +2,6 @@
 export { Engine, type EngineFiles, type EngineOptions, type OrtModule } from './engine.js';
 export { makeBatches, type Batch } from './batch.js';
 export { parseModelConfig, defaultMaxLength, type ModelConfig } from './model-config.js';
-export { postprocess, softmax, sigmoid } from './postprocess.js';
+export { decide, postprocess, softmax, sigmoid, type HeadConfig } from './postprocess.js';
 export { Tokenizer, hangulWarnings, normalizeInput, type Encoded, type NormalizedInput, type TokenizerWarning } from './tokenize.js';
 export { KoClassifyError } from '../errors.js';

@@ -7,6 +7,10 @@ export interface ModelConfig {
   problemType: ProblemType;
   modelType: string;
   maxPositions: number | null;
+  /** Per-label decision threshold for multi-label models (0.5 unless `label_thresholds` says). */
+  thresholds: Record<string, number>;
+  /** `label_display_names`: locale → label → name. */
+  displayNames: Record<string, Record<string, string>>;
 }
 
 const PROBLEM_TYPES: readonly ProblemType[] = [
@@ -50,7 +54,32 @@ export function parseModelConfig(json: unknown): ModelConfig {
     problemType,
     modelType: typeof c.model_type === 'string' ? c.model_type : 'unknown',
     maxPositions: typeof maxPos === 'number' && maxPos > 0 ? maxPos : null,
+    thresholds: readThresholds(c.label_thresholds, labels),
+    displayNames: readDisplayNames(c.label_display_names, labels),
   };
+}
+
+function readThresholds(raw: unknown, labels: readonly string[]): Record<string, number> {
+  const given = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  const out: Record<string, number> = {};
+  for (const label of labels) {
+    const t = given[label];
+    if (t !== undefined && !(typeof t === 'number' && t >= 0 && t <= 1)) {
+      throw new KoClassifyError('MODEL_INVALID', `config.json label_thresholds.${label} must be a number in [0, 1], got ${JSON.stringify(t)}`);
+    }
+    out[label] = typeof t === 'number' ? t : 0.5;
+  }
+  return out;
+}
+
+function readDisplayNames(raw: unknown, labels: readonly string[]): Record<string, Record<string, string>> {
+  if (raw === null || typeof raw !== 'object') return {};
+  const out: Record<string, Record<string, string>> = {};
+  for (const [locale, names] of Object.entries(raw as Record<string, unknown>)) {
+    if (names === null || typeof names !== 'object') continue;
+    out[locale] = Object.fromEntries(labels.flatMap((l) => (typeof (names as Record<string, unknown>)[l] === 'string' ? [[l, (names as Record<string, string>)[l]!]] : [])));
+  }
+  return out;
 }
 
 /**

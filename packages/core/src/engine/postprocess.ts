@@ -1,22 +1,64 @@
-import type { Classification, ProblemType } from '../types.js';
+import { KoClassifyError } from '../errors.js';
+import type { Classification, ClassifyOptions, LabelScore, ProblemType } from '../types.js';
+import type { ModelConfig } from './model-config.js';
+
+/** What postprocessing needs of the model config (a full ModelConfig works). */
+export type HeadConfig = Pick<ModelConfig, 'labels' | 'problemType'> & Partial<Pick<ModelConfig, 'thresholds' | 'displayNames'>>;
 
 /**
  * Turns one row of logits into a result, as transformers' text-classification pipeline does:
- * softmax for single-label, sigmoid for multi-label, the raw value for regression.
+ * softmax for single-label, sigmoid for multi-label, the raw value for regression; then the labels
+ * over their thresholds and the display names (see `decide`).
  */
-export function postprocess(logits: ArrayLike<number>, labels: readonly string[], problemType: ProblemType): Classification {
+export function postprocess(logits: ArrayLike<number>, head: HeadConfig, options: ClassifyOptions = {}): Classification {
   const values = Array.from(logits);
   const probs =
-    problemType === 'single_label_classification'
+    head.problemType === 'single_label_classification'
       ? softmax(values)
-      : problemType === 'multi_label_classification'
+      : head.problemType === 'multi_label_classification'
         ? values.map(sigmoid)
         : values;
-  let best = 0;
-  for (let i = 1; i < probs.length; i++) if (probs[i]! > probs[best]!) best = i;
   const scores: Record<string, number> = {};
-  probs.forEach((p, i) => (scores[labels[i] ?? `LABEL_${i}`] = p));
-  return { label: labels[best] ?? `LABEL_${best}`, score: probs[best]!, scores };
+  probs.forEach((p, i) => (scores[head.labels[i] ?? `LABEL_${i}`] = p));
+  return decide(scores, head, options);
+}
+
+/**
+ * A result from every label's score: the best label, the labels over their thresholds (multi-label)
+ * and display names in `options.locale`.
+ */
+export function decide(scores: Record<string, number>, head: HeadConfig, options: ClassifyOptions = {}): Classification {
+  const entries = Object.entries(scores);
+  let [label, score] = entries[0]!;
+  for (const [l, p] of entries) if (p > score) [label, score] = [l, p];
+  const names = options.locale ? head.displayNames?.[options.locale] : undefined;
+  const named = (l: string, s: number): LabelScore => (names?.[l] ? { label: l, score: s, displayName: names[l] } : { label: l, score: s });
+  let labels: LabelScore[];
+  if (head.problemType === 'multi_label_classification') {
+    const thresholds = effectiveThresholds(head, options.threshold);
+    labels = entries.filter(([l, p]) => p >= thresholds[l]!).sort((a, b) => b[1] - a[1]).map(([l, p]) => named(l, p));
+  } else {
+    labels = [named(label, score)];
+  }
+  const result: Classification = { label, score, scores, labels };
+  if (names?.[label]) result.displayName = names[label];
+  return result;
+}
+
+function effectiveThresholds(head: HeadConfig, override: ClassifyOptions['threshold']): Record<string, number> {
+  const base = Object.fromEntries(head.labels.map((l) => [l, head.thresholds?.[l] ?? 0.5]));
+  if (override === undefined) return base;
+  const check = (t: unknown, what: string) => {
+    if (!(typeof t === 'number' && t >= 0 && t <= 1)) throw new KoClassifyError('INVALID_INPUT', `${what} must be a number in [0, 1], got ${JSON.stringify(t)}`);
+    return t;
+  };
+  if (typeof override === 'number') return Object.fromEntries(head.labels.map((l) => [l, check(override, 'threshold')]));
+  if (override === null || typeof override !== 'object') throw new KoClassifyError('INVALID_INPUT', 'threshold must be a number or { label: number }');
+  for (const [l, t] of Object.entries(override)) {
+    if (!head.labels.includes(l)) throw new KoClassifyError('INVALID_INPUT', `threshold names "${l}", which is not one of the model's labels (${head.labels.join(', ')})`);
+    base[l] = check(t, `threshold.${l}`);
+  }
+  return base;
 }
 
 export function softmax(values: readonly number[]): number[] {

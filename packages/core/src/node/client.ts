@@ -48,6 +48,8 @@ export async function createClassifier(o: NodeClassifierOptions = {}): Promise<C
     crossOriginIsolated: false,
     labels: engine.config.labels,
     problemType: engine.config.problemType,
+    thresholds: engine.config.thresholds,
+    displayNames: engine.config.displayNames,
     maxLength: engine.tokenizer.maxLength,
     backendNotes: [`${runtime === 'node' ? 'onnxruntime-node (cpu)' : 'onnxruntime-web (wasm)'}: selected (${dtype}, ${file})`],
     source: { [file]: 'disk' },
