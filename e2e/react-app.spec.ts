@@ -36,5 +36,11 @@ test.describe('React app', () => {
     expect(shares.ink).toBeGreaterThan(0.01);
     expect(shares.paper).toBeGreaterThan(0.5);
     await expect(result.locator('strong')).toHaveText('negative');
+    // explain: true — the words, tinted and labelled with their contribution; the strongest is the one a reader would pick.
+    const marks = page.locator('.ko-explained mark');
+    await expect(marks.first()).toBeVisible();
+    const words = await marks.evaluateAll((ms) => ms.map((m) => ({ text: m.textContent, c: Number(m.getAttribute('data-contribution')), aria: m.getAttribute('aria-label') })));
+    expect(words.map((w) => w.text).join(' ')).toBe('최악의 영화. 돈 아깝고 시간 낭비였다. 너무 지루해서 졸았음');
+    expect(words.every((w) => /[+−]\d\.\d\d$/.test(w.aria ?? ''))).toBe(true);
   });
 });

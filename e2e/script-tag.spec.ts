@@ -78,4 +78,27 @@ test.describe('script tag + <ko-sentiment>', () => {
     await expect(el).toHaveAttribute('state', 'done');
     await expect(el).toHaveAttribute('label', 'positive');
   });
+
+  test('explain and locale attributes: Korean label and the words that moved it, not by colour alone', async ({ page }) => {
+    await page.goto('/script-tag/');
+    await page.evaluate(() => {
+      const area = Object.assign(document.createElement('textarea'), { id: 'fourth' });
+      const el = Object.assign(document.createElement('ko-sentiment'), { id: 'explained' });
+      el.setAttribute('for', 'fourth');
+      el.setAttribute('explain', '');
+      el.setAttribute('locale', 'ko');
+      document.body.append(area, el);
+    });
+    const el = page.locator('#explained');
+    await expect(el).toHaveAttribute('state', 'idle', { timeout: 90_000 });
+    await page.locator('#fourth').pressSequentially('배우들 연기는 좋았지만 스토리가 최악이었다', { delay: 5 });
+    await expect(el).toHaveAttribute('label', 'negative');
+    await expect(el.locator('.label')).toHaveText('부정');
+    const words = await el.evaluate((node) => [...node.shadowRoot!.querySelectorAll('mark')].map((m) => ({ text: m.textContent, c: Number(m.dataset.contribution), aria: m.getAttribute('aria-label'), line: getComputedStyle(m).textDecorationStyle })));
+    expect(words.map((w) => w.text)).toEqual(['배우들', '연기는', '좋았지만', '스토리가', '최악이었다']);
+    const strongest = [...words].sort((a, b) => b.c - a.c)[0]!;
+    expect(strongest.text).toBe('최악이었다');
+    expect(strongest.aria).toMatch(/^최악이었다 \+0\.\d\d$/);
+    expect(strongest.line).toBe('solid');
+  });
 });

@@ -1,4 +1,4 @@
-import { createClassifier, createLiveClassification, type Classification, type Classifier, type ProgressEvent } from '@ko-classify/core';
+import { contributionStyle, createClassifier, createLiveClassification, explanationSegments, type Classification, type Classifier, type ProgressEvent } from '@ko-classify/core';
 
 declare global {
   interface Window {
@@ -37,7 +37,7 @@ function show(r: Classification | null, state: string): void {
   output.dataset.state = state;
   if (!r) {
     delete output.dataset.label;
-    for (const id of ['label', 'api-label', 'score', 'explain']) $(id).textContent = '';
+    for (const id of ['label', 'api-label', 'score', 'explain', 'why']) $(id).textContent = '';
     (output.querySelector('.scorebar .fill') as HTMLElement).style.width = '0';
     $('scores').replaceChildren();
     return;
@@ -48,12 +48,24 @@ function show(r: Classification | null, state: string): void {
   $('score').textContent = r.score.toFixed(2);
   $('explain').textContent = `점수 ${r.score.toFixed(2)}: 모델이 이 글을 '${korean(r.label)}'(으)로 볼 확률이에요 (0–1, 높을수록 확신).`;
   (output.querySelector('.scorebar .fill') as HTMLElement).style.width = `${(r.score * 100).toFixed(1)}%`;
+  // Which words moved the label: tint + solid (for) or dotted (against) underline + the number.
+  $('why').replaceChildren(
+    ...(r.explanation ? explanationSegments(input.value, r.explanation) : []).map((s) => {
+      if (s.contribution === null) return document.createTextNode(s.text);
+      const style = contributionStyle(s.contribution);
+      const mark = Object.assign(document.createElement('mark'), { textContent: s.text, title: style.label });
+      mark.setAttribute('aria-label', `${s.text} ${style.label}`);
+      mark.dataset.contribution = s.contribution.toFixed(3);
+      Object.assign(mark.style, { background: style.background, textDecoration: style.textDecoration });
+      return mark;
+    }),
+  );
   $('scores').replaceChildren(...Object.entries(r.scores).map(([label, p]) => Object.assign(document.createElement('li'), { textContent: `${label}: ${p.toFixed(4)}` })));
 }
 
 async function start(): Promise<void> {
   const t0 = performance.now();
-  const live = createLiveClassification({ debounceMs: 150 });
+  const live = createLiveClassification({ debounceMs: 150, explain: true });
   live.subscribe(() => {
     const s = live.getState();
     if (s.status === 'ready') show(s.result, 'done');

@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import { useClassification, useClassifier } from '@ko-classify/react';
+import { ExplainedText, useClassification, useClassifier } from '@ko-classify/react';
 
 export function App() {
   const [text, setText] = useState('');
   const model = useClassifier();
-  const { status, result, error } = useClassification(text, { debounceMs: 150 });
+  const { status, result, error } = useClassification(text, { debounceMs: 150, explain: true, locale: 'ko' });
   const pct = Math.round((model.progress ?? 0) * 100);
   return (
     <main style={{ maxWidth: '40rem', margin: '2rem auto', fontFamily: "system-ui, -apple-system, 'Apple SD Gothic Neo', 'Malgun Gothic', 'Noto Sans KR', 'Noto Sans CJK KR', sans-serif" }}>
@@ -28,6 +28,7 @@ export function App() {
           status
         )}
       </p>
+      {status === 'ready' && <ExplainedText text={text} explanation={result?.explanation} />}
       {model.info && (
         <small data-testid="info">
           {model.info.model} · {model.info.backend} · {model.info.dtype} · {model.info.threads} thread(s)

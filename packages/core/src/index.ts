@@ -1,5 +1,6 @@
 export { createClassifier } from './client.js';
 export { defaultWorker } from './default-worker.js';
+export { contributionStyle, explanationSegments, type ExplanationSegment } from './explanation-text.js';
 export { createLiveClassification, type LiveClassification, type LiveOptions, type LiveState, type LiveStatus } from './live.js';
 export { createClassifierStore, type ClassifierState, type ClassifierStatus, type ClassifierStore } from './classifier-store.js';
 export { KoClassifyError, isKoClassifyError, type KoClassifyErrorCode } from './errors.js';
@@ -11,6 +12,7 @@ export type {
   Backend,
   BackendOption,
   Classification,
+  Explanation,
   LabelScore,
   ClassifyOptions,
   Dtype,

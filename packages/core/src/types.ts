@@ -43,6 +43,21 @@ export interface Classification {
   labels: LabelScore[];
   /** `label` in the requested `locale`, where the model names it. */
   displayName?: string;
+  /** With `explain: true`: how much each word moved the predicted label. */
+  explanation?: Explanation;
+}
+
+/**
+ * Leave-one-eojeol-out occlusion: for each space-separated word, the predicted label's probability
+ * with the word minus without it (positive: the word supports the label). Offsets refer to the
+ * NFC-normalised text. Only words inside the first window of `maxLength` tokens are explained.
+ */
+export interface Explanation {
+  /** The label explained: the best label of the text made of the explained words. */
+  label: string;
+  words: { text: string; start: number; end: number; contribution: number }[];
+  /** False when the text is longer than one window and later words were not explained. */
+  complete: boolean;
 }
 
 export interface ClassifyOptions {
@@ -63,6 +78,11 @@ export interface ClassifyOptions {
   threshold?: number | Record<string, number>;
   /** Add `displayName`s in this locale (e.g. `ko`) where the model has them; `label` stays the id. */
   locale?: string;
+  /**
+   * Add `explanation`: each eojeol's contribution, scored by leaving it out — all n + 1 variants in
+   * the same call's batches (a 30-word review costs one batch of 31 rows).
+   */
+  explain?: boolean;
 }
 
 /**

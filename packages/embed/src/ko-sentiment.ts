@@ -10,6 +10,9 @@ const styles = sheetOf(`${BASE_CSS}
   :host([label='positive']) .bar .fill { background: #22c55e; }
   :host([label='negative']) .label { color: #b91c1c; }
   :host([label='negative']) .bar .fill { background: #ef4444; }
+  .why { margin: 0.25rem 0 0; line-height: 1.8; }
+  .why:empty { display: none; }
+  mark { border-radius: 3px; padding: 0 0.1em; text-underline-offset: 0.2em; }
 `);
 
 const TEMPLATE = `
@@ -17,7 +20,8 @@ const TEMPLATE = `
   <span class="label" part="label"></span>
   <span class="bar" part="bar" aria-hidden="true"><span class="fill"></span></span>
   <span class="score" part="score"></span>
-</div>`;
+</div>
+<p class="why" part="explanation"></p>`;
 
 /**
  * `<ko-sentiment for="review" model="ko-sentiment">` shows the live label and a score bar for the
@@ -39,5 +43,6 @@ export class KoSentimentElement extends LiveElement {
     this.root.querySelector('.label')!.textContent = r ? (r.displayName ?? r.label) : '';
     this.root.querySelector('.score')!.textContent = r ? r.score.toFixed(2) : '';
     this.root.querySelector<HTMLElement>('.bar .fill')!.style.width = r ? `${(r.score * 100).toFixed(1)}%` : '0';
+    this.root.querySelector('.why')!.replaceChildren(...this.explanationNodes(r));
   }
 }

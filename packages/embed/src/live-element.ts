@@ -1,4 +1,4 @@
-import { createClassifierStore, createLiveClassification, type Classification, type ClassifierOptions, type ClassifierStore, type LiveClassification } from '@ko-classify/core';
+import { contributionStyle, createClassifierStore, createLiveClassification, explanationSegments, type Classification, type ClassifierOptions, type ClassifierStore, type LiveClassification } from '@ko-classify/core';
 import { scriptUrl } from './script-url.js';
 import { startWorker } from './script-worker.js';
 
@@ -44,10 +44,11 @@ const MESSAGE = `<div class="message" part="message" role="alert" hidden></div>`
  * attributes `state` (loading | idle | pending | done | error) and `label` reflect what is shown.
  * Attributes: `model` (id or URL), `models-base` (default `<script dir>/models/`), `worker` (worker
  * script URL, default `<script dir>/ko-classify.worker.js`), `wasm-paths` (ORT's .wasm folder, default
- * beside the worker), `debounce` (ms, 250), `locale` (label display names, e.g. `ko`).
+ * beside the worker), `debounce` (ms, 250), `locale` (label display names, e.g. `ko`), `explain`
+ * (show which words moved the label: tinted, underlined solid for / dotted against, with the number).
  */
 export abstract class LiveElement extends HTMLElement {
-  static observedAttributes = ['for', 'model', 'models-base', 'worker', 'wasm-paths', 'debounce', 'locale'];
+  static observedAttributes = ['for', 'model', 'models-base', 'worker', 'wasm-paths', 'debounce', 'locale', 'explain'];
   protected readonly root: ShadowRoot;
   private cleanup: (() => void)[] = [];
   private store: ClassifierStore | null = null;
@@ -88,7 +89,7 @@ export abstract class LiveElement extends HTMLElement {
       ...(worker ? { workerUrl: new URL(worker, document.baseURI).href } : {}),
     });
     const locale = this.getAttribute('locale');
-    const live = createLiveClassification({ debounceMs: Number(this.getAttribute('debounce') ?? 250), ...(locale ? { locale } : {}) });
+    const live = createLiveClassification({ debounceMs: Number(this.getAttribute('debounce') ?? 250), ...(locale ? { locale } : {}), ...(this.hasAttribute('explain') ? { explain: true } : {}) });
     this.store = store;
     this.live = live;
     this.cleanup.push(store.acquire(), store.subscribe(() => this.renderModel()), live.subscribe(() => this.renderResult()), () => live.cancel());
@@ -110,7 +111,7 @@ export abstract class LiveElement extends HTMLElement {
     this.live = null;
   }
 
-  private target(): HTMLTextAreaElement | HTMLInputElement | null {
+  protected target(): HTMLTextAreaElement | HTMLInputElement | null {
     const id = this.getAttribute('for');
     const el = id ? this.ownerDocument.getElementById(id) : null;
     return el instanceof HTMLTextAreaElement || el instanceof HTMLInputElement ? el : null;
@@ -149,6 +150,22 @@ export abstract class LiveElement extends HTMLElement {
       this.setAttribute('state', 'done');
       this.render(s.result);
     }
+  }
+
+  /** The explained words of `r`, for elements with the `explain` attribute (empty otherwise). */
+  protected explanationNodes(r: Classification | null): Node[] {
+    const text = (this.target()?.value ?? '');
+    if (!r?.explanation) return [];
+    return explanationSegments(text, r.explanation).map((s) => {
+      if (s.contribution === null) return document.createTextNode(s.text);
+      const style = contributionStyle(s.contribution);
+      const mark = Object.assign(document.createElement('mark'), { textContent: s.text, title: style.label });
+      mark.setAttribute('part', 'word');
+      mark.setAttribute('aria-label', `${s.text} ${style.label}`);
+      mark.dataset.contribution = s.contribution.toFixed(3);
+      Object.assign(mark.style, { background: style.background, textDecoration: style.textDecoration, color: 'inherit' });
+      return mark;
+    });
   }
 
   /** Shows an error below the result. */

@@ -3,6 +3,7 @@ import { KoClassifyError } from '../errors.js';
 import type { Classification, ClassifyOptions } from '../types.js';
 import { makeBatches } from './batch.js';
 import { defaultMaxLength, parseModelConfig, type ModelConfig } from './model-config.js';
+import { explanationOf, planExplanation } from './explain.js';
 import { decide, postprocess } from './postprocess.js';
 import { Tokenizer, normalizeInput, type Encoded } from './tokenize.js';
 
@@ -102,6 +103,7 @@ export class Engine {
     }
     // A bad threshold fails the call before any run, not after the first batch.
     decide(Object.fromEntries(this.config.labels.map((l) => [l, 0])), this.config, options);
+    if (options.explain) return this.classifyExplained(inputs, options, checkpoint);
     const { encoded, owner } = this.encodeAll(inputs, options);
     const rows = new Array<Classification>(encoded.length);
     for (const batch of makeBatches(encoded, batchSize, this.padId)) {
@@ -113,6 +115,25 @@ export class Engine {
       });
     }
     return owner ? averageWindows(rows, owner, inputs.length, this.config, options) : rows;
+  }
+
+  /**
+   * Results with explanations: the inputs and every occlusion variant go through one classify pass
+   * (window mode needs its own pass for the inputs themselves).
+   */
+  private async classifyExplained(inputs: readonly unknown[], options: ClassifyOptions, checkpoint?: () => void | Promise<void>): Promise<Classification[]> {
+    const maxLength = this.checkedMaxLength(options);
+    const plans = inputs.map((v, i) => planExplanation(normalizeInput(v, i), this.tokenizer, maxLength));
+    const variants = plans.flatMap((p) => p.texts);
+    const plain = { ...options, explain: false };
+    const windowed = options.longText === 'window';
+    const rows = await this.classify(windowed ? variants : [...inputs, ...variants], { ...plain, longText: 'truncate' }, checkpoint);
+    const results = windowed ? await this.classify(inputs, plain, checkpoint) : rows.slice(0, inputs.length);
+    let at = windowed ? 0 : inputs.length;
+    return results.map((r, i) => {
+      const group = rows.slice(at, (at += plans[i]!.texts.length));
+      return { ...r, explanation: explanationOf(plans[i]!, group.map((g) => g.scores)) };
+    });
   }
 
   /** One encoding per input, or with `longText: 'window'` several, and which input each belongs to. */
