@@ -10,8 +10,10 @@ import { STRICT_CSP, createStaticServer } from '../scripts/static-server.mjs';
 // run there as written. Nothing below reads this repo's files except README.md (the blocks) and the
 // tarballs it packed.
 const repo = resolve(import.meta.dirname, '..');
-const PACKAGES = ['core', 'react', 'embed', 'cli', 'model-ko-sentiment', 'model-ko-hate-speech'];
-const VITE = JSON.parse(readFileSync(join(repo, 'node_modules/vite/package.json'), 'utf8')).version as string;
+const PACKAGES = ['core', 'react', 'embed', 'cli', 'testing', 'model-ko-sentiment', 'model-ko-hate-speech'];
+const versionOf = (name: string) => JSON.parse(readFileSync(join(repo, 'node_modules', name, 'package.json'), 'utf8')).version as string;
+// Registry packages at the versions this repo has (the npm cache has them: no network needed).
+const PINNED: Record<string, string> = { vite: versionOf('vite'), '@playwright/test': versionOf('@playwright/test') };
 
 interface Packed {
   name: string;
@@ -56,7 +58,7 @@ test.beforeAll(async () => {
   const wanted = commands.filter((c) => /^npm i\b/.test(c)).flatMap((c) => c.split(/\s+/).slice(2).filter((w) => !w.startsWith('-')));
   const specs = wanted.map((name) => {
     const tarball = packed.find((p) => p.name === name);
-    return tarball ? join(work, tarball.filename) : name === 'vite' ? `vite@${VITE}` : name;
+    return tarball ? join(work, tarball.filename) : PINNED[name] ? `${name}@${PINNED[name]}` : name;
   });
   run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...specs]);
 });
@@ -107,6 +109,29 @@ test('a fresh Vite + React 19 app with koClassify({ models }) builds and classif
   } finally {
     process.kill(-preview.pid!);
   }
+});
+
+test("the README's Playwright tests, on @ko-classify/testing, pass against the built app", () => {
+  expect(commands).toContain('npx playwright test');
+  expect(files.has('tests/review.spec.ts')).toBe(true);
+  // The README's config as written, plus what this machine needs: Debian's Chromium, a free port.
+  const port = 4800 + Math.floor(Math.random() * 500);
+  const local = `import base from './playwright.config.ts';
+const url = 'http://localhost:${port}';
+export default { ...base, reporter: 'list', use: { ...base.use, baseURL: url, launchOptions: ${JSON.stringify({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] })} },
+  webServer: { ...base.webServer, command: base.webServer.command + ' --port ${port} --strictPort', url } };
+`;
+  writeFileSync(join(app, 'playwright.local.config.ts'), local);
+  // The outer Playwright's worker environment must not leak into the inner run.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(PW_|PLAYWRIGHT_|TEST_|NODE_OPTIONS$)/.test(k)));
+  let out = '';
+  try {
+    out = execFileSync('npx', ['playwright', 'test', '-c', 'playwright.local.config.ts'], { cwd: app, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, NO_COLOR: '1', CI: '1' } });
+  } catch (e) {
+    out = `${(e as { stdout?: string }).stdout}${(e as { stderr?: string }).stderr}`;
+  }
+  expect(out).toMatch(/\b2 passed\b/);
+  expect(out).not.toMatch(/failed|flaky/);
 });
 
 test('a model package that is not installed fails the build with the npm i that fixes it', () => {

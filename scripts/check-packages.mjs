@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
-const packages = ['core', 'react', 'embed', 'cli'];
+const packages = ['core', 'react', 'embed', 'cli', 'testing'];
 const run = (cmd, args) => {
   const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8' });
   return { ok: r.status === 0, out: `${r.stdout}${r.stderr}`.split('\n').filter((l) => !l.startsWith('npm warn')).join('\n') };

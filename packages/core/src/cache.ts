@@ -22,6 +22,16 @@ export interface CachedModel {
 }
 
 const META = 'meta:';
+
+/** The IndexedDB key of a model file: model URL + revision + file (+ sha256 from the manifest). */
+export function cacheKey(modelUrl: string, revision: string, file: string, sha256?: string): string {
+  return `${modelUrl}@${revision}/${file}${sha256 ? `#${sha256}` : ''}`;
+}
+
+/** The key of a model revision's bookkeeping record (files, sizes, last use). */
+export function metaKey(modelUrl: string, revision: string): string {
+  return `${META}${modelUrl}@${revision}`;
+}
 const utf8 = new TextEncoder();
 
 interface Meta {
@@ -36,7 +46,7 @@ function parseKey(key: string): { model: string; revision: string; file: string 
 
 /** After a completed load: note the files it used, then drop the model's other revisions. */
 export async function recordLoad(store: ModelStore, modelUrl: string, revision: string, files: Record<string, number>, keepOldRevisions: boolean): Promise<void> {
-  const key = `${META}${modelUrl}@${revision}`;
+  const key = metaKey(modelUrl, revision);
   const old = await store.get(key);
   const before: Meta | null = old ? (JSON.parse(new TextDecoder().decode(old)) as Meta) : null;
   const meta: Meta = { files: { ...before?.files, ...files }, lastUsed: Date.now() };

@@ -22,12 +22,17 @@ export async function createClassifier(options: ClassifierOptions = {}): Promise
   // persist() exists on the page only (not in workers); a refusal is the browser's call, not an error.
   if (options.persist) await globalThis.navigator?.storage?.persist?.().catch(() => false);
   const createWorker = options.createWorker ?? defaultWorker;
-  if (options.shared === false) {
-    const c = new WorkerClassifier(spec, createWorker);
-    await c.start(options.onProgress);
-    return c;
-  }
-  return shareClassifier(spec, createWorker, options.onProgress);
+  const classifier = options.shared === false ? await startPrivate(spec, createWorker, options.onProgress) : await shareClassifier(spec, createWorker, options.onProgress);
+  // For test kits and devtools (see @ko-classify/testing's waitForClassifier): a page-level event.
+  const target = globalThis as { dispatchEvent?: (e: Event) => boolean; CustomEvent?: typeof CustomEvent };
+  if (target.dispatchEvent && target.CustomEvent) target.dispatchEvent(new target.CustomEvent('ko-classify:ready', { detail: classifier.info() }));
+  return classifier;
+}
+
+async function startPrivate(spec: LoadSpec, createWorker: () => Worker, onProgress?: ClassifierOptions['onProgress']): Promise<Classifier> {
+  const c = new WorkerClassifier(spec, createWorker);
+  await c.start(onProgress);
+  return c;
 }
 
 export function resolveSpec(o: ClassifierOptions): LoadSpec {

@@ -4,7 +4,7 @@ export { contributionStyle, explanationSegments, type ExplanationSegment } from 
 export { createLiveClassification, type LiveClassification, type LiveOptions, type LiveState, type LiveStatus } from './live.js';
 export { createClassifierStore, type ClassifierState, type ClassifierStatus, type ClassifierStore } from './classifier-store.js';
 export { KoClassifyError, isKoClassifyError, type KoClassifyErrorCode } from './errors.js';
-export { deleteCachedModel, listCachedModels, type CachedModel } from './cache.js';
+export { cacheKey, deleteCachedModel, listCachedModels, metaKey, type CachedModel } from './cache.js';
 export type {
   Classifier,
   ClassifierOptions,

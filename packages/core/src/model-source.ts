@@ -1,4 +1,4 @@
-import { recordLoad } from './cache.js';
+import { cacheKey, recordLoad } from './cache.js';
 import { KoClassifyError } from './errors.js';
 import type { Manifest } from './model-layout.js';
 import type { ModelStore } from './model-store.js';
@@ -128,7 +128,7 @@ export class ModelSource {
   }
 
   private key(file: string, sha: string | undefined): string {
-    return `${this.o.modelUrl}@${this.o.revision}/${file}${sha ? `#${sha}` : ''}`;
+    return cacheKey(this.o.modelUrl, this.o.revision, file, sha);
   }
 
   /**

@@ -1,0 +1,63 @@
+import { expect, test } from '@ko-classify/testing';
+
+// The project's own use of @ko-classify/testing (the kit users get for their Playwright suites), on
+// examples/react-app as built for production.
+const MODEL_DIR = 'public/models/ko-sentiment';
+const serverLog = async (baseURL: string) => ((await (await fetch(`${baseURL}/__log`)).json()) as { url: string }[]).map((r) => r.url);
+
+test('mockClassifier: the UI against fixed answers and a typed error, with no model or runtime downloaded', async ({ page, koClassify }) => {
+  const requests: string[] = [];
+  page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+  await koClassify.mockClassifier(
+    [
+      { match: '최고', label: 'positive', score: 0.97 },
+      { match: '오류', error: { code: 'INVALID_INPUT', message: 'mocked failure' } },
+      { match: /.?/, label: 'negative', score: 0.81 },
+    ],
+    { labels: ['negative', 'positive'] },
+  );
+  await page.goto('/react-app/');
+  const info = await koClassify.waitForClassifier();
+  expect(info.backendNotes).toContain('mock: @ko-classify/testing');
+  const review = page.getByLabel('리뷰');
+  const result = page.getByTestId('result');
+  await expect(review).toBeEnabled();
+  await review.fill('이 영화 최고');
+  await expect(result).toHaveAttribute('data-label', 'positive');
+  await expect(result).toHaveText('positive 0.970');
+  await review.fill('아무 말');
+  await expect(result).toHaveAttribute('data-label', 'negative');
+  await expect(result).toHaveText('negative 0.810');
+  await review.fill('오류를 내 줘');
+  await expect(result).toHaveAttribute('data-status', 'error');
+  await expect(result).toHaveText('INVALID_INPUT: mocked failure');
+  expect(requests.filter((p) => p.includes('/models/') || p.endsWith('.wasm'))).toEqual([]);
+});
+
+test('seedModelCache + serveModels: model from IndexedDB, ORT runtime from disk, nothing from the server', async ({ page, koClassify, baseURL }) => {
+  const served = await koClassify.serveModels({ models: { 'ko-sentiment': MODEL_DIR }, modelsPath: '/react-app/models/' });
+  await koClassify.seedModelCache({ origin: baseURL!, model: MODEL_DIR, id: 'ko-sentiment', modelsBaseUrl: '/react-app/models/' });
+  const before = (await serverLog(baseURL!)).length;
+  await page.goto('/react-app/');
+  const info = await koClassify.waitForClassifier({ model: 'ko-sentiment' });
+  expect(info.labels).toEqual(['negative', 'positive']);
+  const review = page.getByLabel('리뷰');
+  await review.fill('배우들 연기가 정말 최고였어요. 또 보고 싶어요');
+  await expect(page.getByTestId('result')).toHaveAttribute('data-label', 'positive');
+  // Seeded: no model file was needed from anywhere; the ORT runtime came through route(), not the server.
+  expect(served.filter((p) => p.includes('/models/'))).toEqual([]);
+  expect(served.some((p) => p.endsWith('.wasm'))).toBe(true);
+  const hits = (await serverLog(baseURL!)).slice(before);
+  expect(hits.filter((u) => u.includes('/models/') || u.endsWith('.wasm'))).toEqual([]);
+});
+
+test('serveModels alone: the model is served from disk under any path the app asks for', async ({ page, koClassify, baseURL }) => {
+  const served = await koClassify.serveModels({ models: { 'ko-sentiment': MODEL_DIR }, modelsPath: '/react-app/models/' });
+  const before = (await serverLog(baseURL!)).length;
+  await page.goto('/react-app/');
+  await koClassify.waitForClassifier();
+  await page.getByLabel('리뷰').fill('지루하고 돈 아까운 최악의 영화');
+  await expect(page.getByTestId('result')).toHaveAttribute('data-label', 'negative');
+  expect(served).toContain('/react-app/models/ko-sentiment/onnx/model_int8.onnx');
+  expect((await serverLog(baseURL!)).slice(before).filter((u) => u.includes('/models/'))).toEqual([]);
+});

@@ -1,0 +1,73 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { cacheKey, metaKey } from '@ko-classify/core';
+import { browserFiles, isModelFile, type Manifest } from '@ko-classify/core/model-layout';
+import { resolveModelDir, walkFiles } from '@ko-classify/core/node';
+
+export interface SeedOptions {
+  /** The origin the app runs on (IndexedDB belongs to one origin), e.g. `http://localhost:4173`. */
+  origin: string;
+  /** A model id (its installed package) or a model directory. */
+  model: string;
+  /** As the app's `createClassifier` resolves it: `modelsBaseUrl` (default `/models/`) and id. */
+  modelsBaseUrl?: string;
+  /** The id the app asks for; default `model` when it is an id, else the directory's name. */
+  id?: string;
+  revision?: string;
+  from?: string;
+}
+
+const SEED_PATH = '/__ko-classify-testing__/seed';
+
+/**
+ * Writes a model's browser files into the origin's ko-classify cache (IndexedDB), as a completed load
+ * would, so the app under test reads them from there and downloads nothing. Call it before the app
+ * loads the model; it leaves the page on a blank page of that origin.
+ *
+ * @example
+ * await seedModelCache(page, { origin: 'http://localhost:4173', model: 'ko-sentiment' });
+ * await page.goto('http://localhost:4173/');
+ */
+export async function seedModelCache(page: Page, o: SeedOptions): Promise<void> {
+  const dir = resolveModelDir(o.model, o.from);
+  const id = o.id ?? (existsSync(join(o.model, 'config.json')) ? dir.split(/[\\/]/).pop()! : o.model);
+  const modelUrl = new URL(`${encodeURIComponent(id)}/`, new URL(o.modelsBaseUrl ?? '/models/', o.origin)).href;
+  const revision = o.revision ?? 'main';
+  const manifest = existsSync(join(dir, 'manifest.json')) ? (JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest) : null;
+  const files = browserFiles(walkFiles(dir).filter(isModelFile));
+  const entries = [
+    ...(manifest ? [{ key: cacheKey(modelUrl, revision, 'manifest.json'), path: join(dir, 'manifest.json') }] : []),
+    ...files.map((f) => ({ key: cacheKey(modelUrl, revision, f, manifest?.files[f]?.sha256), path: join(dir, f) })),
+  ];
+  const sizes = Object.fromEntries([...(manifest ? [['manifest.json', readFileSync(join(dir, 'manifest.json')).byteLength]] : []), ...files.map((f) => [f, readFileSync(join(dir, f)).byteLength])]);
+  await page.route(`${o.origin}${SEED_PATH}**`, async (route) => {
+    const url = new URL(route.request().url());
+    const n = url.searchParams.get('file');
+    if (n === null) return route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>seed</title>' });
+    return route.fulfill({ status: 200, contentType: 'application/octet-stream', body: readFileSync(entries[Number(n)]!.path) });
+  });
+  await page.goto(`${o.origin}${SEED_PATH}`);
+  await page.evaluate(
+    async ({ keys, meta, seedPath }) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const req = indexedDB.open('ko-classify');
+        req.onupgradeneeded = () => req.result.createObjectStore('model-files');
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => reject(req.error);
+      });
+      const values = await Promise.all(keys.map(async (_, i) => new Uint8Array(await (await fetch(`${seedPath}?file=${i}`)).arrayBuffer())));
+      const tx = db.transaction('model-files', 'readwrite');
+      const store = tx.objectStore('model-files');
+      keys.forEach((k, i) => store.put(values[i], k));
+      store.put(new TextEncoder().encode(JSON.stringify(meta.value)), meta.key);
+      await new Promise((resolve, reject) => {
+        tx.oncomplete = resolve;
+        tx.onerror = () => reject(tx.error);
+      });
+      db.close();
+    },
+    { keys: entries.map((e) => e.key), meta: { key: metaKey(modelUrl, revision), value: { files: sizes, lastUsed: Date.now() } }, seedPath: SEED_PATH },
+  );
+  await page.unroute(`${o.origin}${SEED_PATH}**`);
+}
