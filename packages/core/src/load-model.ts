@@ -207,8 +207,11 @@ async function modelBytes(source: ModelSource, spec: LoadSpec, c: BackendCandida
   await loadTexts();
   const order = spec.dtype === 'auto' ? autoDtypeOrder(c.backend, c.hasF16) : [spec.dtype];
   const tried: string[] = [];
+  // Within a dtype, a name an earlier load found is read from the cache without probing the others again.
+  const cached = await source.cachedAmong(order.flatMap((dtype) => DTYPE_FILES[dtype]));
   for (const dtype of order) {
-    for (const file of DTYPE_FILES[dtype]) {
+    const names = DTYPE_FILES[dtype];
+    for (const file of [...names.filter((f) => cached.has(f)), ...names.filter((f) => !cached.has(f))]) {
       try {
         return { dtype, file, model: await source.bytes(file) };
       } catch (e) {

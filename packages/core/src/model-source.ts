@@ -1,4 +1,4 @@
-import { cacheKey, recordLoad } from './cache.js';
+import { cacheKey, metaKey, recordLoad } from './cache.js';
 import { KoClassifyError } from './errors.js';
 import type { Manifest } from './model-layout.js';
 import type { ModelStore } from './model-store.js';
@@ -49,6 +49,9 @@ export class ModelSource {
     const key = this.key('manifest.json', undefined);
     const cached = await this.storeGet(key);
     let bytes = cached;
+    // A revision is immutable: once a load without a manifest has completed, later loads of that
+    // revision do not ask for one again (and so work offline).
+    if (!bytes && (await this.completedWithoutManifest())) return;
     if (!bytes) {
       bytes = (await this.download('manifest.json', { optional: true, report: false })) ?? undefined;
       if (bytes) await this.storePut(key, bytes);
@@ -106,6 +109,23 @@ export class ModelSource {
     this.sizes[file] = bytes.byteLength;
     await this.storePut(key, bytes);
     return bytes;
+  }
+
+  private async completedWithoutManifest(): Promise<boolean> {
+    const meta = await this.storeGet(metaKey(this.o.modelUrl, this.o.revision));
+    if (!meta) return false;
+    try {
+      const files = (JSON.parse(new TextDecoder().decode(meta)) as { files?: Record<string, number> }).files ?? {};
+      return !('manifest.json' in files) && Object.keys(files).some((f) => f.endsWith('.onnx'));
+    } catch {
+      return false;
+    }
+  }
+
+  /** Which of `files` this revision already has in the cache (keys only; nothing is read). */
+  async cachedAmong(files: readonly string[]): Promise<Set<string>> {
+    const keys = new Set((await this.storeOp((store) => store.list())) ?? []);
+    return new Set(files.filter((f) => keys.has(this.key(f, this.manifest?.files[f]?.sha256))));
   }
 
   /**
