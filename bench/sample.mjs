@@ -6,7 +6,7 @@ import { Tokenizer, defaultMaxLength, normalizeInput, parseModelConfig } from '@
 
 export const SAMPLE_SIZE = 2000;
 
-export function loadSample(devPath, modelDir) {
+export async function loadSample(devPath, modelDir) {
   const rows = readFileSync(devPath, 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split('\t'));
   const sample = rows.filter((_, i) => i % 5 === 0).slice(0, SAMPLE_SIZE);
   if (sample.length !== SAMPLE_SIZE) throw new Error(`expected ${SAMPLE_SIZE} sample rows, got ${sample.length}`);
@@ -15,7 +15,7 @@ export function loadSample(devPath, modelDir) {
   const json = (f) => JSON.parse(readFileSync(join(modelDir, f), 'utf8'));
   const config = json('config.json');
   const tokenizerConfig = json('tokenizer_config.json');
-  const tokenizer = new Tokenizer(json('tokenizer.json'), tokenizerConfig, defaultMaxLength(parseModelConfig(config), tokenizerConfig));
+  const tokenizer = await Tokenizer.create(json('tokenizer.json'), tokenizerConfig, defaultMaxLength(parseModelConfig(config), tokenizerConfig));
   const tokenCounts = texts.map((t, i) => tokenizer.encode(normalizeInput(t, i)).ids.length);
   const h = config.hidden_size;
   const ffn = config.intermediate_size;

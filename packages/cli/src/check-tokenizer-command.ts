@@ -12,10 +12,10 @@ export interface TokenizerCheck {
   mismatches: { index: number; text: string; engine: number[]; reference: number[] }[];
 }
 
-export function checkTokenizer(dir: string, idsFile: string): TokenizerCheck {
+export async function checkTokenizer(dir: string, idsFile: string): Promise<TokenizerCheck> {
   const json = (f: string): unknown => JSON.parse(readFileSync(join(dir, f), 'utf8'));
   const config = json('tokenizer_config.json') as { model_max_length?: number };
-  const tokenizer = new Tokenizer(json('tokenizer.json'), config, config.model_max_length ?? 512);
+  const tokenizer = await Tokenizer.create(json('tokenizer.json'), config, config.model_max_length ?? 512);
   const rows = readFileSync(idsFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { text: string; ids: number[] });
   const mismatches: TokenizerCheck['mismatches'] = [];
   rows.forEach((r, index) => {

@@ -212,7 +212,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'check-tokenizer': {
       const [dir, ids] = rest;
       if (!dir || !ids) throw new Error('check-tokenizer needs <model dir> <ids.jsonl>');
-      const r = checkTokenizer(dir, ids);
+      const r = await checkTokenizer(dir, ids);
       for (const m of r.mismatches.slice(0, 10)) console.log(`mismatch ${m.index}: ${JSON.stringify(m.text)}\n  engine    ${m.engine.join(' ')}\n  reference ${m.reference.join(' ')}`);
       console.log(`${r.total - r.mismatches.length}/${r.total} texts tokenize identically to the reference`);
       return r.mismatches.length ? 1 : 0;

@@ -66,23 +66,23 @@ describe('Optimum / transformers.js layout (tiny-electra: no manifest.json, onnx
 describe('Hangul-safe tokenizers', () => {
   const bert = JSON.parse(readFileSync(join(FIXTURES, 'tiny-bert/tokenizer.json'), 'utf8'));
   const config = JSON.parse(readFileSync(join(FIXTURES, 'tiny-bert/tokenizer_config.json'), 'utf8'));
-  const withNormalizer = (normalizer: object) => new Tokenizer({ ...bert, normalizer: { ...bert.normalizer, ...normalizer } }, config, 64);
+  const withNormalizer = (normalizer: object) => Tokenizer.create({ ...bert, normalizer: { ...bert.normalizer, ...normalizer } }, config, 64);
 
-  it('an uncased, accent-stripping normalizer decomposes Hangul into jamo: a HANGUL_DECOMPOSED warning', () => {
-    const uncased = withNormalizer({ lowercase: true, strip_accents: null });
+  it('an uncased, accent-stripping normalizer decomposes Hangul into jamo: a HANGUL_DECOMPOSED warning', async () => {
+    const uncased = await withNormalizer({ lowercase: true, strip_accents: null });
     expect(uncased.warnings.map((w) => w.code)).toEqual(['HANGUL_DECOMPOSED']);
     expect(uncased.warnings[0]!.message).toMatch(/jamo.*strip_accents/);
     // What the warning is about: the syllables really come apart.
     const pieces = (t: Tokenizer) => t.encode(normalizeInput('한국어', 0)).ids;
-    expect(pieces(uncased)).not.toEqual(pieces(withNormalizer({})));
-    expect(withNormalizer({ strip_accents: true }).warnings).toHaveLength(1);
+    expect(pieces(uncased)).not.toEqual(pieces(await withNormalizer({})));
+    expect((await withNormalizer({ strip_accents: true })).warnings).toHaveLength(1);
   });
 
-  it('no warning for a cased WordPiece model, lowercase with strip_accents: false, or our SentencePiece models', () => {
-    expect(withNormalizer({}).warnings).toEqual([]);
-    expect(withNormalizer({ lowercase: true, strip_accents: false }).warnings).toEqual([]);
+  it('no warning for a cased WordPiece model, lowercase with strip_accents: false, or our SentencePiece models', async () => {
+    expect((await withNormalizer({})).warnings).toEqual([]);
+    expect((await withNormalizer({ lowercase: true, strip_accents: false })).warnings).toEqual([]);
     const ours = join(import.meta.dirname, '../../../public/models/ko-sentiment');
-    expect(new Tokenizer(JSON.parse(readFileSync(join(ours, 'tokenizer.json'), 'utf8')), JSON.parse(readFileSync(join(ours, 'tokenizer_config.json'), 'utf8')), 128).warnings).toEqual([]);
+    expect((await Tokenizer.create(JSON.parse(readFileSync(join(ours, 'tokenizer.json'), 'utf8')), JSON.parse(readFileSync(join(ours, 'tokenizer_config.json'), 'utf8')), 128)).warnings).toEqual([]);
   });
 
   it('the Node client reports the warning as a warning event', async () => {

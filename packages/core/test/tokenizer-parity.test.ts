@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CharsMap } from '../src/engine/precompiled.js';
 import { Tokenizer, normalizeInput } from '../src/engine/tokenize.js';
 
@@ -12,7 +12,10 @@ const MODEL = join(import.meta.dirname, '../../../public/models/ko-sentiment');
 const json = (f: string): unknown => JSON.parse(readFileSync(join(MODEL, f), 'utf8'));
 
 describe('tokenizer parity with Python sentencepiece off the review domain', () => {
-  const tokenizer = new Tokenizer(json('tokenizer.json'), json('tokenizer_config.json'), 128);
+  let tokenizer: Tokenizer;
+  beforeAll(async () => {
+    tokenizer = await Tokenizer.create(json('tokenizer.json'), json('tokenizer_config.json'), 128);
+  });
 
   it(`gives Python's ids for all ${parity.texts.length} texts`, () => {
     const wrong = parity.texts.flatMap((t, i) => {

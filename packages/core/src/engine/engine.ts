@@ -60,7 +60,7 @@ export class Engine {
   static async create(ort: OrtModule, files: EngineFiles, options: EngineOptions = {}): Promise<Engine> {
     const config = parseModelConfig(files.config);
     const maxLength = options.maxLength ?? defaultMaxLength(config, files.tokenizerConfig);
-    const tokenizer = new Tokenizer(files.tokenizer, files.tokenizerConfig, maxLength);
+    const tokenizer = await Tokenizer.create(files.tokenizer, files.tokenizerConfig, maxLength);
     const padId = padTokenId(files.config, files.tokenizerConfig, tokenizer);
     let session: InferenceSession;
     try {

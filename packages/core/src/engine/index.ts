@@ -4,4 +4,5 @@ export { makeBatches, type Batch } from './batch.js';
 export { parseModelConfig, defaultMaxLength, type ModelConfig } from './model-config.js';
 export { decide, postprocess, softmax, sigmoid, type HeadConfig } from './postprocess.js';
 export { Tokenizer, hangulWarnings, normalizeInput, type Encoded, type NormalizedInput, type TokenizerWarning } from './tokenize.js';
+export { createTokenizerCore, sentencePieceCore, tokenizersJsCore, type TokenizerCore } from './tokenizer-core.js';
 export { KoClassifyError } from '../errors.js';

@@ -1,7 +1,5 @@
-import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
 import { KoClassifyError } from '../errors.js';
-import { useExactPrecompiled } from './precompiled.js';
-import { isUnigram, useSentencePieceViterbi, withoutUnigramVocab } from './unigram.js';
+import { createTokenizerCore, type TokenizerCore } from './tokenizer-core.js';
 
 /** Token ids of one input, ready to batch. */
 export interface Encoded {
@@ -46,10 +44,6 @@ function describe(v: unknown): string {
   return `a ${typeof v}`;
 }
 
-/**
- * Hugging Face tokenizer with the truncation `transformers` applies by default (longest first),
- * built on the model's own post-processor template so BERT/ELECTRA/DeBERTa layouts all work.
- */
 /** A problem with the tokenizer for Korean text, reported once at load as a `warning` event. */
 export interface TokenizerWarning {
   code: 'HANGUL_DECOMPOSED';
@@ -79,27 +73,39 @@ export function hangulWarnings(tokenizerJson: unknown): TokenizerWarning[] {
   }));
 }
 
+/**
+ * A model's tokenizer with the truncation `transformers` applies by default (longest first), built on
+ * the model's own post-processor template so BERT/ELECTRA/DeBERTa layouts all work.
+ *
+ * @example
+ * const tokenizer = await Tokenizer.create(tokenizerJson, tokenizerConfig, 128);
+ * tokenizer.encode(normalizeInput('정말 재밌어요', 0)).ids;
+ */
 export class Tokenizer {
   readonly maxLength: number;
   /** Problems for Korean text found in tokenizer.json (see hangulWarnings). */
   readonly warnings: TokenizerWarning[];
-  private readonly tokenizer: HfTokenizer;
+  private readonly core: TokenizerCore;
   private readonly unkId: number;
   private readonly specialCount: { single: number; pair: number };
 
-  constructor(tokenizerJson: unknown, tokenizerConfig: unknown, maxLength: number) {
-    const unigram = isUnigram(tokenizerJson);
+  /** Reads tokenizer.json; tokenizers.js is loaded only for layouts the built-in pipeline does not cover. */
+  static async create(tokenizerJson: unknown, tokenizerConfig: unknown, maxLength: number): Promise<Tokenizer> {
+    let core: TokenizerCore;
     try {
-      this.tokenizer = new HfTokenizer((unigram ? withoutUnigramVocab(tokenizerJson) : tokenizerJson) as object, tokenizerConfig as object);
+      core = await createTokenizerCore(tokenizerJson, tokenizerConfig);
     } catch (e) {
       throw new KoClassifyError('MODEL_INVALID', `tokenizer.json could not be read: ${(e as Error).message}`);
     }
-    if (unigram) useSentencePieceViterbi(this.tokenizer.model, tokenizerJson);
+    return new Tokenizer(core, tokenizerJson, tokenizerConfig, maxLength);
+  }
+
+  private constructor(core: TokenizerCore, tokenizerJson: unknown, tokenizerConfig: unknown, maxLength: number) {
+    this.core = core;
     this.warnings = hangulWarnings(tokenizerJson);
-    useExactPrecompiled((this.tokenizer as unknown as { normalizer?: unknown }).normalizer);
     this.maxLength = maxLength;
     const unk = (tokenizerConfig as { unk_token?: unknown }).unk_token;
-    this.unkId = this.tokenizer.token_to_id(typeof unk === 'string' ? unk : '[UNK]') ?? 0;
+    this.unkId = core.tokenId(typeof unk === 'string' ? unk : '[UNK]') ?? 0;
     this.specialCount = {
       single: this.assemble([], null).ids.length,
       pair: this.assemble([], []).ids.length,
@@ -157,7 +163,7 @@ export class Tokenizer {
         const space = text.lastIndexOf(' ', end);
         if (space > start) end = space;
       }
-      for (const t of this.tokenizer.tokenize(text.slice(start, end), { add_special_tokens: false })) out.push(t);
+      for (const t of this.core.tokenize(text.slice(start, end))) out.push(t);
       start = end;
     }
     return out;
@@ -175,20 +181,16 @@ export class Tokenizer {
       const cut = t.lastIndexOf(' ', limit);
       t = t.slice(0, cut > limit / 2 ? cut : limit);
     }
-    return this.tokenizer.tokenize(t, { add_special_tokens: false });
+    return this.core.tokenize(t);
   }
 
   /** The id of a vocabulary token, if present. */
   tokenId(token: string): number | undefined {
-    return this.tokenizer.token_to_id(token);
+    return this.core.tokenId(token);
   }
 
   private assemble(a: string[], b: string[] | null): Encoded {
-    const post = this.tokenizer.post_processor;
-    const { tokens, token_type_ids } = post
-      ? post.post_process(a, b)
-      : { tokens: b ? [...a, ...b] : a, token_type_ids: undefined };
-    const typeIds = token_type_ids ?? new Array<number>(tokens.length).fill(0);
-    return { ids: tokens.map((t: string) => this.tokenizer.token_to_id(t) ?? this.unkId), typeIds };
+    const { tokens, typeIds } = this.core.postProcess(a, b);
+    return { ids: tokens.map((t) => this.core.tokenId(t) ?? this.unkId), typeIds: typeIds ?? new Array<number>(tokens.length).fill(0) };
   }
 }

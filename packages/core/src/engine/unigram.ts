@@ -7,7 +7,7 @@ interface UnigramInternals {
   tokenize(normalized: string): string[];
 }
 
-type UnigramJson = { model: { type: 'Unigram'; vocab: [string, number][]; unk_id?: number } };
+export type UnigramJson = { model: { type: 'Unigram'; vocab: [string, number][]; unk_id?: number } };
 
 /** Whether a tokenizer.json holds a SentencePiece Unigram model (its vocab: [piece, score][]). */
 export function isUnigram(tokenizerJson: unknown): tokenizerJson is UnigramJson {
@@ -25,34 +25,41 @@ export function withoutUnigramVocab(tokenizerJson: UnigramJson): UnigramJson {
   return { ...tokenizerJson, model: { ...tokenizerJson.model, vocab: [tokenizerJson.model.vocab[unk]!], unk_id: 0 } };
 }
 
+/** A Unigram vocabulary's segmenter, as SentencePiece's optimized encoder segments. */
+export interface UnigramSegmenter {
+  /** Pieces of one normalized, pre-tokenized string (consecutive unknown characters fused). */
+  tokenize(normalized: string): string[];
+  /** Piece of each id. */
+  vocab: string[];
+  /** Id of each piece (a piece listed twice keeps its last id, as tokenizers.js does). */
+  ids: Map<string, number>;
+  scores: number[];
+  unkId: number;
+  unkScore: number;
+}
+
 /**
- * Makes a Unigram model segment exactly like SentencePiece's optimized encoder, whose path scores
- * are stored as float32 while each candidate is summed in double; plain float64 paths round
- * differently and pick another of two equal-scoring segmentations of repeated characters
- * (`ㅋㅋㅋㅋ`, `?????`). Consecutive unknown characters are fused into one piece, as SentencePiece does.
- * The model gets the full vocabulary from `tokenizerJson` (see withoutUnigramVocab). Only this model
- * instance changes.
+ * Segments exactly like SentencePiece's optimized encoder, whose path scores are stored as float32
+ * while each candidate is summed in double; plain float64 paths round differently and pick another
+ * of two equal-scoring segmentations of repeated characters (`ㅋㅋㅋㅋ`, `?????`). Consecutive unknown
+ * characters are fused into one piece, as SentencePiece does.
  */
-export function useSentencePieceViterbi(model: unknown, tokenizerJson: UnigramJson): void {
-  const m = model as UnigramInternals;
+export function unigramSegmenter(tokenizerJson: UnigramJson): UnigramSegmenter {
   const entries = tokenizerJson.model.vocab;
-  m.vocab = entries.map((e) => e[0]);
-  m.tokens_to_ids = new Map();
-  // As tokens_to_ids in tokenizers.js: a piece listed twice keeps its last id.
-  m.vocab.forEach((piece, id) => m.tokens_to_ids.set(piece, id));
-  const unkId = (m.unk_token_id = tokenizerJson.model.unk_id ?? 0);
+  const vocab = entries.map((e) => e[0]);
+  const ids = new Map<string, number>();
+  vocab.forEach((piece, id) => ids.set(piece, id));
+  const unkId = tokenizerJson.model.unk_id ?? 0;
   const scores = Float32Array.from(entries, (e) => e[1]);
   // tokenizers.js's unknown score: 10 below the lowest piece.
   let min = Infinity;
   for (const e of entries) min = Math.min(min, e[1]);
   const unkScore = Math.fround(min - 10);
   scores[unkId] = unkScore;
-  m.scores = Array.from(scores);
-  m.unk_score = unkScore;
-  const unkPiece = m.vocab[unkId]!;
-  const trie = buildTrie(m.vocab);
+  const unkPiece = vocab[unkId]!;
+  const trie = buildTrie(vocab);
 
-  m.tokenize = (normalized: string): string[] => {
+  const tokenize = (normalized: string): string[] => {
     const chars = Array.from(normalized, (c) => c.codePointAt(0)!);
     const size = chars.length;
     const bestScore = new Float32Array(size + 1);
@@ -97,12 +104,28 @@ export function useSentencePieceViterbi(model: unknown, tokenizerJson: UnigramJs
         if (!prevUnk) pieces.push(unkPiece);
         prevUnk = true;
       } else {
-        pieces.push(m.vocab[id]!);
+        pieces.push(vocab[id]!);
         prevUnk = false;
       }
     }
     return pieces.reverse();
   };
+  return { tokenize, vocab, ids, scores: Array.from(scores), unkId, unkScore };
+}
+
+/**
+ * Makes a tokenizers.js Unigram model segment with unigramSegmenter. The model gets the full
+ * vocabulary from `tokenizerJson` (see withoutUnigramVocab). Only this model instance changes.
+ */
+export function useSentencePieceViterbi(model: unknown, tokenizerJson: UnigramJson): void {
+  const m = model as UnigramInternals;
+  const seg = unigramSegmenter(tokenizerJson);
+  m.vocab = seg.vocab;
+  m.tokens_to_ids = seg.ids;
+  m.unk_token_id = seg.unkId;
+  m.scores = seg.scores;
+  m.unk_score = seg.unkScore;
+  m.tokenize = seg.tokenize;
 }
 
 const CODE_POINTS = 0x110000;
