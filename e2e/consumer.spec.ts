@@ -10,7 +10,7 @@ import { STRICT_CSP, createStaticServer } from '../scripts/static-server.mjs';
 // run there as written. Nothing below reads this repo's files except README.md (the blocks) and the
 // tarballs it packed.
 const repo = resolve(import.meta.dirname, '..');
-const PACKAGES = ['core', 'react', 'embed', 'cli', 'testing', 'model-ko-sentiment', 'model-ko-hate-speech'];
+const PACKAGES = ['core', 'react', 'embed', 'cli', 'testing', 'model-ko-sentiment', 'model-ko-hate-speech', 'model-ko-moderation'];
 const versionOf = (name: string) => JSON.parse(readFileSync(join(repo, 'node_modules', name, 'package.json'), 'utf8')).version as string;
 // Registry packages at the versions this repo has (the npm cache has them: no network needed).
 const PINNED: Record<string, string> = { vite: versionOf('vite'), '@playwright/test': versionOf('@playwright/test') };
