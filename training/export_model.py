@@ -6,7 +6,7 @@
 checkpoints (shared/pretrained/) are cast to fp32. Writes config.json, tokenizer files (from the
 committed training/encoder/spm.model), LICENSE.md (CC BY-SA 4.0: the encoder's pretraining text includes
 Korean HateSpeech comments), onnx/model.onnx (fp32, opset 17, dynamic batch/sequence), then
-runs the TypeScript toolchain (`ko-classify quantize --int8/--int4`, `manifest`). Golden data for
+runs the TypeScript toolchain (`ko-classify quantize --int8/--int4`, `optimize`, `manifest`). Golden data for
 the test suite go to packages/core/test/fixtures/<name>-golden.json: Python sentencepiece ids for
 the committed 1,000-sentence sample and PyTorch logits for its first 200; ids for every sentence of
 the evaluation split go to training/.work/<name>-eval-ids.jsonl for `ko-classify check-tokenizer`.
@@ -50,6 +50,9 @@ def export_model_dir(model: DebertaV2ForSequenceClassification, out: Path) -> No
     subprocess.run(cli + ["manifest", str(out)], check=True, stdout=subprocess.DEVNULL)
     for mode in ("--int8", "--int4"):
         subprocess.run(cli + ["quantize", str(out / "onnx" / "model.onnx"), mode], check=True, stdout=subprocess.DEVNULL)
+    # ONNX Runtime's own graph optimisation saved into the int8 file: loads skip it, and the constant
+    # relative-position projections are folded once here instead of recomputed at every run.
+    subprocess.run(cli + ["optimize", str(out / "onnx" / "model_int8.onnx")], check=True, stdout=subprocess.DEVNULL)
 
 
 def main() -> None:

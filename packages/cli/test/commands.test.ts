@@ -240,3 +240,42 @@ describe('eval of a multi-label model', () => {
     expect(formatEval(r)).toMatch(/micro-F1 [\d.]+ {2}macro-F1 [\d.]+ {2}exact match/);
   });
 });
+
+describe('optimize', () => {
+  it("saves ORT's optimised graph: fewer nodes, fused int8 kernels, same labels on both runtimes, manifest refreshed", async () => {
+    const copy = join(mkdtempSync(join(tmpdir(), 'ko-opt-')), 'm');
+    cpSync(dir, copy, { recursive: true });
+    const file = join(copy, 'onnx/model_int8.onnx');
+    const before = await evaluate(copy, SAMPLE, { limit: 300, dtype: 'int8' });
+    const { optimizeFile } = await import('../src/optimize-command.js');
+    const r = await optimizeFile(file);
+    expect(r.nodesAfter).toBeLessThan(r.nodesBefore / 2);
+    expect(r.exactDiff).toBeLessThanOrEqual(1e-3);
+    expect(r.maxDiff).toBeLessThanOrEqual(0.25);
+    const ops = decodeModel(readFileSync(file)).graph!.node.map((n) => n.opType);
+    expect(ops).toContain('DynamicQuantizeMatMul');
+    expect(ops).not.toContain('MatMulInteger');
+    const manifest = JSON.parse(readFileSync(join(copy, 'manifest.json'), 'utf8')) as { files: Record<string, { sha256: string }> };
+    expect(manifest.files['onnx/model_int8.onnx']!.sha256).toBe(createHash('sha256').update(readFileSync(file)).digest('hex'));
+    // Real sentences: the optimised file labels them as the original does, on both runtimes.
+    const after = await evaluate(copy, SAMPLE, { limit: 300, dtype: 'int8' });
+    const web = await evaluate(copy, SAMPLE, { limit: 300, dtype: 'int8', runtime: 'web' });
+    expect(Math.abs(after.accuracy - before.accuracy)).toBeLessThanOrEqual(2 / 300);
+    expect(web.confusion).toEqual(after.confusion);
+  }, 60_000);
+
+  it('refuses a graph that is not a text classifier, leaving it unchanged', async () => {
+    const copy = mkdtempSync(join(tmpdir(), 'ko-opt-bad-'));
+    const { encodeModel, onnx, node, DataType } = await import('../src/onnx/proto.js');
+    const g = onnx.GraphProto.create({
+      name: 'g',
+      node: [node('Relu', ['x'], ['y'], 'relu')],
+      input: [onnx.ValueInfoProto.create({ name: 'x', type: { tensorType: { elemType: DataType.FLOAT, shape: { dim: [{ dimValue: 2 }] } } } })],
+      output: [onnx.ValueInfoProto.create({ name: 'y', type: { tensorType: { elemType: DataType.FLOAT, shape: { dim: [{ dimValue: 2 }] } } } })],
+    });
+    const bytes = encodeModel(onnx.ModelProto.create({ irVersion: 8, opsetImport: [{ domain: '', version: 17 }], graph: g }) as never);
+    writeFileSync(join(copy, 'relu.onnx'), bytes);
+    expect(await main(['optimize', join(copy, 'relu.onnx')])).toBe(2);
+    expect(readFileSync(join(copy, 'relu.onnx'))).toEqual(Buffer.from(bytes));
+  });
+});

@@ -1,0 +1,175 @@
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { writeManifest } from '@ko-classify/core/node';
+import { DataType, decodeModel, dimsOf, encodeModel, floatData, node, tensor, type Model, type Node } from './onnx/proto.js';
+
+export interface OptimizeReport {
+  output: string;
+  nodesBefore: number;
+  nodesAfter: number;
+  bytesIn: number;
+  bytesOut: number;
+  /** Constants ORT's folding created (fp32), stored as fp16 + Cast so the file does not grow. */
+  halved: number;
+  /** Largest |logit difference| between the two graphs over the parity inputs. */
+  maxDiff: number;
+  /** The same for ORT's rewrite alone (before the fp16 step): it must be exact. */
+  exactDiff: number;
+  cases: number;
+}
+
+export class OptimizeError extends Error {}
+
+/** float32 → IEEE half bits, rounding to nearest even (subnormals kept, overflow to ±Inf). */
+export function toHalfBits(v: number): number {
+  const f = new Float32Array([v]);
+  const x = new Uint32Array(f.buffer)[0]!;
+  const sign = (x >>> 16) & 0x8000;
+  const exp = (x >>> 23) & 0xff;
+  let mant = x & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
+  let e = exp - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    mant |= 0x800000;
+    const shift = 14 - e;
+    let h = mant >>> shift;
+    const rest = mant & ((1 << shift) - 1);
+    const half = 1 << (shift - 1);
+    if (rest > half || (rest === half && h & 1)) h++;
+    return sign | h;
+  }
+  let h = (e << 10) | (mant >>> 13);
+  const rest = mant & 0x1fff;
+  if (rest > 0x1000 || (rest === 0x1000 && h & 1)) h++;
+  return sign | h;
+}
+
+/**
+ * Folding turns DeBERTa's relative-position projections into fp32 constants (~1 MB for a 4-layer
+ * model), more than the int8 weights they came from. Stored as fp16 with a Cast in front (which ORT
+ * folds again at load), the file stays the size of the original.
+ */
+function halveFoldedConstants(model: Model, originalNames: Set<string>): number {
+  const g = model.graph!;
+  const casts: Node[] = [];
+  let halved = 0;
+  g.initializer = g.initializer.map((t) => {
+    if (t.dataType !== DataType.FLOAT || originalNames.has(t.name) || dimsOf(t).reduce((a, b) => a * b, 1) < 4096) return t;
+    const data = floatData(t);
+    const half = new Uint16Array(data.length);
+    for (let i = 0; i < data.length; i++) half[i] = toHalfBits(data[i]!);
+    casts.push(node('Cast', [`${t.name}__fp16`], [t.name], `${t.name}__cast`, { to: DataType.FLOAT }));
+    halved++;
+    return tensor(`${t.name}__fp16`, DataType.FLOAT16, dimsOf(t), half);
+  });
+  g.node = [...casts, ...g.node];
+  return halved;
+}
+
+/** Batches of token ids the parity check runs through both graphs: single rows, a padded batch, a long row. */
+function parityInputs(vocab: number, maxLength: number): { ids: bigint[]; mask: bigint[]; dims: [number, number] }[] {
+  let seed = 12345;
+  const next = () => (seed = (seed * 1103515245 + 12345) >>> 0);
+  const shapes: [number, number][] = [[1, 3], [1, 17], [1, 64], [4, 32], [8, 9], [2, maxLength]];
+  return shapes.map(([rows, w]) => {
+    const width = Math.min(w, maxLength);
+    const ids: bigint[] = [];
+    const mask: bigint[] = [];
+    for (let r = 0; r < rows; r++) {
+      const len = r === 0 ? width : Math.max(3, width - ((next() % width) >> 1));
+      for (let c = 0; c < width; c++) {
+        const on = c < len;
+        ids.push(on ? BigInt(c === 0 ? 1 : c === len - 1 ? 2 : 5 + (next() % (vocab - 5))) : 0n);
+        mask.push(on ? 1n : 0n);
+      }
+    }
+    return { ids, mask, dims: [rows, width] };
+  });
+}
+
+async function logits(session: ort.InferenceSession, input: { ids: bigint[]; mask: bigint[]; dims: [number, number] }): Promise<Float32Array> {
+  const feeds: Record<string, ort.Tensor> = {
+    input_ids: new ort.Tensor('int64', BigInt64Array.from(input.ids), input.dims),
+    attention_mask: new ort.Tensor('int64', BigInt64Array.from(input.mask), input.dims),
+  };
+  if (session.inputNames.includes('token_type_ids')) feeds.token_type_ids = new ort.Tensor('int64', new BigInt64Array(input.ids.length), input.dims);
+  const out = await session.run(feeds);
+  return out[session.outputNames.includes('logits') ? 'logits' : session.outputNames[0]!]!.data as Float32Array;
+}
+
+/**
+ * Saves ONNX Runtime's own optimisation of a graph (level `extended`: constant folding, and the
+ * fusions every CPU build has — DynamicQuantizeMatMul, FusedMatMul, Gelu, LayerNormalization — no
+ * hardware-specific layouts) in place of the file, after checking that both graphs give the same
+ * logits. Sessions on the result skip that work at every load, and the constant parts of the graph
+ * (DeBERTa's relative-position projections) are computed once here instead of at every run.
+ */
+export async function optimizeFile(input: string, o: { output?: string; tolerance?: number } = {}): Promise<OptimizeReport> {
+  const output = o.output ?? input;
+  // int8 activations are quantized per run, so fp16 constants upstream move logits by a few hundredths
+  // on random token ids (as batch neighbours do): far inside int8's own error; eval checks real data.
+  const tolerance = o.tolerance ?? 0.25;
+  const before = readFileSync(input);
+  const tmp = join(tmpdir(), `ko-classify-optimize-${process.pid}-${Date.now()}.onnx`);
+  let reference: ort.InferenceSession | null = null;
+  try {
+    reference = await ort.InferenceSession.create(before, { graphOptimizationLevel: 'extended', optimizedModelFilePath: tmp, logSeverityLevel: 3 });
+    for (const name of ['input_ids', 'attention_mask']) {
+      if (!reference.inputNames.includes(name)) throw new OptimizeError(`the model has no "${name}" input: not a text classifier in the Hugging Face layout`);
+    }
+    await reference.release();
+    reference = null;
+    reference = await ort.InferenceSession.create(before, { graphOptimizationLevel: 'disabled', logSeverityLevel: 3 });
+    // Token ids inside the vocabulary and rows no longer than the model takes (model directory files).
+    const dir = dirname(dirname(input));
+    const read = (f: string): Record<string, unknown> => (existsSync(join(dir, f)) ? (JSON.parse(readFileSync(join(dir, f), 'utf8')) as Record<string, unknown>) : {});
+    const config = read('config.json');
+    const vocab = Number(config.vocab_size ?? 1000);
+    const maxLength = Math.min(Number(read('tokenizer_config.json').model_max_length ?? 128), Number(config.max_position_embeddings ?? 128), 512);
+    const inputs = parityInputs(Math.max(10, vocab), Math.max(4, maxLength));
+    const maxDiffOf = async (bytes: Uint8Array): Promise<number> => {
+      const session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'disabled', logSeverityLevel: 3 });
+      try {
+        let m = 0;
+        for (const x of inputs) {
+          const a = await logits(reference!, x);
+          const b = await logits(session, x);
+          if (a.length !== b.length) throw new OptimizeError(`the optimised graph gives ${b.length} logits, the original ${a.length}`);
+          for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+        }
+        return m;
+      } finally {
+        await session.release();
+      }
+    };
+    // ORT's rewrite itself must be exact; storing its folded constants as fp16 is the one lossy step.
+    const exactDiff = await maxDiffOf(readFileSync(tmp));
+    if (!(exactDiff <= 1e-3)) throw new OptimizeError(`ONNX Runtime's optimised graph gives logits up to ${exactDiff} away from the original; ${input} is unchanged`);
+    const model = decodeModel(readFileSync(tmp));
+    const halved = halveFoldedConstants(model, new Set((decodeModel(before).graph?.initializer ?? []).map((t) => t.name)));
+    const after = encodeModel(model);
+    const maxDiff = halved ? await maxDiffOf(after) : exactDiff;
+    if (!(maxDiff <= tolerance)) throw new OptimizeError(`with its folded constants in fp16 the graph's logits differ by up to ${maxDiff} (tolerance ${tolerance}); ${input} is unchanged`);
+    writeFileSync(output, after);
+    const modelDir = dirname(dirname(output));
+    if (basename(dirname(output)) === 'onnx' && existsSync(join(modelDir, 'config.json')) && existsSync(join(modelDir, 'manifest.json'))) writeManifest(modelDir);
+    return {
+      output,
+      nodesBefore: decodeModel(before).graph?.node?.length ?? 0,
+      nodesAfter: model.graph?.node?.length ?? 0,
+      halved,
+      bytesIn: before.byteLength,
+      bytesOut: after.byteLength,
+      maxDiff,
+      exactDiff,
+      cases: inputs.length,
+    };
+  } finally {
+    await reference?.release();
+    rmSync(tmp, { force: true });
+  }
+}
