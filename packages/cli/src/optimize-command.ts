@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { writeManifest } from '@ko-classify/core/node';
+import { refreshManifest } from './quantize-command.js';
 import { DataType, decodeModel, dimsOf, encodeModel, floatData, node, tensor, type Model, type Node } from './onnx/proto.js';
 
 export interface OptimizeReport {
@@ -146,20 +146,21 @@ export async function optimizeFile(input: string, o: { output?: string; toleranc
         await session.release();
       }
     };
-    // ORT's rewrite itself must be exact; storing its folded constants as fp16 is the one lossy step.
+    // ORT's rewrite computes the same function (folding and fusion reorder float sums, and a last-bit
+    // change can flip an int8 activation's rounding: hundredths at most); fp16 constants are the lossy step.
     const exactDiff = await maxDiffOf(readFileSync(tmp));
-    if (!(exactDiff <= 1e-3)) throw new OptimizeError(`ONNX Runtime's optimised graph gives logits up to ${exactDiff} away from the original; ${input} is unchanged`);
+    if (!(exactDiff <= 0.05)) throw new OptimizeError(`ONNX Runtime's optimised graph gives logits up to ${exactDiff} away from the original; ${input} is unchanged`);
     const model = decodeModel(readFileSync(tmp));
-    const halved = halveFoldedConstants(model, new Set((decodeModel(before).graph?.initializer ?? []).map((t) => t.name)));
+    const original = decodeModel(before).graph;
+    const halved = halveFoldedConstants(model, new Set((original?.initializer ?? []).map((t) => t.name)));
     const after = encodeModel(model);
     const maxDiff = halved ? await maxDiffOf(after) : exactDiff;
     if (!(maxDiff <= tolerance)) throw new OptimizeError(`with its folded constants in fp16 the graph's logits differ by up to ${maxDiff} (tolerance ${tolerance}); ${input} is unchanged`);
     writeFileSync(output, after);
-    const modelDir = dirname(dirname(output));
-    if (basename(dirname(output)) === 'onnx' && existsSync(join(modelDir, 'config.json')) && existsSync(join(modelDir, 'manifest.json'))) writeManifest(modelDir);
+    refreshManifest(output);
     return {
       output,
-      nodesBefore: decodeModel(before).graph?.node?.length ?? 0,
+      nodesBefore: original?.node?.length ?? 0,
       nodesAfter: model.graph?.node?.length ?? 0,
       halved,
       bytesIn: before.byteLength,

@@ -24,11 +24,14 @@ export function quantizeFile(input: string, o: QuantizeFileOptions): { output: s
   const output = o.output ?? defaultOutput(input, o.mode);
   const encoded = encodeModel(model);
   writeFileSync(output, encoded);
-  const modelDir = dirname(dirname(output));
-  if (basename(dirname(output)) === 'onnx' && existsSync(join(modelDir, 'config.json')) && existsSync(join(modelDir, 'manifest.json'))) {
-    writeManifest(modelDir);
-  }
+  refreshManifest(output);
   return { output, report, bytesIn: bytes.byteLength, bytesOut: encoded.byteLength };
+}
+
+/** After writing `<model dir>/onnx/<file>`: rewrites the directory's manifest.json, if it has one. */
+export function refreshManifest(onnxFile: string): void {
+  const modelDir = dirname(dirname(onnxFile));
+  if (basename(dirname(onnxFile)) === 'onnx' && existsSync(join(modelDir, 'config.json')) && existsSync(join(modelDir, 'manifest.json'))) writeManifest(modelDir);
 }
 
 export function formatSizeTable(report: QuantizeReport, bytesIn: number, bytesOut: number): string {

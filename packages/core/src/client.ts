@@ -1,6 +1,7 @@
 import { registerErrorTransfer } from './comlink-errors.js';
 import { defaultWorker } from './default-worker.js';
 import { KoClassifyError } from './errors.js';
+import { modelUrlOf } from './model-layout.js';
 import { shareClassifier } from './shared-classifier.js';
 import type { Classifier, ClassifierOptions } from './types.js';
 import { WorkerClassifier } from './worker-classifier.js';
@@ -41,9 +42,7 @@ export function resolveSpec(o: ClassifierOptions): LoadSpec {
   if (typeof model !== 'string' || model.length === 0) {
     throw new KoClassifyError('INVALID_INPUT', 'options.model must be a model id or a URL string');
   }
-  const isUrl = /[/:]/.test(model);
-  const raw = isUrl ? new URL(model, here) : new URL(`${encodeURIComponent(model)}/`, new URL(o.modelsBaseUrl ?? '/models/', here));
-  const modelUrl = raw.href.endsWith('/') ? raw.href : `${raw.href}/`;
+  const modelUrl = modelUrlOf(model, o.modelsBaseUrl, here);
   const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
   return {
     modelId: model,

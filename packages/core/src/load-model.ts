@@ -207,17 +207,16 @@ async function modelBytes(source: ModelSource, spec: LoadSpec, c: BackendCandida
   await loadTexts();
   const order = spec.dtype === 'auto' ? autoDtypeOrder(c.backend, c.hasF16) : [spec.dtype];
   const tried: string[] = [];
-  // Within a dtype, a name an earlier load found is read from the cache without probing the others again.
-  const cached = await source.cachedAmong(order.flatMap((dtype) => DTYPE_FILES[dtype]));
-  for (const dtype of order) {
-    const names = DTYPE_FILES[dtype];
-    for (const file of [...names.filter((f) => cached.has(f)), ...names.filter((f) => !cached.has(f))]) {
-      try {
-        return { dtype, file, model: await source.bytes(file) };
-      } catch (e) {
-        if (!(e instanceof KoClassifyError && e.code === 'MODEL_NOT_FOUND')) throw e;
-        tried.push(file);
-      }
+  // A file an earlier completed load found is read from the cache first, without probing the names
+  // before it again (no 404s, and it works offline); the rest keep their order of preference.
+  const candidates = order.flatMap((dtype) => DTYPE_FILES[dtype].map((file) => ({ dtype, file })));
+  const cached = await source.cachedAmong(candidates.map((c) => c.file));
+  for (const { dtype, file } of [...candidates.filter((c) => cached.has(c.file)), ...candidates.filter((c) => !cached.has(c.file))]) {
+    try {
+      return { dtype, file, model: await source.bytes(file) };
+    } catch (e) {
+      if (!(e instanceof KoClassifyError && e.code === 'MODEL_NOT_FOUND')) throw e;
+      tried.push(file);
     }
   }
   throw new KoClassifyError('DTYPE_UNAVAILABLE', `${spec.modelUrl} has no manifest.json and none of ${tried.join(', ')} exists`, { tried });

@@ -74,3 +74,12 @@ export function autoDtypeOrder(backend: Backend, hasF16: boolean): Dtype[] {
   if (backend === 'wasm') return ['int8', 'fp32', 'fp16', 'int4'];
   return hasF16 ? ['int4', 'fp16', 'fp32'] : ['int4', 'fp32'];
 }
+
+/**
+ * The directory URL a model id or URL stands for: an id (`ko-sentiment`) lives under `modelsBaseUrl`
+ * (default `/models/`), anything with `/` or `:` is a URL itself; relative ones resolve against `base`.
+ */
+export function modelUrlOf(model: string, modelsBaseUrl: string | URL | undefined, base: string): string {
+  const raw = /[/:]/.test(model) ? new URL(model, base) : new URL(`${encodeURIComponent(model)}/`, new URL(modelsBaseUrl ?? '/models/', base));
+  return raw.href.endsWith('/') ? raw.href : `${raw.href}/`;
+}

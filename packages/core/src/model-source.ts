@@ -122,10 +122,10 @@ export class ModelSource {
     }
   }
 
-  /** Which of `files` this revision already has in the cache (keys only; nothing is read). */
+  /** Which of `files` this revision already has in the cache (keys only; nothing is read). Without a manifest. */
   async cachedAmong(files: readonly string[]): Promise<Set<string>> {
     const keys = new Set((await this.storeOp((store) => store.list())) ?? []);
-    return new Set(files.filter((f) => keys.has(this.key(f, this.manifest?.files[f]?.sha256))));
+    return new Set(files.filter((f) => keys.has(this.key(f, undefined))));
   }
 
   /**

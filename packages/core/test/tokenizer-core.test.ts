@@ -79,6 +79,9 @@ describe('the built-in SentencePiece pipeline equals tokenizers.js', () => {
     expect(sentencePieceCore({ ...tj, pre_tokenizer: { type: 'Metaspace', replacement: '▁', prepend_scheme: 'always', split: true } }, tc)).toBeNull();
     expect(sentencePieceCore({ ...tj, normalizer: { type: 'BertNormalizer' } }, tc)).toBeNull();
     expect(sentencePieceCore({ ...tj, normalizer: { type: 'Replace', pattern: { Regex: '(?<=a)b' }, content: '' } }, tc)).toBeNull();
+    // \s, classes and `.` mean other things in Oniguruma (tokenizers.js rewrites them): not here.
+    for (const Regex of ['\\s+', '[ab]', 'a.b']) expect(sentencePieceCore({ ...tj, normalizer: { type: 'Replace', pattern: { Regex }, content: '' } }, tc), Regex).toBeNull();
+    expect(sentencePieceCore({ ...tj, normalizer: { type: 'Precompiled', precompiled_charsmap: null } }, tc)).toBeNull();
     expect(sentencePieceCore({ ...tj, post_processor: { type: 'RobertaProcessing' } }, tc)).toBeNull();
   });
 });

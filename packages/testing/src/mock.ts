@@ -31,7 +31,8 @@ const BASE = '/__ko-classify-testing__';
  */
 export async function mockClassifier(page: Page, rules: MockRule[], o: MockOptions = {}): Promise<void> {
   if (rules.length === 0) throw new Error('mockClassifier needs at least one rule');
-  const wire = rules.map((r) => ({ ...r, match: r.match instanceof RegExp ? { source: r.match.source, flags: r.match.flags } : r.match }));
+  // A g or y flag would make test() stateful (lastIndex): the same text would match every other time.
+  const wire = rules.map((r) => ({ ...r, match: r.match instanceof RegExp ? { source: r.match.source, flags: r.match.flags.replace(/[gy]/g, '') } : r.match }));
   const labels = o.labels ?? [...new Set(rules.flatMap((r) => (r.scores ? Object.keys(r.scores) : r.label ? [r.label] : [])))];
   const comlink = readFileSync(createRequire(import.meta.url).resolve('comlink/dist/esm/comlink.mjs'), 'utf8');
   // A cross-origin isolated page (COEP require-corp) only starts workers whose script says the same.
@@ -59,10 +60,12 @@ transferHandlers.set('throw', { canHandle: base.canHandle, serialize(t) { const 
 function answer(text) {
   const rule = rules.find((r) => (typeof r.match === 'string' ? text.includes(r.match) : r.match.test(text))) ?? rules[rules.length - 1];
   if (rule.error) throw { name: 'KoClassifyError', message: rule.error.message ?? 'mocked error', code: rule.error.code, details: {} };
-  const score = rule.score ?? 0.9;
-  const names = labels.length ? labels : [rule.label];
-  const scores = rule.scores ?? Object.fromEntries(names.map((l) => [l, l === rule.label ? score : (1 - score) / Math.max(1, names.length - 1)]));
-  return { label: rule.label, score, scores, labels: [{ label: rule.label, score }] };
+  // With only scores: the best of them is the label.
+  const label = rule.label ?? (rule.scores ? Object.entries(rule.scores).sort((a, b) => b[1] - a[1])[0][0] : labels[0]);
+  const score = rule.score ?? rule.scores?.[label] ?? 0.9;
+  const names = labels.length ? labels : [label];
+  const scores = rule.scores ?? Object.fromEntries(names.map((l) => [l, l === label ? score : (1 - score) / Math.max(1, names.length - 1)]));
+  return { label, score, scores, labels: [{ label, score }] };
 }
 expose({
   async load(spec, onProgress) {

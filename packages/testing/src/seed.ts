@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { cacheKey, metaKey } from '@ko-classify/core';
-import { browserFiles, isModelFile, type Manifest } from '@ko-classify/core/model-layout';
+import { browserFiles, isModelFile, modelUrlOf, type Manifest } from '@ko-classify/core/model-layout';
 import { resolveModelDir, walkFiles } from '@ko-classify/core/node';
 
 export interface SeedOptions {
@@ -12,7 +12,7 @@ export interface SeedOptions {
   model: string;
   /** As the app's `createClassifier` resolves it: `modelsBaseUrl` (default `/models/`) and id. */
   modelsBaseUrl?: string;
-  /** The id the app asks for; default `model` when it is an id, else the directory's name. */
+  /** The id (or model URL) the app asks for; default `model` when it is an id, else the directory's name. */
   id?: string;
   revision?: string;
   from?: string;
@@ -31,8 +31,9 @@ const SEED_PATH = '/__ko-classify-testing__/seed';
  */
 export async function seedModelCache(page: Page, o: SeedOptions): Promise<void> {
   const dir = resolveModelDir(o.model, o.from);
-  const id = o.id ?? (existsSync(join(o.model, 'config.json')) ? dir.split(/[\\/]/).pop()! : o.model);
-  const modelUrl = new URL(`${encodeURIComponent(id)}/`, new URL(o.modelsBaseUrl ?? '/models/', o.origin)).href;
+  // A directory stands for the id it is named after; an id or URL for itself (as createClassifier reads it).
+  const id = o.id ?? (existsSync(join(resolve(o.from ?? process.cwd(), o.model), 'config.json')) ? basename(dir) : o.model);
+  const modelUrl = modelUrlOf(id, o.modelsBaseUrl, o.origin);
   const revision = o.revision ?? 'main';
   const manifest = existsSync(join(dir, 'manifest.json')) ? (JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest) : null;
   const files = browserFiles(walkFiles(dir).filter(isModelFile));
@@ -40,7 +41,7 @@ export async function seedModelCache(page: Page, o: SeedOptions): Promise<void> 
     ...(manifest ? [{ key: cacheKey(modelUrl, revision, 'manifest.json'), path: join(dir, 'manifest.json') }] : []),
     ...files.map((f) => ({ key: cacheKey(modelUrl, revision, f, manifest?.files[f]?.sha256), path: join(dir, f) })),
   ];
-  const sizes = Object.fromEntries([...(manifest ? [['manifest.json', readFileSync(join(dir, 'manifest.json')).byteLength]] : []), ...files.map((f) => [f, readFileSync(join(dir, f)).byteLength])]);
+  const sizes = Object.fromEntries([...(manifest ? ['manifest.json'] : []), ...files].map((f) => [f, statSync(join(dir, f)).size]));
   await page.route(`${o.origin}${SEED_PATH}**`, async (route) => {
     const url = new URL(route.request().url());
     const n = url.searchParams.get('file');
@@ -64,6 +65,7 @@ export async function seedModelCache(page: Page, o: SeedOptions): Promise<void> 
       await new Promise((resolve, reject) => {
         tx.oncomplete = resolve;
         tx.onerror = () => reject(tx.error);
+        tx.onabort = () => reject(tx.error ?? new Error('the IndexedDB transaction was aborted (storage full?)'));
       });
       db.close();
     },

@@ -36,7 +36,9 @@ export async function serveModels(target: Page | BrowserContext, o: ServeOptions
   for (const [id, dir] of entries) {
     for (const f of walkFiles(dir)) if (isModelFile(f) || f === 'manifest.json') files.set(`${base}${id}/${f}`, join(dir, f));
   }
-  const ortDist = dirname(createRequire(import.meta.url).resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm'));
+  // The ORT build @ko-classify/core depends on (the app's), wherever the package manager put it.
+  const fromCore = createRequire(createRequire(import.meta.url).resolve('@ko-classify/core/package.json'));
+  const ortDist = dirname(fromCore.resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm'));
   const served: string[] = [];
   await target.route(
     (url) => files.has(url.pathname) || (o.ort !== false && ORT_FILE.test(url.pathname)),

@@ -16,6 +16,7 @@ interface AddedTokenJson {
   lstrip?: boolean;
   rstrip?: boolean;
   normalized?: boolean;
+  special?: boolean;
 }
 
 type Node = { type?: string; [key: string]: unknown } | null | undefined;
@@ -66,13 +67,9 @@ export function sentencePieceCore(tokenizerJson: unknown, tokenizerConfig: unkno
   const metaspace = metaspaceOf(json.pre_tokenizer ?? null);
   const post = templateOf(json.post_processor ?? null);
   if (normalize === undefined || !metaspace || post === undefined) return null;
-  let seg;
-  try {
-    seg = unigramSegmenter(json);
-  } catch {
-    return null;
-  }
-  const ids = new Map(seg.ids);
+  const seg = unigramSegmenter(json);
+  // The segmenter's own map: added tokens join it, as tokenizers.js adds them to its model's.
+  const ids = seg.ids;
   const added = addedTokens(json);
   const byContent = new Map<string, AddedTokenJson>();
   const raw: string[] = [];
@@ -80,7 +77,8 @@ export function sentencePieceCore(tokenizerJson: unknown, tokenizerConfig: unkno
   for (const t of added) {
     ids.set(t.content, t.id);
     byContent.set(t.content, t);
-    if (t.normalized && normalize) {
+    // tokenizers.js's AddedToken default: special tokens match the raw text, others the normalized.
+    if ((t.normalized ?? !t.special) && normalize) {
       const n = normalize(t.content);
       byContent.set(n, t);
       normalizedContents.push(n);
@@ -144,7 +142,8 @@ function normalizerOf(node: Node): ((text: string) => string) | null | undefined
     }
     case 'Precompiled': {
       const charsmap = node.precompiled_charsmap;
-      if (typeof charsmap !== 'string' || charsmap.length === 0) return null;
+      // Without a charsmap tokenizers.js still cleans control characters and applies NFKC: leave it to it.
+      if (typeof charsmap !== 'string' || charsmap.length === 0) return undefined;
       const map = new CharsMap(charsmap);
       return (text) => map.normalize(text);
     }
@@ -169,8 +168,9 @@ function normalizerOf(node: Node): ((text: string) => string) | null | undefined
         const from = pattern.String;
         return (text) => text.replaceAll(from, content);
       }
-      // Oniguruma and JS agree on plain patterns; anything fancier goes through tokenizers.js's translation.
-      if (typeof pattern?.Regex === 'string' && /^[^()\\]*$/.test(pattern.Regex.replace(/\\[sdwSDW]/g, ''))) {
+      // Literal characters with quantifiers read the same in Oniguruma and JS; classes, anchors, `.`
+      // and escapes like \s differ (tokenizers.js rewrites them), so those go through tokenizers.js.
+      if (typeof pattern?.Regex === 'string' && /^(?:[^\\.^$[\](){}|+*?]|\{\d+(?:,\d*)?\}|[+*?])*$/.test(pattern.Regex)) {
         let re: RegExp;
         try {
           re = new RegExp(pattern.Regex, 'gu');
