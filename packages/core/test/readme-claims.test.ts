@@ -95,3 +95,20 @@ describe('"@ko-classify/embed builds ko-classify.js (N KB gz)"', () => {
     expect(gz).toBeGreaterThan((claimed - 2) * 1024);
   });
 });
+
+describe("README's table of embedded models", () => {
+  it('states each int8 file size and score as its model card measured them', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const rows = [...readme.matchAll(/^\| `(ko-[\w-]+)`[^|]*\|[^|]*\|[^|]*\| ([\d.]+) MB \| ([\d.]+)(%?) (accuracy|macro-F1|micro-F1)/gm)];
+    expect(rows.map((r) => r[1]).sort()).toEqual(['ko-hate-speech', 'ko-moderation', 'ko-sentiment']);
+    for (const [, id, size, score, , metric] of rows) {
+      const card = readFileSync(join(ROOT, 'public/models', id!, 'README.md'), 'utf8');
+      const int8 = /^\| int8 \| `onnx\/model_int8\.onnx` \| ([\d.]+) MB \| (.*) \|$/m.exec(card)!;
+      expect(Number(size), id).toBeCloseTo(Number(int8[1]), 1);
+      const cells = int8[2]!.split(' | ').map((c) => Number(c.replace('%', '')));
+      // Single-label cards: accuracy, macro-F1. Multi-label: micro-F1, macro-F1, exact match.
+      const measured = metric === 'accuracy' ? cells[0]! : metric === 'macro-F1' ? cells[1]! : cells[0]!;
+      expect(Math.abs(Number(score) - measured), `${id} ${metric}`).toBeLessThan(0.051);
+    }
+  });
+});
