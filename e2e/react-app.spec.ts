@@ -35,7 +35,7 @@ test.describe('React app', () => {
     const shares = await colorShares(page, await page.locator('main').screenshot(), { ink: [0, 0, 0], paper: [255, 255, 255] }, 60);
     expect(shares.ink).toBeGreaterThan(0.01);
     expect(shares.paper).toBeGreaterThan(0.5);
-    await expect(result.locator('strong')).toHaveText('negative');
+    await expect(result.locator('strong')).toHaveText('부정'); // locale: 'ko'
     // explain: true — the words, tinted and labelled with their contribution; the strongest is the one a reader would pick.
     const marks = page.locator('.ko-explained mark');
     await expect(marks.first()).toBeVisible();

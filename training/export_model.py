@@ -29,6 +29,7 @@ from ko_train.deberta import DebertaV2Config, DebertaV2ForSequenceClassification
 from ko_train.export import export_onnx  # noqa: E402
 from ko_train.loop import load_checkpoint  # noqa: E402
 from ko_train.paths import DATA, ENCODER, FIXTURES, MODELS, REPO, WORK  # noqa: E402
+from ko_train.tasks import DISPLAY_NAMES  # noqa: E402
 from ko_train.tokenizer import SpmEncoder, spm_to_hf  # noqa: E402
 
 MAX_LEN = 128
@@ -66,6 +67,8 @@ def main() -> None:
 
     ck = load_checkpoint(args.checkpoint or WORK / args.task / "best.pt")
     cfg = DebertaV2Config.from_hf(ck["config"])
+    # Checkpoints saved before display names were recorded (shared/pretrained/) get the task's.
+    cfg.label_display_names = cfg.label_display_names or DISPLAY_NAMES.get(args.task)
     model = DebertaV2ForSequenceClassification(cfg)
     model.load_state_dict(ck["model"])
     model.eval()

@@ -13,6 +13,14 @@ from .tokenizer import corpus_lines
 
 DISTILL_SEED = 7  # the corpus order of shared/pretrained/teacher-logits.npy and teacher_logits.py
 
+# Label display names per locale of each built-in task, written to config.json (`label_display_names`);
+# export_model.py also fills them in for checkpoints saved without them (shared/pretrained/).
+DISPLAY_NAMES: dict[str, dict[str, dict[str, str]]] = {
+    "sentiment": {"ko": {"negative": "부정", "positive": "긍정"}},
+    "hate-speech": {"ko": {"none": "없음", "offensive": "공격적", "hate": "혐오"}},
+    "k-mhas": {"ko": dict(zip(KMHAS_LABELS, KMHAS_KOREAN))},
+}
+
 
 @dataclass
 class TaskData:
@@ -39,7 +47,7 @@ def sentiment_task(sp, args) -> TaskData:
     texts, ratings = rated_reviews()
     labels = [sentiment_label(r) for r in ratings]
     common = dict(id2label={"0": "negative", "1": "positive"}, dev=encode(sp, dev_t), dev_y=np.array(dev_y),
-                  metric="accuracy", display_names={"ko": {"negative": "부정", "positive": "긍정"}})
+                  metric="accuracy", display_names=DISPLAY_NAMES["sentiment"])
     if args.distill:
         lines = corpus_lines(args.limit or None, seed=DISTILL_SEED)
         soft = np.load(args.distill, mmap_mode="r")
@@ -64,7 +72,7 @@ def hate_speech_task(sp, args) -> TaskData:
     y = np.array(labels)
     return TaskData(id2label={str(i): name for i, name in enumerate(HATE_LABELS)}, train=(arr[tr], lens[tr]),
                     train_y=y[tr], dev=(arr[ho], lens[ho]), dev_y=y[ho], metric="macro_f1",
-                    display_names={"ko": {"none": "없음", "offensive": "공격적", "hate": "혐오"}})
+                    display_names=DISPLAY_NAMES["hate-speech"])
 
 
 def read_labelled(path: Path, text_col: str, label_col: str) -> tuple[list[str], list[str]]:
@@ -123,7 +131,7 @@ def kmhas_task(sp, args) -> TaskData:
     return TaskData(id2label={str(i): n for i, n in enumerate(KMHAS_LABELS)}, train=(arr[tr], lens[tr]), train_y=y[tr], dev=(arr[ho], lens[ho]),
                     dev_y=y[ho], metric="micro_f1", multi_label=True,
                     dev_rows=[(texts[i], ",".join(KMHAS_LABELS[x] for x in labels[i])) for i in ho],
-                    display_names={"ko": dict(zip(KMHAS_LABELS, KMHAS_KOREAN))})
+                    display_names=DISPLAY_NAMES["k-mhas"])
 
 
 TASKS = {"sentiment": sentiment_task, "hate-speech": hate_speech_task, "tsv": tsv_task, "k-mhas": kmhas_task}

@@ -20,7 +20,7 @@ export function App() {
       <p aria-live="polite" data-testid="result" data-status={status} data-label={result?.label ?? ''}>
         {status === 'ready' && result ? (
           <>
-            <strong>{result.label}</strong> {result.score.toFixed(3)}
+            <strong>{result.displayName ?? result.label}</strong> {result.score.toFixed(3)}
           </>
         ) : status === 'error' ? (
           `${error?.code}: ${error?.message}`

@@ -42,6 +42,12 @@ describe.each(names)('embedded model %s', (name) => {
     expect(manifest.files['onnx/model_int8.onnx']!.size).toBeLessThanOrEqual(8 * 2 ** 20);
   });
 
+  it('names every label in Korean (locale "ko": the element, React and demo show these)', () => {
+    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { id2label: Record<string, string>; label_display_names?: Record<string, Record<string, string>> };
+    const ko = config.label_display_names?.ko ?? {};
+    for (const label of Object.values(config.id2label)) expect(ko[label], label).toMatch(/^[가-힣]+$/);
+  });
+
   it('tokenizes 1,000 sentences exactly like Python sentencepiece', async () => {
     const engine = await Engine.create(ortNode as unknown as OrtModule, fixtureFiles(dir));
     expect(golden.input_ids).toHaveLength(1000);

@@ -35,8 +35,10 @@ export interface ClassificationState {
  */
 export function useClassification(text: TextInput | null | undefined, options: LiveOptions = {}): ClassificationState {
   const { status, progress, classifier, error: loadError } = useClassifier();
-  const { debounceMs, maxLength, batchSize, longText } = options;
-  const live = useMemo(() => createLiveClassification({ debounceMs, maxLength, batchSize, longText }), [debounceMs, maxLength, batchSize, longText]);
+  // Every classify option reaches the helper; a new helper only when one really changes (an inline
+  // `{ threshold: { hate: 0.4 } }` is a new object each render, so options compare by content).
+  const optionsKey = JSON.stringify(options);
+  const live = useMemo(() => createLiveClassification(options), [optionsKey]);
   useEffect(() => () => live.cancel(), [live]);
   const state = useSyncExternalStore(live.subscribe, live.getState, live.getState);
   const key = text == null ? '' : JSON.stringify(text);
