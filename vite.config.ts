@@ -37,7 +37,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'training/tests/**/*.test.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'training/tests/**/*.test.ts', 'scripts/**/*.test.ts'],
     testTimeout: 30_000,
   },
 });

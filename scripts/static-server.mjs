@@ -32,7 +32,7 @@ export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-ev
  */
 export function createStaticServer(o) {
   /** @type {{ url: string, status: number }[]} */
-  let log = [];
+  const log = [];
   /** @type {Map<string, { mode: string, status: number, times: number }>} */
   const faults = new Map();
   const server = createServer((req, res) => {
@@ -48,7 +48,7 @@ export function createStaticServer(o) {
     if (path === '/__log') {
       res.setHeader('Content-Type', 'application/json');
       res.end(JSON.stringify(log));
-      if (url.searchParams.has('clear')) log = [];
+      if (url.searchParams.has('clear')) log.length = 0;
       return;
     }
     if (o.isolated?.(path) ?? true) {
@@ -91,12 +91,12 @@ export function createStaticServer(o) {
     if (active) return misbehave(active, file, res);
     createReadStream(file).pipe(res);
   });
+  // One array for the server's life, emptied in place: `log` below is copied by Object.assign, so a
+  // new array would leave it pointing at the old one.
   return Object.assign(server, {
-    get log() {
-      return log;
-    },
+    log,
     clearLog() {
-      log = [];
+      log.length = 0;
     },
     /** Listens on 127.0.0.1 (`port` 0: any free port) and resolves with the base URL. */
     start(port = 0) {
