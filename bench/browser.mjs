@@ -1,6 +1,6 @@
 // The side-by-side browser runs: both libraries' bench pages in the same headless Chromium, served by
 // the repo's static server with COOP/COEP (both may use WASM threads), alternating which goes first.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
@@ -34,8 +34,46 @@ export async function step(page, name, fn, arg, limitMs = 300_000) {
   }
 }
 
-async function openPage(context, base, lib) {
+/** The emulated link of the cold-start-over-a-network row: 20 Mbit/s down, 40 ms round trip. */
+export const NETWORK = { downloadMbit: 20, uploadMbit: 5, rttMs: 40 };
+
+/**
+ * The page's renderer process memory, in bytes: its resident set now and its peak (VmHWM) since the
+ * process started. Dedicated workers and their wasm memories live in the page's renderer, so this is
+ * page + workers as the OS sees it (`measureUserAgentSpecificMemory` waits for a GC that headless
+ * Chromium may not run within minutes). The page is the only one in its browser while measured.
+ */
+async function rendererMemory(browser) {
+  const cdp = await browser.newBrowserCDPSession();
+  const { processInfo } = await cdp.send('SystemInfo.getProcessInfo');
+  await cdp.detach();
+  const kb = (status, key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
+  let best = { rss: 0, peak: 0 };
+  for (const p of processInfo.filter((x) => x.type === 'renderer')) {
+    let status = '';
+    try {
+      status = readFileSync(`/proc/${p.id}/status`, 'utf8');
+    } catch {
+      continue;
+    }
+    const m = { rss: kb(status, 'VmRSS'), peak: kb(status, 'VmHWM') };
+    if (m.peak > best.peak) best = m;
+  }
+  return best;
+}
+
+async function openPage(context, base, lib, network = false) {
   const page = await context.newPage();
+  if (network) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: NETWORK.rttMs,
+      downloadThroughput: (NETWORK.downloadMbit * 1e6) / 8,
+      uploadThroughput: (NETWORK.uploadMbit * 1e6) / 8,
+    });
+  }
   // Workers the page starts: the library's own plus one per extra WASM thread (ORT's pthreads).
   page.workerCount = 0;
   page.on('worker', () => page.workerCount++);
@@ -53,7 +91,7 @@ async function openPage(context, base, lib) {
  */
 export async function runLibraries({ server, base, launchOptions }, { libs, reps, threads, texts }) {
   const runs = Object.fromEntries(
-    libs.map((lib) => [lib, { cold: [], warm: [], coldFiles: [], warmModelRequests: [], batch: [], latency: [], steady: [], chunks: [], workers: 0, each: null, coldPhases: null, warmPhases: null }]),
+    libs.map((lib) => [lib, { cold: [], coldNet: [], warm: [], coldFiles: [], warmModelRequests: [], batch: [], latency: [], steady: [], chunks: [], memLoad: [], memPeak: [], workers: 0, each: null, coldPhases: null, warmPhases: null }]),
   );
   const requested = () => server.log.map((r) => r.url);
   for (let rep = 0; rep < reps; rep++) {
@@ -91,7 +129,26 @@ export async function runLibraries({ server, base, launchOptions }, { libs, reps
       r.steady.push(again.ms);
       await context.close();
       rmSync(profile, { recursive: true, force: true });
-      console.log(`${NAMES[lib]} rep ${rep + 1}/${reps}: cold ${cold.ms.toFixed(0)} ms, warm ${warm.ms.toFixed(0)} ms, ${texts.length} sentences in ${batch.ms.toFixed(0)} ms (${(texts.length / (batch.ms / 1000)).toFixed(0)}/s), p50 ${median(each.ms).toFixed(2)} ms (steady ${median(again.ms).toFixed(2)} ms), ${batch.longTasks} long tasks`);
+      // Memory on a fresh browser with one page that loads, then classifies the sample once: resident
+      // after load, and the renderer's peak by the end of the batch.
+      {
+        const b = await chromium.launch(launchOptions);
+        const p = await openPage(await b.newContext(), base, lib);
+        await step(p, `${lib} start (memory)`, (t) => window.bench.start(t), threads, 120_000);
+        r.memLoad.push((await rendererMemory(b)).rss);
+        await step(p, `${lib} batch (memory)`, (s) => window.bench.classifyAll(s), texts);
+        r.memPeak.push((await rendererMemory(b)).peak);
+        await b.close();
+      }
+      // Cold start over an emulated network: a fresh profile again, every byte through the link.
+      const netProfile = mkdtempSync(join(os.tmpdir(), 'ko-bench-'));
+      const netContext = await chromium.launchPersistentContext(netProfile, launchOptions);
+      const netPage = await openPage(netContext, base, lib, true);
+      const coldNet = await step(netPage, `${lib} cold start over ${NETWORK.downloadMbit} Mbit`, (t) => window.bench.start(t), threads, 300_000);
+      r.coldNet.push(coldNet.ms);
+      await netContext.close();
+      rmSync(netProfile, { recursive: true, force: true });
+      console.log(`${NAMES[lib]} rep ${rep + 1}/${reps}: cold ${cold.ms.toFixed(0)} ms (${NETWORK.downloadMbit} Mbit: ${coldNet.ms.toFixed(0)} ms), warm ${warm.ms.toFixed(0)} ms, memory ${(r.memLoad.at(-1) / 1e6).toFixed(0)} → ${(r.memPeak.at(-1) / 1e6).toFixed(0)} MB, ${texts.length} sentences in ${batch.ms.toFixed(0)} ms (${(texts.length / (batch.ms / 1000)).toFixed(0)}/s), p50 ${median(each.ms).toFixed(2)} ms (steady ${median(again.ms).toFixed(2)} ms), ${batch.longTasks} long tasks`);
     }
   }
   return runs;

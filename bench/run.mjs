@@ -16,6 +16,7 @@ import { locate } from '../scripts/static-server.mjs';
 import { LATENCY_CALLS, runLibraries, startBrowser, step } from './browser.mjs';
 import { benchBulk } from './bulk.mjs';
 import { measureGemm } from './gemm.mjs';
+import { profileCalls } from './profile.mjs';
 import { renderReport } from './report.mjs';
 import { loadSample, median, percentile } from './sample.mjs';
 
@@ -23,7 +24,7 @@ const root = resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({
   options: {
     threads: { type: 'string', default: String(Math.min(4, os.availableParallelism())) },
-    reps: { type: 'string', default: '3' },
+    reps: { type: 'string', default: '5' },
     out: { type: 'string', default: join(root, 'BENCHMARKS.md') },
     'no-check': { type: 'boolean', default: false },
     'no-bulk': { type: 'boolean', default: false },
@@ -53,7 +54,7 @@ for (const [path, fix] of [
 }
 
 const modelDir = join(root, 'public/models', MODEL);
-const sample = loadSample(devPath, modelDir);
+const sample = await loadSample(devPath, modelDir);
 const { texts, gold } = sample;
 
 /** A package's folder as Node would resolve it from `from` (packages may hide package.json from exports). */
@@ -83,6 +84,7 @@ if (LIBS.length !== 2) {
   process.exit(0);
 }
 const gemm = await measureGemm(env.browser, env.base, sample.config, THREADS, step);
+const profile = await profileCalls(env.browser, env.base, { texts: texts.slice(0, LATENCY_CALLS), threads: THREADS, step });
 const chromiumVersion = env.browser.version();
 await env.browser.close();
 env.server.close();
@@ -106,6 +108,7 @@ const bytes = {};
 for (const lib of LIBS) {
   const host = hostFiles(`${lib}.html`);
   const files = [...new Set(runs[lib].coldFiles)].filter((p) => locate(mounts, p));
+  if (!files.some((p) => p.endsWith('.wasm'))) throw new Error(`bench: the request log of ${lib}'s cold start holds no .wasm (${files.length} files): bytes would read 0`);
   const js = files.filter((p) => /\.m?js$/.test(p));
   const sum = (list) => list.reduce((a, p) => a + gz(p), 0);
   bytes[lib] = {
@@ -133,7 +136,10 @@ for (const lib of LIBS) {
     steadyP50: median(r.steady.flat()),
     steadyP95: percentile(r.steady.flat(), 95),
     cold: median(r.cold),
+    coldNet: median(r.coldNet),
     warm: median(r.warm),
+    memLoad: median(r.memLoad),
+    memPeak: median(r.memPeak),
     longTasks: Math.max(...r.batch.map((b) => b.longTasks)),
     longestTaskMs: Math.max(...r.batch.map((b) => b.longestTaskMs)),
     accuracy: results.filter((x, i) => x.label === gold[i]).length / texts.length,
@@ -144,18 +150,32 @@ for (const lib of LIBS) {
 const { ko, tjs } = fig;
 const agreement = ko.labels.filter((l, i) => l === tjs.labels[i]).length / texts.length;
 const ratios = { throughput: ko.sps / tjs.sps, p50: ko.p50 / tjs.p50 };
+// Each figure's ratio run by run (rep i of ko-classify against rep i of transformers.js): the spread.
+const perRun = (f) => runs.ko.batch.map((_, i) => f(runs.ko, runs.tjs, i));
+const spreads = {
+  throughput: perRun((a, b, i) => b.batch[i].ms / a.batch[i].ms),
+  p50: perRun((a, b, i) => median(a.latency[i]) / median(b.latency[i])),
+  steadyP50: perRun((a, b, i) => median(a.steady[i]) / median(b.steady[i])),
+  coldNet: perRun((a, b, i) => a.coldNet[i] / b.coldNet[i]),
+  warm: perRun((a, b, i) => a.warm[i] / b.warm[i]),
+  memPeak: perRun((a, b, i) => a.memPeak[i] / b.memPeak[i]),
+};
 const checks = [
   [`throughput ratio ≥ ${BOUNDS.throughput}`, ratios.throughput >= BOUNDS.throughput],
   [`p50 latency ratio ≤ ${BOUNDS.p50}`, ratios.p50 <= BOUNDS.p50],
   [`labels agree with transformers.js on ≥ ${(BOUNDS.agreement * 100).toFixed(1)}% of the sample`, agreement >= BOUNDS.agreement],
 ];
 
-const md = renderReport({
-  root, model: MODEL, modelDir, threads: THREADS, reps: REPS, chromiumVersion, sample, runs, fig, bytes, gemm, bulk, checks,
+const data = {
+  root, model: MODEL, modelDir, threads: THREADS, reps: REPS, chromiumVersion, sample, runs, fig, bytes, gemm, bulk, checks, spreads, profile,
   agreement, ratios, latencyCalls: LATENCY_CALLS,
   selfAgreement: ko.eachLabels.filter((l, i) => l === ko.labels[i]).length / LATENCY_CALLS,
   versions: { tjs: version(tjsDir), koOrt: version(koOrtDir), tjsOrt: version(tjsOrtDir) },
-});
+};
+// The measurements themselves, so the report can be re-rendered without measuring again
+// (`node bench/report.mjs dist/bench/bench-data.json`).
+writeFileSync(join(benchDist, 'bench-data.json'), JSON.stringify(data));
+const md = renderReport(data);
 writeFileSync(args.out, md);
 console.log(`\nwrote ${args.out}\n`);
 console.log(md.split('\n').slice(0, 18).join('\n'));

@@ -23,6 +23,7 @@ export default defineConfig({
         ko: resolve(import.meta.dirname, 'ko.html'),
         tjs: resolve(import.meta.dirname, 'tjs.html'),
         gemm: resolve(import.meta.dirname, 'gemm.html'),
+        profile: resolve(import.meta.dirname, 'profile.html'),
       },
     },
   },

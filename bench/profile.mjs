@@ -1,0 +1,74 @@
+// One single-sentence call, phase by phase (bench/profile-worker.ts), for the variants worth comparing:
+// the shipped int8 file and the fp32 one, with the bench's thread count and with one thread. The first
+// variant also gets ORT's per-operator profile. Used by bench/run.mjs; alone, for quick experiments:
+//   node bench/profile.mjs [--threads N] [--calls N]   (after `npm run bench` has built dist/bench)
+import os from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { median } from './sample.mjs';
+
+export const PHASES = ['tokenize', 'batch', 'tensors', 'run', 'copy', 'post'];
+
+/** Medians per phase for each variant, and the per-operator table of the first. */
+export async function profileCalls(browser, base, { texts, threads, step, variants = defaultVariants(threads), ops = 50 }) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error(`[profile page] ${e.message}`));
+  await page.goto(`${base}/profile.html`);
+  await page.waitForFunction(() => typeof window.profile === 'function');
+  const out = [];
+  for (const [i, v] of variants.entries()) {
+    const req = { texts, threads: v.threads, modelUrl: `${base}/models/ko-sentiment/`, file: v.file, ops: i === 0 ? ops : 0, sessionOptions: v.sessionOptions };
+    const r = await step(page, `profile ${v.name}`, (q) => window.profile(q), req);
+    const phases = Object.fromEntries(PHASES.map((p) => [p, median(r.calls.map((c) => c[p]))]));
+    const total = median(r.calls.map((c) => PHASES.reduce((a, p) => a + c[p], 0)));
+    out.push({ ...v, phases, total, createMs: r.createMs, ops: r.ops });
+    console.log(`profile ${v.name}: ${total.toFixed(2)} ms per call, session ${r.createMs.toFixed(0)} ms (${PHASES.map((p) => `${p} ${phases[p].toFixed(3)}`).join(', ')})`);
+  }
+  await context.close();
+  return out;
+}
+
+export function defaultVariants(threads) {
+  return [
+    { name: `int8, ${threads} threads (as shipped)`, file: 'onnx/model_int8.onnx', threads },
+    { name: 'int8, 1 thread', file: 'onnx/model_int8.onnx', threads: 1 },
+    { name: `fp32, ${threads} threads`, file: 'onnx/model.onnx', threads },
+    { name: 'fp32, 1 thread', file: 'onnx/model.onnx', threads: 1 },
+  ];
+}
+
+/** More variants for experiments (`--extra`): session options and pre-optimised files. */
+export function extraVariants(threads) {
+  return {
+    nospin: { name: `int8, ${threads} threads, no spinning`, file: 'onnx/model_int8.onnx', threads, sessionOptions: { extra: { session: { intra_op: { allow_spinning: '0' } } } } },
+    block: { name: `int8, ${threads} threads, dynamic_block_base 4`, file: 'onnx/model_int8.onnx', threads, sessionOptions: { extra: { session: { dynamic_block_base: '4' } } } },
+    opt: { name: `int8 pre-optimised (extended), ${threads} threads, no runtime optimisation`, file: 'onnx/model_int8.opt.onnx', threads, sessionOptions: { graphOptimizationLevel: 'disabled' } },
+    optblock: { name: `int8 pre-optimised, ${threads} threads, dynamic_block_base 4`, file: 'onnx/model_int8.opt.onnx', threads, sessionOptions: { graphOptimizationLevel: 'disabled', extra: { session: { dynamic_block_base: '4' } } } },
+    optblock2: { name: `int8 pre-optimised, ${threads} threads, dynamic_block_base 2`, file: 'onnx/model_int8.opt.onnx', threads, sessionOptions: { graphOptimizationLevel: 'disabled', extra: { session: { dynamic_block_base: '2' } } } },
+    optblock8: { name: `int8 pre-optimised, ${threads} threads, dynamic_block_base 8`, file: 'onnx/model_int8.opt.onnx', threads, sessionOptions: { graphOptimizationLevel: 'disabled', extra: { session: { dynamic_block_base: '8' } } } },
+    optall: { name: `int8 pre-optimised, ${threads} threads, dynamic_block_base 4, runtime level all`, file: 'onnx/model_int8.opt.onnx', threads, sessionOptions: { graphOptimizationLevel: 'all', extra: { session: { dynamic_block_base: '4' } } } },
+    optbasic: { name: `int8 pre-optimised, ${threads} threads, dynamic_block_base 4, runtime level basic`, file: 'onnx/model_int8.opt.onnx', threads, sessionOptions: { graphOptimizationLevel: 'basic', extra: { session: { dynamic_block_base: '4' } } } },
+    opt1: { name: 'int8 pre-optimised (extended), 1 thread, no runtime optimisation', file: 'onnx/model_int8.opt.onnx', threads: 1, sessionOptions: { graphOptimizationLevel: 'disabled' } },
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values: args } = parseArgs({ options: { threads: { type: 'string', default: String(Math.min(4, os.availableParallelism())) }, calls: { type: 'string', default: '300' }, extra: { type: 'string', default: '' } } });
+  const root = resolve(import.meta.dirname, '..');
+  const { loadSample } = await import('./sample.mjs');
+  const { startBrowser, step } = await import('./browser.mjs');
+  const sample = await loadSample(join(process.env.KO_SHARED ?? join(root, '../shared/data'), 'nsmc/dev.tsv'), join(root, 'public/models/ko-sentiment'));
+  const env = await startBrowser([['/models/', join(root, 'public/models')], ['/', join(root, 'dist/bench')]]);
+  try {
+    const threads = Number(args.threads);
+    const extra = extraVariants(threads);
+    const variants = [...defaultVariants(threads), ...args.extra.split(',').filter(Boolean).map((k) => extra[k])];
+    const res = await profileCalls(env.browser, env.base, { texts: sample.texts.slice(0, Number(args.calls)), threads, step, variants });
+    const ops = Object.entries(res[0].ops ?? {}).sort((a, b) => b[1].us - a[1].us);
+    console.log(ops.slice(0, 15).map(([op, v]) => `${op.padEnd(24)} ${v.us.toFixed(0).padStart(6)} µs/call  ${v.count.toFixed(0)} nodes`).join('\n'));
+  } finally {
+    await env.browser.close();
+    env.server.close();
+  }
+}
