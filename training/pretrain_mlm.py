@@ -29,7 +29,7 @@ from ko_train.deberta import DebertaV2ForMaskedLM  # noqa: E402
 from ko_train.loop import (Budget, Feed, Schedule, add_common_args, autocast, encode, load_checkpoint,  # noqa: E402
                            model_config, pick_device, save_checkpoint)
 from ko_train.paths import WORK  # noqa: E402
-from ko_train.tokenizer import CLS, MASK, PAD, SEP, corpus_lines, load_spm  # noqa: E402
+from ko_train.tokenizer import CLS, MASK, PAD, SEP, comment_lines, corpus_lines, load_spm  # noqa: E402
 
 FIRST_NORMAL = 5  # ids 0-4 are [PAD] [CLS] [SEP] [UNK] [MASK]
 
@@ -52,6 +52,8 @@ def main() -> None:
     ap.add_argument("--name", default="mlm", help="run folder under $KO_TRAIN_WORK")
     ap.add_argument("--init", help="an MLM checkpoint to continue from (weights only; a new schedule)")
     ap.add_argument("--save-every", type=int, default=1000)
+    ap.add_argument("--corpus", choices=["all", "comments"], default="all",
+                    help="all: reviews and comments (the shipped encoder); comments: comments only (comment_lines)")
     add_common_args(ap, batch_size=512, lr=4e-4)
     ap.set_defaults(seed=7)
     args = ap.parse_args()
@@ -64,7 +66,7 @@ def main() -> None:
     out = WORK / args.name
     out.mkdir(parents=True, exist_ok=True)
     sp = load_spm()
-    lines = corpus_lines(args.limit or None, seed=args.seed)
+    lines = (comment_lines if args.corpus == "comments" else corpus_lines)(args.limit or None, seed=args.seed)
     arr, lens = encode(sp, lines)
     keep = lens > 2  # a line that tokenizes to nothing has nothing to mask
     arr, lens = arr[keep], lens[keep]

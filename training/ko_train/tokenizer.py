@@ -17,7 +17,7 @@ from pathlib import Path
 import sentencepiece as spm
 from sentencepiece import sentencepiece_model_pb2 as sp_pb2
 
-from .data import rated_reviews, read_tsv
+from .data import kmhas_split, rated_reviews, read_tsv
 from .paths import DATA, ENCODER
 
 SPECIALS = ["[PAD]", "[CLS]", "[SEP]", "[UNK]", "[MASK]"]
@@ -30,6 +30,19 @@ def corpus_lines(limit: int | None = None, seed: int = 13) -> list[str]:
     with gzip.open(DATA / "korean-hate-speech" / "unlabeled_comments.txt.gz", "rt", encoding="utf-8") as f:
         lines.extend(line.strip() for line in f if line.strip())
     lines.extend(r["comments"] for r in read_tsv(DATA / "korean-hate-speech" / "train.tsv"))
+    rng = random.Random(seed)
+    rng.shuffle(lines)
+    return lines[:limit] if limit else lines
+
+
+def comment_lines(limit: int | None = None, seed: int = 13) -> list[str]:
+    """Comments only, for more masked-LM in the hate-speech domain: the unlabelled and train comments of
+    Korean HateSpeech and the K-MHaS news comments (their train part; its validation part stays unseen)."""
+    with gzip.open(DATA / "korean-hate-speech" / "unlabeled_comments.txt.gz", "rt", encoding="utf-8") as f:
+        lines = [line.strip() for line in f if line.strip()]
+    lines.extend(r["comments"] for r in read_tsv(DATA / "korean-hate-speech" / "train.tsv"))
+    texts, _, train_rows, _ = kmhas_split()
+    lines.extend(texts[i] for i in train_rows)
     rng = random.Random(seed)
     rng.shuffle(lines)
     return lines[:limit] if limit else lines
