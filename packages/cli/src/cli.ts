@@ -83,6 +83,18 @@ function parseShard(v: string): [number, number] {
 }
 
 /** Runs one CLI command; returns the exit code. */
+/** Runs a command on one file: 0 when done; its own refusal (`refusal`: input it will not process) is printed, exit 2. */
+async function refusable(command: string, input: string, refusal: abstract new (...args: never[]) => Error, run: () => void | Promise<void>): Promise<number> {
+  try {
+    await run();
+    return 0;
+  } catch (e) {
+    if (!(e instanceof refusal)) throw e;
+    console.error(`ko-classify ${command}: refusing ${input}: ${e.message}`);
+    return 2;
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -95,35 +107,21 @@ export async function main(argv: string[]): Promise<number> {
       const input = positionals[0];
       if (!input || values.int8 === values.int4) throw new Error('quantize needs <model.onnx> and exactly one of --int8 / --int4');
       const blockSize = values['block-size'] ? Number(values['block-size']) : undefined;
-      try {
+      return refusable('quantize', input, QuantizeError, () => {
         const r = quantizeFile(input, { mode: values.int8 ? 'int8' : 'int4', blockSize, output: values.output });
         console.log(formatSizeTable(r.report, r.bytesIn, r.bytesOut));
         console.log(`wrote ${r.output}`);
-        return 0;
-      } catch (e) {
-        if (e instanceof QuantizeError) {
-          console.error(`ko-classify quantize: refusing ${input}: ${e.message}`);
-          return 2;
-        }
-        throw e;
-      }
+      });
     }
     case 'optimize': {
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { output: { type: 'string', short: 'o' } } });
       const input = positionals[0];
       if (!input) throw new Error('optimize needs <model.onnx>');
-      try {
+      return refusable('optimize', input, OptimizeError, async () => {
         const r = await optimizeFile(input, { output: values.output });
         console.log(`${r.nodesBefore} → ${r.nodesAfter} nodes (${r.halved} folded constants stored as fp16), ${(r.bytesIn / 1e6).toFixed(2)} → ${(r.bytesOut / 1e6).toFixed(2)} MB; logits within ${r.exactDiff.toExponential(1)} of the original (${r.maxDiff.toExponential(1)} with fp16 constants) on ${r.cases} parity batches`);
         console.log(`wrote ${r.output}`);
-        return 0;
-      } catch (e) {
-        if (e instanceof OptimizeError) {
-          console.error(`ko-classify optimize: refusing ${input}: ${e.message}`);
-          return 2;
-        }
-        throw e;
-      }
+      });
     }
     case 'inspect': {
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { json: { type: 'boolean' } } });
