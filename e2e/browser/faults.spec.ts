@@ -86,7 +86,7 @@ test.describe('network and storage faults', () => {
     // progress in between (not one event per write), rising every time.
     const total = r.lastDownload?.total ?? 0;
     expect(r.onnxLoaded.filter((n) => n > 0 && n < total).length).toBeGreaterThanOrEqual(4);
-    expect(r.onnxLoaded.every((n, i) => i === 0 || n > r.onnxLoaded[i - 1])).toBe(true);
+    expect(r.onnxLoaded.every((n, i) => i === 0 || n > r.onnxLoaded[i - 1]!)).toBe(true);
     expect(r.lastDownload?.file).toBe('onnx/model.onnx');
     expect(r.lastDownload?.loaded).toBe(r.lastDownload?.total);
   });
