@@ -13,11 +13,13 @@ export interface ProfileRequest {
   file: string;
   /** Capture ORT's per-operator profile over the first `ops` calls (0: off). */
   ops: number;
+  /** The texts are measured this many times over, so later rounds show the steady state. */
+  rounds?: number;
   sessionOptions?: Record<string, unknown>;
 }
 export type Phase = 'tokenize' | 'batch' | 'tensors' | 'run' | 'copy' | 'post';
 export interface ProfileResult {
-  /** Per call, ms of each phase. */
+  /** Per call, ms of each phase, round after round. */
   calls: Record<Phase, number>[];
   /** Operator type → mean µs per call (ORT profiler), when `ops` > 0. */
   ops: Record<string, { us: number; count: number }> | null;
@@ -91,7 +93,7 @@ self.onmessage = async ({ data }: MessageEvent<ProfileRequest>) => {
     // Warm-up, then the measured calls.
     for (const t of data.texts.slice(0, 30)) await one(t);
     const calls: Record<Phase, number>[] = [];
-    for (const t of data.texts) calls.push(await one(t));
+    for (let r = 0; r < (data.rounds ?? 1); r++) for (const t of data.texts) calls.push(await one(t));
     await engine.release();
     self.postMessage({ result: { calls, ops, createMs } satisfies ProfileResult });
   } catch (e) {

@@ -9,8 +9,12 @@ import { median } from './sample.mjs';
 
 export const PHASES = ['tokenize', 'batch', 'tensors', 'run', 'copy', 'post'];
 
-/** Medians per phase for each variant, and the per-operator table of the first. */
-export async function profileCalls(browser, base, { texts, threads, step, variants = defaultVariants(threads), ops = 50 }) {
+/**
+ * Medians per phase for each variant over the last of `rounds` passes through the texts (the steady
+ * state), the first pass's median `run` (V8 runs ORT's WebAssembly on baseline code at first and tiers
+ * hot functions up as they run), and the per-operator table of the first variant.
+ */
+export async function profileCalls(browser, base, { texts, threads, step, variants = defaultVariants(threads), ops = 50, rounds = 4 }) {
   const context = await browser.newContext();
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error(`[profile page] ${e.message}`));
@@ -18,12 +22,15 @@ export async function profileCalls(browser, base, { texts, threads, step, varian
   await page.waitForFunction(() => typeof window.profile === 'function');
   const out = [];
   for (const [i, v] of variants.entries()) {
-    const req = { texts, threads: v.threads, modelUrl: `${base}/models/ko-sentiment/`, file: v.file, ops: i === 0 ? ops : 0, sessionOptions: v.sessionOptions };
+    const req = { texts, threads: v.threads, modelUrl: `${base}/models/ko-sentiment/`, file: v.file, ops: i === 0 ? ops : 0, sessionOptions: v.sessionOptions, rounds };
     const r = await step(page, `profile ${v.name}`, (q) => window.profile(q), req);
-    const phases = Object.fromEntries(PHASES.map((p) => [p, median(r.calls.map((c) => c[p]))]));
-    const total = median(r.calls.map((c) => PHASES.reduce((a, p) => a + c[p], 0)));
-    out.push({ ...v, phases, total, createMs: r.createMs, ops: r.ops });
-    console.log(`profile ${v.name}: ${total.toFixed(2)} ms per call, session ${r.createMs.toFixed(0)} ms (${PHASES.map((p) => `${p} ${phases[p].toFixed(3)}`).join(', ')})`);
+    const round = (k) => r.calls.slice(k * texts.length, (k + 1) * texts.length);
+    const steady = round(rounds - 1);
+    const phases = Object.fromEntries(PHASES.map((p) => [p, median(steady.map((c) => c[p]))]));
+    const total = median(steady.map((c) => PHASES.reduce((a, p) => a + c[p], 0)));
+    const runByRound = Array.from({ length: rounds }, (_, k) => median(round(k).map((c) => c.run)));
+    out.push({ ...v, phases, total, runByRound, createMs: r.createMs, ops: r.ops });
+    console.log(`profile ${v.name}: ${total.toFixed(2)} ms per call in round ${rounds}, session ${r.createMs.toFixed(0)} ms (${PHASES.map((p) => `${p} ${phases[p].toFixed(3)}`).join(', ')}); run by round ${runByRound.map((x) => x.toFixed(2)).join(' ')}`);
   }
   await context.close();
   return out;
