@@ -12,7 +12,6 @@ interface LoadOutcome {
   code: string | null;
   label: string | null;
   warnings: string[];
-  downloads: number;
   /** `loaded` of each `download` event for onnx/model.onnx, in order. */
   onnxLoaded: number[];
   /** The last `download` event: bytes of its file read so far, and the file's size. */
@@ -25,7 +24,6 @@ function load(page: Page, revision: string): Promise<LoadOutcome> {
   return page.evaluate(async ({ url, revision }) => {
     const { createClassifier, listCachedModels } = window.koClassify;
     const warnings: string[] = [];
-    let downloads = 0;
     const onnxLoaded: number[] = [];
     let lastDownload: { file: string; loaded: number; total: number | null } | null = null;
     let out: { code: string | null; label: string | null };
@@ -35,7 +33,6 @@ function load(page: Page, revision: string): Promise<LoadOutcome> {
         onProgress: (e) => {
           if (e.type === 'warning') warnings.push(e.code);
           if (e.type === 'download') {
-            downloads++;
             if (e.file === 'onnx/model.onnx') onnxLoaded.push(e.loaded);
             lastDownload = { file: e.file, loaded: e.loaded, total: e.total };
           }
@@ -47,7 +44,7 @@ function load(page: Page, revision: string): Promise<LoadOutcome> {
       out = { code: (e as { code?: string }).code ?? 'untyped', label: null };
     }
     const cachedKeys = (await listCachedModels()).filter((m) => m.revision === revision).flatMap((m) => m.files);
-    return { ...out, warnings, downloads, onnxLoaded, lastDownload, cachedKeys };
+    return { ...out, warnings, onnxLoaded, lastDownload, cachedKeys };
   }, { url: FIXTURE_URL, revision });
 }
 
