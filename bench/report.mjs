@@ -65,27 +65,26 @@ function profileSection(profile, latencyCalls) {
   const phases = ['tokenize', 'batch', 'tensors', 'run', 'copy', 'post'];
   const ops = Object.entries(profile[0].ops ?? {}).sort((a, b) => b[1].us - a[1].us);
   const opsTotal = ops.reduce((a, [, v]) => a + v.us, 0);
-  const rounds = profile[0].runByRound?.length ?? 1;
-  const byRound = rounds > 1;
+  const rounds = profile[0].runByRound.length;
   return `## One call, by phase
 
 Inside a Worker on ko-classify's ORT build, its engine's steps for one sentence at a time: the first
-${latencyCalls} sample sentences after a warm-up of 30 calls${byRound ? `, ${rounds} times over; the phases are medians (ms) of round ${rounds}, the steady state` : '; medians in ms'}. What the summary's per-call latency adds on top is the
+${latencyCalls} sample sentences after a warm-up of 30 calls, ${rounds} times over; the phases are medians (ms) of round ${rounds}, the steady state. What the summary's per-call latency adds on top is the
 page ↔ worker round trip (Comlink \`postMessage\` both ways) and the worker's call queue.
 
-| variant | ${byRound ? 'run, round 1 | ' : ''}${phases.join(' | ')} | total | session create |
-| --- | ${byRound ? '--- | ' : ''}${phases.map(() => '---').join(' | ')} | --- | --- |
-${profile.map((v) => `| ${v.name} | ${byRound ? `${v.runByRound[0].toFixed(3)} | ` : ''}${phases.map((p) => v.phases[p].toFixed(3)).join(' | ')} | ${v.total.toFixed(2)} | ${v.createMs.toFixed(0)} |`).join('\n')}
-${byRound ? `
+| variant | run, round 1 | ${phases.join(' | ')} | total | session create |
+| --- | --- | ${phases.map(() => '---').join(' | ')} | --- | --- |
+${profile.map((v) => `| ${v.name} | ${v.runByRound[0].toFixed(3)} | ${phases.map((p) => v.phases[p].toFixed(3)).join(' | ')} | ${v.total.toFixed(2)} | ${v.createMs.toFixed(0)} |`).join('\n')}
+
 Median \`run\` per round of ${latencyCalls} calls: ${profile.map((v) => `${v.name} ${v.runByRound.map((x) => x.toFixed(2)).join(' → ')} ms`).join('; ')}.
 V8 first runs ORT's WebAssembly on baseline (Liftoff) code and compiles hot functions with TurboFan in the
 background as they run (dynamic tiering), so round 1, which is what the summary's first-300 p50 sees, can be
 slower than later rounds; compare variants by their steady state.
-` : ''}
+
 Inside \`run\` (${profile[0].name}), ORT's own profiler over the first calls after session creation: each
 operator type's share of the kernel time (after ORT's graph fusions). On WASM the profiler prints every
 event to the console as it runs, which stretches each kernel several-fold (${(opsTotal / 1000).toFixed(1)} ms of kernel time per
-profiled call against ${(profile[0].runByRound?.[0] ?? profile[0].phases.run).toFixed(2)} ms per unprofiled run in round 1): read the shares, not the durations.
+profiled call against ${profile[0].runByRound[0].toFixed(2)} ms per unprofiled run in round 1): read the shares, not the durations.
 
 | operator | share of kernel time | nodes |
 | --- | --- | --- |
