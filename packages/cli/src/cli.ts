@@ -82,7 +82,6 @@ function parseShard(v: string): [number, number] {
   return [i, n];
 }
 
-/** Runs one CLI command; returns the exit code. */
 /** Runs a command on one file: 0 when done; its own refusal (`refusal`: input it will not process) is printed, exit 2. */
 async function refusable(command: string, input: string, refusal: abstract new (...args: never[]) => Error, run: () => void | Promise<void>): Promise<number> {
   try {
@@ -95,6 +94,7 @@ async function refusable(command: string, input: string, refusal: abstract new (
   }
 }
 
+/** Runs one CLI command; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
