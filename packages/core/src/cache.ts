@@ -58,6 +58,25 @@ export async function recordLoad(store: ModelStore, modelUrl: string, revision: 
   }
 }
 
+/** The revision of `modelUrl` whose load completed most recently, or null. */
+export async function latestCompleted(store: ModelStore, modelUrl: string): Promise<string | null> {
+  const prefix = metaKey(modelUrl, '');
+  let best: { revision: string; lastUsed: number } | null = null;
+  for (const k of await store.list()) {
+    if (!k.startsWith(prefix)) continue;
+    const raw = await store.get(k);
+    let lastUsed = 0;
+    try {
+      lastUsed = raw ? (JSON.parse(new TextDecoder().decode(raw)) as Meta).lastUsed : 0;
+    } catch {
+      continue; // a damaged record names no usable revision
+    }
+    const revision = k.slice(prefix.length);
+    if (!best || lastUsed > best.lastUsed) best = { revision, lastUsed };
+  }
+  return best?.revision ?? null;
+}
+
 /** Every model revision in a store, with its files, size and last use. */
 export async function listCached(store: ModelStore): Promise<CachedModel[]> {
   const byRevision = new Map<string, CachedModel>();

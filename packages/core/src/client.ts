@@ -47,7 +47,7 @@ export function resolveSpec(o: ClassifierOptions): LoadSpec {
   return {
     modelId: model,
     modelUrl,
-    revision: o.revision ?? 'main',
+    revision: o.revision ?? null,
     backend: oneOf(o.backend ?? 'auto', ['auto', 'webgpu', 'wasm'], 'backend'),
     dtype: oneOf(o.dtype ?? 'auto', ['auto', 'fp32', 'fp16', 'int8', 'int4'], 'dtype'),
     threads: o.threads ?? Math.min(4, cores),

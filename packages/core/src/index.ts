@@ -5,6 +5,7 @@ export { createLiveClassification, type LiveClassification, type LiveOptions, ty
 export { createClassifierStore, type ClassifierState, type ClassifierStatus, type ClassifierStore } from './classifier-store.js';
 export { KoClassifyError, isKoClassifyError, type KoClassifyErrorCode } from './errors.js';
 export { cacheKey, deleteCachedModel, listCachedModels, metaKey, type CachedModel } from './cache.js';
+export { revisionOf } from './model-source.js';
 export type {
   Classifier,
   ClassifierOptions,

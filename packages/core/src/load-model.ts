@@ -26,17 +26,19 @@ export interface LoadDeps {
 export async function loadModel(spec: LoadSpec, deps: LoadDeps): Promise<{ engine: Engine; info: ModelInfo }> {
   checkOrigin(spec);
   const source = new ModelSource({ modelUrl: spec.modelUrl, revision: spec.revision, store: deps.store, emit: deps.emit, fetch: deps.fetch });
-  await source.init();
   const notes: string[] = [];
   const candidates = await backendCandidates(spec.backend, notes);
+  // Start the runtime (fetch and compile ORT's .wasm, start its threads: most of a warm start)
+  // while the manifest is revalidated and the model files download or come out of IndexedDB.
+  const early = candidates[0] ? startRuntime(candidates[0], spec, deps) : null;
+  early?.catch(() => undefined); // awaited below; a download failure must not leave it unhandled
+  await source.init();
   let texts: unknown[] | null = null;
   const failures: Record<string, string> = {};
   for (const [i, c] of candidates.entries()) {
     const last = i === candidates.length - 1;
-    // Start the runtime (fetch and compile ORT's .wasm, start its threads: most of a warm start)
-    // while the model files download or come out of IndexedDB, not after.
-    const runtime = startRuntime(c, spec, deps);
-    runtime.catch(() => undefined); // awaited below; a download failure must not leave it unhandled
+    const runtime = i === 0 && early ? early : startRuntime(c, spec, deps);
+    runtime.catch(() => undefined);
     try {
       const { dtype, file, model } = await modelBytes(source, spec, c, async () => {
         texts ??= await Promise.all(TEXT_FILES.map((f) => source.json(f)));
@@ -59,6 +61,7 @@ export async function loadModel(spec: LoadSpec, deps: LoadDeps): Promise<{ engin
       const info: ModelInfo = {
         model: spec.modelId,
         modelUrl: spec.modelUrl,
+        revision: source.revision,
         backend: c.backend,
         dtype,
         file,

@@ -11,7 +11,10 @@
 import { KoClassifyError } from './errors.js';
 import type { Backend, Dtype, DtypeOption } from './types.js';
 
-/** `manifest.json` beside a model: every model file's size and sha256 (`ko-classify manifest`). */
+/**
+ * `manifest.json` beside a model: every model file's size and sha256, and a `revision` derived from
+ * them (`ko-classify manifest`). A manifest without `revision` stands for the hash of its own bytes.
+ */
 export interface Manifest {
   files: Record<string, { size: number; sha256: string }>;
   revision?: string;

@@ -1,4 +1,4 @@
-import { cacheKey, metaKey, recordLoad } from './cache.js';
+import { cacheKey, latestCompleted, metaKey, recordLoad } from './cache.js';
 import { KoClassifyError } from './errors.js';
 import type { Manifest } from './model-layout.js';
 import type { ModelStore } from './model-store.js';
@@ -6,7 +6,8 @@ import type { ProgressEvent } from './types.js';
 
 export interface ModelSourceOptions {
   modelUrl: string;
-  revision: string;
+  /** A pinned revision, or null: the revision the model's manifest declares (see `init`). */
+  revision: string | null;
   store: ModelStore | null;
   emit: (e: ProgressEvent) => void;
   fetch?: typeof fetch;
@@ -27,8 +28,12 @@ export interface ModelSourceOptions {
  */
 export class ModelSource {
   manifest: Manifest | null = null;
+  /** The revision this load reads and stores under: pinned, or resolved by `init()`. */
+  revision: string;
   readonly sources: Record<string, 'network' | 'cache'> = {};
-  private readonly o: Required<Omit<ModelSourceOptions, 'store'>> & { store: ModelStore | null };
+  private readonly o: Required<Omit<ModelSourceOptions, 'store' | 'revision'>> & { store: ModelStore | null; revision: string | null };
+  /** Cache keys of the model's previous revision by file + sha256: same bytes are copied, not downloaded. */
+  private reusable = new Map<string, string>();
   private planned: string[] = [];
   /** Sizes of the files this load read, for the cache's bookkeeping. */
   private readonly sizes: Record<string, number> = {};
@@ -42,13 +47,42 @@ export class ModelSource {
       retryDelayMs: options.retryDelayMs ?? 300,
       storeTimeoutMs: options.storeTimeoutMs ?? 5000,
     };
+    this.revision = options.revision ?? MANIFESTLESS;
   }
 
-  /** Reads the manifest (cache first, then network); a model without one is allowed. */
+  /**
+   * Reads the manifest; a model without one is allowed. A pinned revision is immutable: its cached
+   * manifest is used, the network asked only when there is none. Unpinned, the model's current
+   * manifest is asked for on every load (revalidated, a few hundred bytes) and its `revision` names
+   * the load, so new files at the same URL replace the cached ones; offline, the revision the last
+   * completed load used is read from the cache.
+   */
   async init(): Promise<void> {
+    if (this.o.revision !== null) return this.initPinned();
+    // A model without a manifest stays under MANIFESTLESS, and once such a load completed, later loads
+    // do not ask for one again (and so work offline).
+    if (await this.completedWithoutManifest()) return;
+    const latest = await this.latestRevision();
+    let bytes: Uint8Array | null;
+    try {
+      // With a cached revision to fall back on, one attempt: offline must not wait out the retries.
+      bytes = await this.download('manifest.json', { optional: true, report: false, revalidate: true, attempts: latest ? 1 : undefined });
+    } catch (e) {
+      const cached = latest && (await this.storeGet(cacheKey(this.o.modelUrl, latest, 'manifest.json')));
+      if (!cached) throw e;
+      this.revision = latest;
+      return this.useManifest(cached);
+    }
+    if (!bytes) return; // no manifest: MANIFESTLESS
+    this.revision = await revisionOf(bytes);
+    if (latest && latest !== this.revision) await this.noteReusable(latest);
+    await this.storePut(this.key('manifest.json', undefined), bytes);
+    this.useManifest(bytes);
+  }
+
+  private async initPinned(): Promise<void> {
     const key = this.key('manifest.json', undefined);
-    const cached = await this.storeGet(key);
-    let bytes = cached;
+    let bytes = await this.storeGet(key);
     // A revision is immutable: once a load without a manifest has completed, later loads of that
     // revision do not ask for one again (and so work offline).
     if (!bytes && (await this.completedWithoutManifest())) return;
@@ -56,13 +90,31 @@ export class ModelSource {
       bytes = (await this.download('manifest.json', { optional: true, report: false })) ?? undefined;
       if (bytes) await this.storePut(key, bytes);
     }
-    if (!bytes) return;
+    if (bytes) this.useManifest(bytes);
+  }
+
+  private useManifest(bytes: Uint8Array): void {
     this.sizes['manifest.json'] = bytes.byteLength;
     const parsed = parseJson(bytes, 'manifest.json', this.o.modelUrl) as Manifest;
     if (!parsed || typeof parsed.files !== 'object') {
       throw new KoClassifyError('MODEL_INVALID', `manifest.json at ${this.o.modelUrl} has no "files" object`);
     }
     this.manifest = parsed;
+  }
+
+  /** The revision of this model whose load completed last (with a manifest), or null. */
+  private async latestRevision(): Promise<string | null> {
+    const found = await this.storeOp((store) => latestCompleted(store, this.o.modelUrl));
+    return found && found !== MANIFESTLESS ? found : null;
+  }
+
+  /** Remembers the previous revision's cached files so unchanged ones are copied instead of downloaded. */
+  private async noteReusable(previous: string): Promise<void> {
+    const prefix = cacheKey(this.o.modelUrl, previous, '');
+    for (const k of (await this.storeOp((store) => store.list())) ?? []) {
+      const m = k.startsWith(prefix) ? /^(.+)#([0-9a-f]{64})$/.exec(k.slice(prefix.length)) : null;
+      if (m) this.reusable.set(`${m[1]}#${m[2]}`, k);
+    }
   }
 
   /** Files the manifest lists, or null without a manifest. */
@@ -98,6 +150,15 @@ export class ModelSource {
       this.o.emit({ type: 'warning', code: 'CACHE_CORRUPT', message: `cached ${file} failed its sha256 check; downloading it again` });
       await this.storeDelete(key);
     }
+    const reused = expected ? await this.fromPrevious(file, expected.sha256) : undefined;
+    if (reused) {
+      this.sources[file] = 'cache';
+      this.sizes[file] = reused.byteLength;
+      this.loadedBytes += reused.byteLength;
+      this.o.emit({ type: 'cached', file, bytes: reused.byteLength, totalLoaded: this.loadedBytes, totalBytes: this.totalBytes() });
+      await this.storePut(key, reused);
+      return reused;
+    }
     const bytes = (await this.download(file, { optional: false, report: true }))!;
     if (expected) {
       const actual = await sha256Hex(bytes);
@@ -111,8 +172,15 @@ export class ModelSource {
     return bytes;
   }
 
+  /** The same file (same sha256) cached under the previous revision, checked again. */
+  private async fromPrevious(file: string, sha256: string): Promise<Uint8Array | undefined> {
+    const key = this.reusable.get(`${file}#${sha256}`);
+    const bytes = key === undefined ? undefined : await this.storeGet(key);
+    return bytes && (await sha256Hex(bytes)) === sha256 ? bytes : undefined;
+  }
+
   private async completedWithoutManifest(): Promise<boolean> {
-    const meta = await this.storeGet(metaKey(this.o.modelUrl, this.o.revision));
+    const meta = await this.storeGet(metaKey(this.o.modelUrl, this.revision));
     if (!meta) return false;
     try {
       const files = (JSON.parse(new TextDecoder().decode(meta)) as { files?: Record<string, number> }).files ?? {};
@@ -133,7 +201,7 @@ export class ModelSource {
    * `keepOldRevisions` (a load that fails midway never gets here, so the old revision stays).
    */
   async complete(keepOldRevisions: boolean): Promise<void> {
-    await this.storeOp((store) => recordLoad(store, this.o.modelUrl, this.o.revision, this.sizes, keepOldRevisions));
+    await this.storeOp((store) => recordLoad(store, this.o.modelUrl, this.revision, this.sizes, keepOldRevisions));
   }
 
   private totalBytes(): number | null {
@@ -148,19 +216,20 @@ export class ModelSource {
   }
 
   private key(file: string, sha: string | undefined): string {
-    return cacheKey(this.o.modelUrl, this.o.revision, file, sha);
+    return cacheKey(this.o.modelUrl, this.revision, file, sha);
   }
 
   /**
    * Downloads a file with bounded retry and backoff: network errors, 5xx answers and bodies that
    * break off mid-file are retried; 404 → MODEL_NOT_FOUND at once, or null when `optional`.
    */
-  private async download(file: string, o: { optional: boolean; report: boolean }): Promise<Uint8Array | null> {
+  private async download(file: string, o: { optional: boolean; report: boolean; revalidate?: boolean; attempts?: number }): Promise<Uint8Array | null> {
     const url = new URL(file, this.o.modelUrl).href;
+    const attempts = o.attempts ?? this.o.attempts;
     let last = '';
-    for (let attempt = 0; attempt < this.o.attempts; attempt++) {
+    for (let attempt = 0; attempt < attempts; attempt++) {
       if (attempt > 0) await sleep(this.o.retryDelayMs * 3 ** (attempt - 1));
-      const res = await this.attempt(url, file, o.optional);
+      const res = await this.attempt(url, file, o.optional, o.revalidate === true);
       if (res === null) return null;
       if (typeof res === 'string') {
         last = res;
@@ -175,14 +244,15 @@ export class ModelSource {
         last = (e as Error).message;
       }
     }
-    throw new KoClassifyError('NETWORK', `could not download ${url} after ${this.o.attempts} attempts (${last})`, { url, file });
+    throw new KoClassifyError('NETWORK', `could not download ${url} after ${attempts} attempt${attempts > 1 ? 's' : ''} (${last})`, { url, file });
   }
 
   /** One GET: the response, null (optional 404), or a string saying why it failed. */
-  private async attempt(url: string, file: string, optional: boolean): Promise<Response | null | string> {
+  private async attempt(url: string, file: string, optional: boolean, revalidate: boolean): Promise<Response | null | string> {
     let res: Response;
     try {
-      res = await this.o.fetch(url, { credentials: 'same-origin' });
+      // `no-cache`: the HTTP cache may answer only after the server confirmed its copy (ETag → 304).
+      res = await this.o.fetch(url, revalidate ? { credentials: 'same-origin', cache: 'no-cache' } : { credentials: 'same-origin' });
     } catch (e) {
       return (e as Error).message;
     }
@@ -268,6 +338,23 @@ function parseJson(bytes: Uint8Array, file: string, base: string): unknown {
   } catch {
     throw new KoClassifyError('MODEL_NOT_FOUND', `${file} at ${base} is not JSON: check the model URL (a web server may have answered with an HTML page)`, { file });
   }
+}
+
+/** The revision files of a model without a manifest are cached under. */
+export const MANIFESTLESS = 'main';
+
+/**
+ * A manifest's revision: its `revision` field (`ko-classify manifest` writes one from the files it
+ * lists), or for a manifest without one the first 16 hex digits of its bytes' sha256.
+ */
+export async function revisionOf(manifestBytes: Uint8Array): Promise<string> {
+  let declared: unknown;
+  try {
+    declared = (JSON.parse(new TextDecoder().decode(manifestBytes)) as { revision?: unknown }).revision;
+  } catch {
+    declared = undefined; // not JSON: useManifest says so
+  }
+  return typeof declared === 'string' && /^[\w.-]{1,64}$/.test(declared) ? declared : (await sha256Hex(manifestBytes)).slice(0, 16);
 }
 
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {

@@ -113,6 +113,8 @@ export type ProgressCallback = (event: ProgressEvent) => void;
 export interface ModelInfo {
   model: string;
   modelUrl: string;
+  /** The revision that loaded (pinned, or the manifest's; `main` for a model without one). */
+  revision: string;
   backend: Backend;
   dtype: Dtype;
   /** The ONNX file that runs, relative to the model directory. */
@@ -139,7 +141,13 @@ export interface ClassifierOptions {
   model?: string;
   /** Where built-in model ids live. Default `/models/` on the page's origin. */
   modelsBaseUrl?: string | URL;
-  /** Part of the cache key; bump it when the files at the model URL change. Default `main`. */
+  /**
+   * Part of the cache key. Default: the revision the model's `manifest.json` declares
+   * (`ko-classify manifest` derives it from the files), asked for on every load, so new model files
+   * at the same URL replace the cached ones once they have loaded; offline, the last revision that
+   * loaded is read from the cache. A model without a manifest is cached as `main`. A revision you
+   * give is pinned: it never changes under you, and its cached manifest is not asked for again.
+   */
   revision?: string;
   /** Default `auto`: WebGPU when an adapter exists, else WASM. */
   backend?: BackendOption;

@@ -10,8 +10,8 @@ export interface LoadSpec {
   modelId: string;
   /** Absolute base URL of the model directory, ending in `/`. */
   modelUrl: string;
-  /** Part of every cache key: a new revision never reads a stale file. */
-  revision: string;
+  /** Pinned revision, or null: the one the model's manifest declares. Part of every cache key. */
+  revision: string | null;
   backend: BackendOption;
   dtype: DtypeOption;
   /** WASM threads; used only when the page is cross-origin isolated. */

@@ -69,7 +69,7 @@ function answer(text) {
 }
 expose({
   async load(spec, onProgress) {
-    const info = { model: spec.modelId, modelUrl: spec.modelUrl, backend: 'wasm', dtype: 'int8', file: 'mock', threads: 1, crossOriginIsolated: false,
+    const info = { model: spec.modelId, modelUrl: spec.modelUrl, revision: spec.revision ?? 'mock', backend: 'wasm', dtype: 'int8', file: 'mock', threads: 1, crossOriginIsolated: false,
       labels, problemType: 'single_label_classification', maxLength: 512, backendNotes: ['mock: @ko-classify/testing'], source: {},
       storage: { usage: null, quota: null, persisted: null }, thresholds: {}, displayNames: {} };
     onProgress?.({ type: 'ready', info });

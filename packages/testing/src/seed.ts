@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
-import { cacheKey, metaKey } from '@ko-classify/core';
+import { cacheKey, metaKey, revisionOf } from '@ko-classify/core';
 import { browserFiles, isModelFile, modelUrlOf, type Manifest } from '@ko-classify/core/model-layout';
 import { resolveModelDir, walkFiles } from '@ko-classify/core/node';
 
@@ -14,6 +14,7 @@ export interface SeedOptions {
   modelsBaseUrl?: string;
   /** The id (or model URL) the app asks for; default `model` when it is an id, else the directory's name. */
   id?: string;
+  /** As the app's `createClassifier` gets it; default: the revision of the model's manifest.json. */
   revision?: string;
   from?: string;
 }
@@ -34,8 +35,11 @@ export async function seedModelCache(page: Page, o: SeedOptions): Promise<void> 
   // A directory stands for the id it is named after; an id or URL for itself (as createClassifier reads it).
   const id = o.id ?? (existsSync(join(resolve(o.from ?? process.cwd(), o.model), 'config.json')) ? basename(dir) : o.model);
   const modelUrl = modelUrlOf(id, o.modelsBaseUrl, o.origin);
-  const revision = o.revision ?? 'main';
-  const manifest = existsSync(join(dir, 'manifest.json')) ? (JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest) : null;
+  const manifestBytes = existsSync(join(dir, 'manifest.json')) ? readFileSync(join(dir, 'manifest.json')) : null;
+  const manifest = manifestBytes ? (JSON.parse(manifestBytes.toString('utf8')) as Manifest) : null;
+  // The revision the app's load will resolve: the manifest's (it revalidates manifest.json, and the
+  // app serves the same one), or `main` for a model without a manifest.
+  const revision = o.revision ?? (manifestBytes ? await revisionOf(manifestBytes) : 'main');
   const files = browserFiles(walkFiles(dir).filter(isModelFile));
   const entries = [
     ...(manifest ? [{ key: cacheKey(modelUrl, revision, 'manifest.json'), path: join(dir, 'manifest.json') }] : []),

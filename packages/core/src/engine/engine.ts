@@ -158,6 +158,14 @@ export class Engine {
 
   /** One ONNX run on a padded batch; returns the logits as a fresh Float32Array. */
   async run(ids: BigInt64Array, mask: BigInt64Array, typeIds: BigInt64Array, rows: number, width: number): Promise<Float32Array> {
+    return (await this.runOutputs(ids, mask, typeIds, rows, width, [this.outputName]))[this.outputName]!.data;
+  }
+
+  /**
+   * One ONNX run on a padded batch, fetching the named graph outputs as fresh Float32Arrays with
+   * their dims (the quantizer's calibration fetches intermediate activations it made outputs).
+   */
+  async runOutputs(ids: BigInt64Array, mask: BigInt64Array, typeIds: BigInt64Array, rows: number, width: number, names: readonly string[]): Promise<Record<string, { data: Float32Array; dims: readonly number[] }>> {
     const { Tensor: T } = this.ort;
     const dims = [rows, width];
     const feeds: Record<string, Tensor> = {
@@ -165,11 +173,14 @@ export class Engine {
       attention_mask: new T('int64', mask, dims),
     };
     if (this.session.inputNames.includes('token_type_ids')) feeds.token_type_ids = new T('int64', typeIds, dims);
-    const out = await this.session.run(feeds);
+    const out = await this.session.run(feeds, names);
     try {
-      const t = out[this.outputName]!;
-      const data = t.type === 'float32' ? (t.data as Float32Array) : Float32Array.from(t.data as ArrayLike<number>);
-      return data.slice();
+      return Object.fromEntries(
+        names.map((name) => {
+          const t = out[name]!;
+          return [name, { data: t.type === 'float32' ? (t.data as Float32Array).slice() : Float32Array.from(t.data as ArrayLike<number>), dims: [...t.dims] }];
+        }),
+      );
     } finally {
       for (const t of Object.values(out)) t.dispose();
       for (const t of Object.values(feeds)) t.dispose();

@@ -36,11 +36,12 @@ export interface NodeClassifierOptions {
 export async function createClassifier(o: NodeClassifierOptions = {}): Promise<Classifier> {
   const model = o.model ?? 'ko-sentiment';
   const dir = resolveModelDir(model, o.from);
-  const { engine, dtype, file, runtime } = await loadEngine(dir, { dtype: o.dtype, runtime: o.runtime, threads: o.threads });
+  const { engine, dtype, file, runtime, revision } = await loadEngine(dir, { dtype: o.dtype, runtime: o.runtime, threads: o.threads });
   for (const w of engine.tokenizer.warnings) o.onProgress?.({ type: 'warning', code: w.code, message: w.message });
   const info: ModelInfo = {
     model,
     modelUrl: pathToFileURL(`${dir}/`).href,
+    revision,
     backend: runtime === 'node' ? 'cpu' : 'wasm',
     dtype,
     file,

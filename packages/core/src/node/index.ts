@@ -1,7 +1,7 @@
 /** ko-classify on Node: the browser client's `classify()` contract, model directories on disk. */
 export { createClassifier, type NodeClassifierOptions } from './client.js';
 export { loadEngine, loadRuntime, type LoadEngineOptions, type LoadedEngine, type Runtime, type RuntimeOption } from './load-engine.js';
-export { buildManifest, copyBrowserModel, modelPackageName, resolveModelDir, walkFiles, writeManifest } from './model-dir.js';
+export { buildManifest, copyBrowserModel, manifestOf, modelPackageName, resolveModelDir, walkFiles, writeManifest } from './model-dir.js';
 export type { Classifier, ClassifyCallOptions } from '../types.js';
 export type { Manifest } from '../model-layout.js';
 export { KoClassifyError, isKoClassifyError } from '../errors.js';

@@ -22,6 +22,8 @@ export interface LoadEngineOptions {
   /** Intra-op threads of the ONNX session; default: the runtime's own choice. */
   threads?: number;
   maxLength?: number;
+  /** ONNX bytes to run instead of the directory's dtype file (the quantizer's calibration graph). */
+  model?: Uint8Array;
 }
 
 export interface LoadedEngine {
@@ -29,6 +31,8 @@ export interface LoadedEngine {
   dtype: Dtype;
   file: string;
   runtime: Runtime;
+  /** The revision of the files on disk (`manifestOf`), as a browser would cache them. */
+  revision: string;
 }
 
 type OrtWithWasm = OrtModule & { env: { wasm: { numThreads?: number } } };
@@ -55,8 +59,8 @@ export async function loadRuntime(runtime: RuntimeOption = 'auto'): Promise<{ or
  * console.log(await engine.classify(['정말 재밌어요']));
  */
 export async function loadEngine(dir: string, o: LoadEngineOptions = {}): Promise<LoadedEngine> {
-  const listed = Object.keys(buildManifest(dir).files);
-  const { dtype, file } = chooseDtype(o.dtype ?? 'auto', 'wasm', listed, false);
+  const manifest = buildManifest(dir);
+  const { dtype, file } = o.model ? { dtype: 'fp32' as const, file: '(in memory)' } : chooseDtype(o.dtype ?? 'auto', 'wasm', Object.keys(manifest.files), false);
   const { ort, runtime } = await loadRuntime(o.runtime);
   const threads = o.threads ?? 0;
   if (runtime === 'web' && threads > 0) ort.env.wasm.numThreads = threads;
@@ -69,11 +73,11 @@ export async function loadEngine(dir: string, o: LoadEngineOptions = {}): Promis
   };
   const engine = await Engine.create(
     ort,
-    { config: json('config.json'), tokenizer: json('tokenizer.json'), tokenizerConfig: json('tokenizer_config.json'), model: readFileSync(join(dir, file)) },
+    { config: json('config.json'), tokenizer: json('tokenizer.json'), tokenizerConfig: json('tokenizer_config.json'), model: o.model ?? readFileSync(join(dir, file)) },
     {
       maxLength: o.maxLength,
       sessionOptions: { graphOptimizationLevel: 'all', ...(runtime === 'node' && threads > 0 ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {}) },
     },
   );
-  return { engine, dtype, file, runtime };
+  return { engine, dtype, file, runtime, revision: manifest.revision };
 }

@@ -22,20 +22,32 @@ export function walkFiles(dir: string): string[] {
 }
 
 /**
- * Size and sha256 of every model file under `dir` (what the browser loader checks).
+ * Size and sha256 of every model file under `dir` (what the browser loader checks), and the
+ * revision they make (`manifestOf`).
  *
  * @example
  * const m = buildManifest('public/models/ko-sentiment');
- * console.log(Object.keys(m.files));
+ * console.log(m.revision, Object.keys(m.files));
  */
-export function buildManifest(dir: string): Manifest {
+export function buildManifest(dir: string): Manifest & { revision: string } {
   const files: Manifest['files'] = {};
   for (const rel of walkFiles(dir).filter(isModelFile)) {
     const bytes = readFileSync(join(dir, rel));
     files[rel] = { size: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') };
   }
   if (!files['config.json']) throw new KoClassifyError('MODEL_INVALID', `${dir} has no config.json: not a model directory`);
-  return { files };
+  return manifestOf(files);
+}
+
+/**
+ * A manifest of `files` with its revision: the first 16 hex digits of the sha256 of the sorted file
+ * list (names, sizes, sha256s). Any changed, added or removed file gives a new revision, so a browser
+ * that cached the old files replaces them (see `ClassifierOptions.revision`); rebuilding the same
+ * files gives the same one.
+ */
+export function manifestOf(files: Manifest['files']): Manifest & { revision: string } {
+  const sorted = Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return { revision: createHash('sha256').update(JSON.stringify(sorted)).digest('hex').slice(0, 16), files: sorted };
 }
 
 /** Writes `manifest.json` into `dir` and returns it. */
@@ -89,8 +101,8 @@ export function copyBrowserModel(src: string, dst: string, dtypes?: readonly Dty
     mkdirSync(dirname(join(dst, f)), { recursive: true });
     copyFileSync(join(src, f), join(dst, f));
   }
-  const manifest = buildManifest(dst);
-  for (const f of Object.keys(manifest.files)) if (!files.includes(f)) delete manifest.files[f];
+  const all = buildManifest(dst).files;
+  const manifest = manifestOf(Object.fromEntries(Object.entries(all).filter(([f]) => files.includes(f))));
   const srcManifest = existsSync(join(src, 'manifest.json')) ? (JSON.parse(readFileSync(join(src, 'manifest.json'), 'utf8')) as Manifest) : null;
   for (const [f, entry] of Object.entries(manifest.files)) {
     const expected = srcManifest?.files[f];
