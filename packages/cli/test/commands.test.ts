@@ -18,11 +18,11 @@ const FIXTURE = join(import.meta.dirname, '../../core/test/fixtures/tiny-deberta
 const SAMPLE = join(import.meta.dirname, '../../core/test/fixtures/nsmc-dev-sample.tsv');
 let dir = '';
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = join(mkdtempSync(join(tmpdir(), 'ko-cli-')), 'm');
   cpSync(FIXTURE, dir, { recursive: true });
-  quantizeFile(join(dir, 'onnx/model.onnx'), { mode: 'int8' });
-  quantizeFile(join(dir, 'onnx/model.onnx'), { mode: 'int4' });
+  await quantizeFile(join(dir, 'onnx/model.onnx'), { mode: 'int8' });
+  await quantizeFile(join(dir, 'onnx/model.onnx'), { mode: 'int4' });
 });
 
 describe('eval', () => {
@@ -101,7 +101,7 @@ describe('inspect', () => {
     const byFile = Object.fromEntries(s.onnx.map((o) => [o.file.split('/').pop(), o]));
     expect(byFile['model.onnx']!.inputs.map((i: { name: string }) => i.name)).toEqual(['input_ids', 'attention_mask', 'token_type_ids']);
     expect(byFile['model.onnx']!.opsets['ai.onnx']).toBe(17);
-    expect(byFile['model_int8.onnx']!.noWebGpuKernel).toEqual(expect.arrayContaining(['DynamicQuantizeLinear', 'MatMulInteger']));
+    expect(byFile['model_int8.onnx']!.noWebGpuKernel).toEqual(expect.arrayContaining(['QuantizeLinear', 'com.microsoft:MatMulIntegerToFloat']));
     expect(byFile['model_q4.onnx']!.noWebGpuKernel).not.toContain('com.microsoft:MatMulNBits');
     expect(byFile['model_q4.onnx']!.ops['com.microsoft:MatMulNBits']).toBe(18);
     expect(byFile['model_int8.onnx']!.weightBytesByDtype.int8).toBeGreaterThan(0);
@@ -143,6 +143,15 @@ describe('quantize and manifest on the command line', () => {
       expect(existsSync(other)).toBe(true);
       expect(await main(['quantize', join(m, 'onnx/model_q4.onnx'), '--int8'])).toBe(2);
       expect(said.join('\n')).toMatch(/refusing .*model_q4\.onnx/);
+      // --calibrate: the activation ranges come from the rows asked for, of the column asked for.
+      said.length = 0;
+      expect(await main(['quantize', join(m, 'onnx/model.onnx'), '--int8', '--calibrate', SAMPLE, '--text-col', 'document', '--calibrate-rows', '64'])).toBe(0);
+      expect(said.join('\n')).toContain(`activation ranges from 64 texts`);
+      const noText = join(m, '..', 'ids.tsv');
+      writeFileSync(noText, 'id\tlabel\n1\t0\n');
+      expect(await main(['quantize', join(m, 'onnx/model.onnx'), '--int8', '--calibrate', noText])).toBe(2);
+      expect(said.join('\n')).toMatch(/has no text column .*pass --text-col \(columns: id, label\)/);
+      await expect(main(['quantize', join(m, 'onnx/model.onnx'), '--int4', '--calibrate', SAMPLE])).rejects.toThrow(/--calibrate is for --int8/);
       // ko-classify manifest: every model file with its size and sha256, nothing else.
       writeFileSync(join(m, 'notes.txt'), 'not a model file');
       expect(await main(['manifest', m])).toBe(0);
@@ -253,7 +262,7 @@ describe('optimize', () => {
     expect(r.exactDiff).toBeLessThanOrEqual(1e-3);
     expect(r.maxDiff).toBeLessThanOrEqual(0.25);
     const ops = decodeModel(readFileSync(file)).graph!.node.map((n) => n.opType);
-    expect(ops).toContain('DynamicQuantizeMatMul');
+    expect(ops).toEqual(expect.arrayContaining(['QuantizeLinear', 'MatMulIntegerToFloat', 'LayerNormalization']));
     expect(ops).not.toContain('MatMulInteger');
     const manifest = JSON.parse(readFileSync(join(copy, 'manifest.json'), 'utf8')) as { files: Record<string, { sha256: string }> };
     expect(manifest.files['onnx/model_int8.onnx']!.sha256).toBe(createHash('sha256').update(readFileSync(file)).digest('hex'));

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Engine, type OrtModule } from '@ko-classify/core/engine';
+import { Engine, makeBatches, type OrtModule } from '@ko-classify/core/engine';
 import { decodeModel, encodeModel, onnx, floatData, dimsOf, type Model } from '../src/onnx/proto.js';
-import { QuantizeError, quantizeModel } from '../src/onnx/quantize.js';
-import { quantizeFile } from '../src/quantize-command.js';
+import { QuantizeError, SOFTMAX_PAD, quantizeModel } from '../src/onnx/quantize.js';
+import { DEFAULT_CALIBRATION, calibrationTexts, quantizeFile } from '../src/quantize-command.js';
 
 const FIXTURE = join(import.meta.dirname, '../../core/test/fixtures/tiny-deberta');
 const SAMPLE = join(import.meta.dirname, '../../core/test/fixtures/nsmc-dev-sample.tsv');
@@ -15,11 +15,11 @@ const fp32Bytes = readFileSync(join(FIXTURE, 'onnx/model.onnx'));
 const sentences = readFileSync(SAMPLE, 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t')[1] ?? '');
 
 let dir = '';
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ko-quant-'));
   cpSync(FIXTURE, join(dir, 'm'), { recursive: true });
-  quantizeFile(join(dir, 'm/onnx/model.onnx'), { mode: 'int8' });
-  quantizeFile(join(dir, 'm/onnx/model.onnx'), { mode: 'int4' });
+  await quantizeFile(join(dir, 'm/onnx/model.onnx'), { mode: 'int8' });
+  await quantizeFile(join(dir, 'm/onnx/model.onnx'), { mode: 'int4' });
 });
 
 const json = (f: string) => JSON.parse(readFileSync(join(FIXTURE, f), 'utf8'));
@@ -86,41 +86,128 @@ async function versusFp32(ort: OrtModule, name: string, file: string): Promise<R
 }
 
 describe('int8 (MatMulInteger) for WASM', () => {
-  it('rewrites every constant-weight MatMul/Gemm and the embedding table', () => {
-    const m = decodeModel(readFileSync(join(dir, 'm/onnx/model_int8.onnx')));
+  const int8 = () => decodeModel(readFileSync(join(dir, 'm/onnx/model_int8.onnx')));
+
+  it('rewrites every constant-weight MatMul/Gemm on a graph input into QuantizeLinear + MatMulIntegerToFloat', () => {
+    const m = int8();
     const o = ops(m);
-    expect(o.has('DynamicQuantizeLinear') && o.has('MatMulInteger') && o.has('DequantizeLinear')).toBe(true);
-    expect(o.has('Gemm')).toBe(false);
-    const inits = new Set(m.graph!.initializer.map((t) => t.name));
-    const floatWeightMatmuls = m.graph!.node.filter((n) => n.opType === 'MatMul' && inits.has(n.input[1]!));
-    expect(floatWeightMatmuls).toEqual([]);
-    const q = m.graph!.initializer.filter((t) => t.dataType === onnx.TensorProto.DataType.INT8);
-    expect(q.length).toBeGreaterThan(10);
-    // Each MatMulInteger weight: per output channel, scale = max |w| / 127 of the fp32 column, and the
-    // int8 values are round(w / scale) — checked against the torch export's own weights.
+    expect(o.has('QuantizeLinear') && o.has('MatMulIntegerToFloat')).toBe(true);
+    expect(o.has('DynamicQuantizeLinear') || o.has('Gemm')).toBe(false);
+    const inits = new Map(m.graph!.initializer.map((t) => [t.name, t]));
+    // What still multiplies by a float weight may only be a product of constants (folded at load).
+    const dynamic = new Set(m.graph!.input.map((i) => i.name));
+    for (const n of m.graph!.node) if (n.input.some((i) => dynamic.has(i))) n.output.forEach((x) => dynamic.add(x));
+    const floatWeight = (name: string) => inits.get(m.graph!.node.find((n) => n.opType === 'Identity' && n.output[0] === name)?.input[0] ?? name)?.dataType === onnx.TensorProto.DataType.FLOAT;
+    expect(m.graph!.node.filter((n) => n.opType === 'MatMul' && floatWeight(n.input[1]!) && dynamic.has(n.input[0]!))).toEqual([]);
+    // Each weight: per output channel, scale = max |w| / 127 of the fp32 column, and the int8 values
+    // are round(w / scale) — checked against the torch export's own weights.
     const fp32 = new Map(decodeModel(fp32Bytes).graph!.initializer.map((t) => [t.name, t]));
-    const all = new Map(m.graph!.initializer.map((t) => [t.name, t]));
     let checked = 0;
-    for (const n of m.graph!.node.filter((x) => x.opType === 'MatMulInteger')) {
-      const wq = all.get(n.input[1]!)!;
-      const stem = wq.name!.replace(/_quantized__q\d+$/, '');
-      const orig = fp32.get(stem);
-      if (!orig) continue;
-      const scaleName = m.graph!.node.find((x) => x.opType === 'Mul' && x.input.some((i) => i.startsWith(`${stem}_scale`)))!.input.find((i) => i.startsWith(`${stem}_scale`))!;
-      const scales = floatData(all.get(scaleName)!);
-      const [K, N] = dimsOf(wq);
+    for (const n of m.graph!.node.filter((x) => x.opType === 'MatMulIntegerToFloat')) {
+      const wq = inits.get(n.input[1]!)!;
+      const stem = wq.name.replace(/_quantized__q\d+$/, '');
+      const orig = fp32.get(stem)!;
+      const scales = floatData(inits.get(n.input[3]!)!);
+      const [K, N] = dimsOf(wq) as [number, number];
       const gemm = !stem.startsWith('onnx::MatMul');
       const w = floatData(orig);
-      const at = (k: number, c: number) => (gemm ? w[c * K! + k]! : w[k * N! + c]!);
-      for (let c = 0; c < N!; c++) {
+      const at = (k: number, c: number) => (gemm ? w[c * K + k]! : w[k * N + c]!);
+      const q = new Int8Array(wq.rawData.buffer, wq.rawData.byteOffset, K * N);
+      for (let c = 0; c < N; c++) {
         let max = 0;
-        for (let k = 0; k < K!; k++) max = Math.max(max, Math.abs(at(k, c)));
+        for (let k = 0; k < K; k++) max = Math.max(max, Math.abs(at(k, c)));
         expect(scales[c]).toBeCloseTo(max / 127, 7);
-        for (let k = 0; k < K!; k += 7) expect(new Int8Array(wq.rawData!.buffer, wq.rawData!.byteOffset)[k * N! + c]).toBe(Math.round(at(k, c) / scales[c]!) + 0);
+        for (let k = 0; k < K; k += 7) expect(q[k * N + c]).toBe(Math.round(at(k, c) / scales[c]!) + 0);
       }
       checked++;
     }
     expect(checked).toBeGreaterThanOrEqual(10);
+  });
+
+  // An independent measurement on the other runtime: every QuantizeLinear's fixed scale and zero point
+  // span exactly the range its input reaches on the calibration sample (texts run one at a time).
+  it('activation scales are the calibration sample\'s range, measured independently on onnxruntime-web', async () => {
+    const m = int8();
+    const inits = new Map(m.graph!.initializer.map((t) => [t.name, t]));
+    const quants = m.graph!.node.filter((n) => n.opType === 'QuantizeLinear');
+    expect(quants.length).toBe(10);
+    const probe = decodeModel(fp32Bytes);
+    for (const q of quants) probe.graph!.output.push(onnx.ValueInfoProto.create({ name: q.input[0] }) as never);
+    const session = await ortWeb.InferenceSession.create(encodeModel(probe));
+    const engine = await Engine.create(ortWeb as unknown as OrtModule, files(fp32Bytes));
+    const range = new Map(quants.map((q) => [q.input[0]!, [Infinity, -Infinity]]));
+    for (const e of engine.encode(calibrationTexts(DEFAULT_CALIBRATION, undefined, 512))) {
+      const dims = [1, e.ids.length];
+      const out = await session.run({
+        input_ids: new ortWeb.Tensor('int64', BigInt64Array.from(e.ids, BigInt), dims),
+        attention_mask: new ortWeb.Tensor('int64', new BigInt64Array(e.ids.length).fill(1n), dims),
+        token_type_ids: new ortWeb.Tensor('int64', new BigInt64Array(e.ids.length), dims),
+      });
+      for (const [name, r] of range) for (const v of out[name]!.data as Float32Array) [r[0], r[1]] = [Math.min(r[0]!, v), Math.max(r[1]!, v)];
+    }
+    await engine.release();
+    for (const q of quants) {
+      const [lo, hi] = range.get(q.input[0]!)!.map((v, i) => (i === 0 ? Math.min(0, v!) : Math.max(0, v!))) as [number, number];
+      const scale = floatData(inits.get(q.input[1]!)!)[0]!;
+      const zero = inits.get(q.input[2]!)!;
+      expect(zero.dataType).toBe(onnx.TensorProto.DataType.UINT8);
+      expect(scale).toBeCloseTo((hi - lo) / 255, 5);
+      expect(zero.rawData[0]).toBe(Math.round(-lo / scale));
+    }
+  });
+
+  it('stores the embedding table int8 with one scale per row (max |row| / 127)', () => {
+    const m = int8();
+    const table = m.graph!.initializer.find((t) => t.dataType === onnx.TensorProto.DataType.INT8 && /word_embeddings/.test(t.name))!;
+    const scales = floatData(m.graph!.initializer.find((t) => /word_embeddings.*_row_scale/.test(t.name))!);
+    const [V, H] = dimsOf(table) as [number, number];
+    expect(scales.length).toBe(V);
+    const orig = floatData(new Map(decodeModel(fp32Bytes).graph!.initializer.map((t) => [t.name, t])).get(table.name.replace(/_quantized__q\d+$/, ''))!);
+    const q = new Int8Array(table.rawData.buffer, table.rawData.byteOffset, V * H);
+    for (let r = 0; r < V; r += 97) {
+      const max = Math.max(...orig.subarray(r * H, (r + 1) * H).map(Math.abs));
+      expect(scales[r]).toBeCloseTo(max > 0 ? max / 127 : 1, 7); // an all-zero row (padding) keeps scale 1
+      for (let c = 0; c < H; c++) expect(q[r * H + c]).toBe(Math.round(orig[r * H + c]! / scales[r]!) + 0);
+    }
+  });
+
+  it('widens each attention Softmax by masked entries and slices back', () => {
+    const g = int8().graph!;
+    const inits = new Map(g.initializer.map((t) => [t.name, t]));
+    const pads = g.node.filter((n) => n.opType === 'Pad');
+    expect(pads.length).toBe(g.node.filter((n) => n.opType === 'Softmax').length);
+    for (const p of pads) {
+      const amounts = new BigInt64Array(new Uint8Array(inits.get(p.input[1]!)!.rawData).buffer);
+      expect([...amounts]).toEqual([0n, 0n, 0n, 0n, 0n, 0n, 0n, BigInt(SOFTMAX_PAD)]);
+      expect(floatData(inits.get(p.input[2]!)!)[0]).toBe(-3.4028234663852886e38);
+      const softmax = g.node.find((n) => n.input[0] === p.output[0])!;
+      expect(softmax.opType).toBe('Softmax');
+      expect(g.node.find((n) => n.input[0] === softmax.output[0])!.opType).toBe('Slice');
+    }
+  });
+
+  // The property the rewrite exists for: a sentence's logits are bit-identical alone (unpadded) and
+  // inside length-sorted batches padded to their longest row, and padded to 128.
+  it.each(RUNTIMES)('%s: every sentence gets the same logits alone, in padded batches and padded to the longest the model takes', async (_n, ort) => {
+    const engine = await Engine.create(ort, files(readFileSync(join(dir, 'm/onnx/model_int8.onnx'))));
+    const encoded = engine.encode(sentences.slice(0, 300));
+    const alone: Float32Array[] = [];
+    for (const e of encoded) alone.push(await engine.run(BigInt64Array.from(e.ids, BigInt), new BigInt64Array(e.ids.length).fill(1n), new BigInt64Array(e.ids.length), 1, e.ids.length));
+    const widths = new Set<number>();
+    for (const [size, pad] of [[32, false], [7, true]] as const) {
+      for (const b of makeBatches(encoded, size, 0)) {
+        const width = pad ? engine.tokenizer.maxLength : b.width;
+        widths.add(width);
+        const ids = new BigInt64Array(b.rows * width);
+        const mask = new BigInt64Array(b.rows * width);
+        b.origin.forEach((src, r) => encoded[src]!.ids.forEach((id, j) => ((ids[r * width + j] = BigInt(id)), (mask[r * width + j] = 1n))));
+        const logits = await engine.run(ids, mask, new BigInt64Array(ids.length), b.rows, width);
+        const n = logits.length / b.rows;
+        b.origin.forEach((src, r) => expect(logits.subarray(r * n, (r + 1) * n)).toEqual(alone[src]));
+      }
+    }
+    await engine.release();
+    expect(widths.size).toBeGreaterThan(10);
   });
 
   // The fixture's labels spread over its three classes (training/make_fixture.py), so agreement is not
@@ -189,9 +276,14 @@ describe('int4 (MatMulNBits) for WebGPU', () => {
 });
 
 describe('refusals', () => {
-  it('refuses an already quantized graph and a graph with nothing to quantize', () => {
+  it('refuses an already quantized graph, int8 without calibration and a graph with nothing to quantize', async () => {
     const int8 = decodeModel(readFileSync(join(dir, 'm/onnx/model_int8.onnx')));
     expect(() => quantizeModel(int8, { mode: 'int8' })).toThrow(QuantizeError);
+    expect(() => quantizeModel(decodeModel(fp32Bytes), { mode: 'int8' })).toThrow(/calibrated range of every MatMul input/);
+    // Calibration tokenizes text, so a lone .onnx file is refused with what to do.
+    const lone = mkdtempSync(join(tmpdir(), 'ko-quant-lone-'));
+    cpSync(join(FIXTURE, 'onnx/model.onnx'), join(lone, 'model.onnx'));
+    await expect(quantizeFile(join(lone, 'model.onnx'), { mode: 'int8' })).rejects.toThrow(/needs the model's config.json beside it/);
     const empty = decodeModel(fp32Bytes);
     empty.graph!.node = empty.graph!.node.filter((n) => n.opType !== 'MatMul' && n.opType !== 'Gemm');
     expect(() => quantizeModel(empty, { mode: 'int4' })).toThrow(/nothing to quantize/);

@@ -1,6 +1,7 @@
 /**
- * Weight quantization math, free of ONNX: symmetric int8 per output channel (for MatMulInteger),
- * symmetric int8 per tensor (embeddings), and block-wise 4-bit (for MatMulNBits).
+ * Quantization math, free of ONNX: symmetric int8 weights per output channel (for MatMulInteger),
+ * symmetric int8 per tensor (embeddings), block-wise 4-bit (for MatMulNBits), and uint8 affine
+ * activation scales from a calibrated range.
  * Weights are `[K, N]` row-major, as a MatMul's second input.
  */
 
@@ -29,6 +30,20 @@ export function quantizeInt8PerTensor(w: Float32Array): { q: Int8Array; scale: n
   const q = new Int8Array(w.length);
   for (let i = 0; i < w.length; i++) q[i] = clamp(Math.round(w[i]! / scale), -127, 127);
   return { q, scale: Math.fround(scale) };
+}
+
+/** Symmetric int8 per row of a `[rows, cols]` table (an embedding: one scale per token). */
+export function quantizeInt8PerRow(w: Float32Array, rows: number, cols: number): { q: Int8Array; scales: Float32Array } {
+  const scales = new Float32Array(rows);
+  const q = new Int8Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    let max = 0;
+    for (let c = 0; c < cols; c++) max = Math.max(max, Math.abs(w[r * cols + c]!));
+    const scale = Math.fround(max > 0 ? max / 127 : 1);
+    scales[r] = scale;
+    for (let c = 0; c < cols; c++) q[r * cols + c] = clamp(Math.round(w[r * cols + c]! / scale), -127, 127);
+  }
+  return { q, scales };
 }
 
 export interface Int4Blocks {
@@ -69,6 +84,19 @@ export function quantizeInt4Blocks(w: Float32Array, K: number, N: number, blockS
     }
   }
   return { packed, scales, kBlocks };
+}
+
+/**
+ * uint8 affine quantization of an activation range, as DynamicQuantizeLinear computes it per run:
+ * the range is widened to hold 0 (so zero and padding stay exact), scale = (max − min) / 255,
+ * zero point = round(−min / scale). Here the range is calibrated once and fixed in the graph.
+ */
+export function uint8Affine(range: { min: number; max: number }): { scale: number; zeroPoint: number } {
+  const min = Math.min(0, range.min);
+  const max = Math.max(0, range.max);
+  if (!Number.isFinite(min) || !Number.isFinite(max)) throw new Error(`activation range [${range.min}, ${range.max}] is not finite`);
+  const scale = Math.fround(max > min ? (max - min) / 255 : 1);
+  return { scale, zeroPoint: clamp(Math.round(-min / scale), 0, 255) };
 }
 
 function clamp(v: number, lo: number, hi: number): number {
