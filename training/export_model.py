@@ -36,9 +36,23 @@ MAX_LEN = 128
 LOGIT_ROWS = 200
 
 
-def export_model_dir(model: DebertaV2ForSequenceClassification, out: Path) -> None:
+def calibration_tsv(task: str) -> tuple[Path, str]:
+    """Text the int8 activation scales are calibrated on: the task's training text (never its
+    evaluation rows), as a TSV and its text column."""
+    if task == "sentiment":
+        return DATA / "nsmc" / "train.tsv", "document"
+    texts, _, train, _ = hate_speech_split() if task == "hate-speech" else kmhas_split()
+    path = WORK / f"{task}-calibration.tsv"
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("text\n")
+        f.writelines(texts[i].replace("\t", " ") + "\n" for i in train if texts[i].strip())
+    return path, "text"
+
+
+def export_model_dir(model: DebertaV2ForSequenceClassification, out: Path, calibration: tuple[Path, str]) -> None:
     """The Hugging Face layout browsers load: config, tokenizer (from the committed spm.model), LICENSE.md,
-    ONNX fp32, then the TypeScript toolchain's int8 and int4 files and the manifest."""
+    ONNX fp32, then the TypeScript toolchain's int8 (activation scales calibrated on `calibration`,
+    a TSV and its text column) and int4 files and the manifest."""
     model.eval()
     (out / "onnx").mkdir(parents=True, exist_ok=True)
     spm_to_hf(ENCODER / "spm.model", out, model_max_length=MAX_LEN)
@@ -49,8 +63,9 @@ def export_model_dir(model: DebertaV2ForSequenceClassification, out: Path) -> No
     export_onnx(model, out / "onnx" / "model.onnx")
     cli = ["node", str(REPO / "packages" / "cli" / "bin" / "ko-classify.js")]
     subprocess.run(cli + ["manifest", str(out)], check=True, stdout=subprocess.DEVNULL)
-    for mode in ("--int8", "--int4"):
-        subprocess.run(cli + ["quantize", str(out / "onnx" / "model.onnx"), mode], check=True, stdout=subprocess.DEVNULL)
+    tsv, column = calibration
+    subprocess.run(cli + ["quantize", str(out / "onnx" / "model.onnx"), "--int8", "--calibrate", str(tsv), "--text-col", column], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(cli + ["quantize", str(out / "onnx" / "model.onnx"), "--int4"], check=True, stdout=subprocess.DEVNULL)
     # ONNX Runtime's own graph optimisation saved into the int8 file: loads skip it, and the constant
     # relative-position projections are folded once here instead of recomputed at every run.
     # A graph it cannot match is left as quantized (the command says why): slower to load, same results.
@@ -74,7 +89,7 @@ def main() -> None:
     model.eval()
     print(f"checkpoint step {ck.get('step')} dev {ck.get('scores')}", flush=True)
     out = MODELS / args.name
-    export_model_dir(model, out)
+    export_model_dir(model, out, calibration_tsv(args.task))
 
     enc = SpmEncoder(ENCODER / "spm.model")
     if args.task == "sentiment":

@@ -214,7 +214,8 @@ def export_own_model(args, data: TaskData, work: Path, summary: dict) -> None:
     model = DebertaV2ForSequenceClassification(DebertaV2Config.from_hf(ck["config"]))
     model.load_state_dict(ck["model"])
     target = args.out or MODELS / args.name
-    export_model_dir(model, target)
+    # int8 activation scales calibrated on the training text itself (what the model will be given).
+    export_model_dir(model, target, (Path(args.train), args.text_col))
     dev = work / "dev.tsv"
     dev.write_text("text\tlabel\n" + "".join(f"{t.replace(chr(9), ' ')}\t{y}\n" for t, y in data.dev_rows), encoding="utf-8")
     kind = "multi-label" if data.multi_label else "single-label"
