@@ -64,4 +64,32 @@ test.describe('WebGPU backend (SwiftShader adapter)', () => {
     console.log(`int4/WebGPU vs int8/WASM label agreement: ${(agreement * 100).toFixed(1)}%`);
     expect(agreement).toBeGreaterThanOrEqual(0.98);
   });
+
+  // q4 on WebGPU does not have int8-on-WASM's same-text-same-answer property: its shaders tile the
+  // GEMMs by batch shape, so a sentence's scores move in the last digits with its neighbours
+  // (measured on SwiftShader: up to 3e-5 over 48 sentences). The documented bound: labels equal on
+  // this sample and no score more than 1e-3 apart. For answers that never move, use backend 'wasm'.
+  test('int4 on WebGPU: scores alone, in one call and in reversed calls of 16 stay within 1e-3, labels equal', async ({ page }) => {
+    await openHarness(page);
+    const r = await page.evaluate(async (texts) => {
+      const clf = await window.koClassify.createClassifier({ model: 'ko-sentiment', backend: 'webgpu', dtype: 'int4', cache: false, shared: false });
+      const whole = await clf.classify(texts, { batchSize: 64 });
+      const alone = [];
+      for (const t of texts) alone.push(await clf.classify(t));
+      const calls = [];
+      for (let i = 0; i < texts.length; i += 16) calls.push(...(await clf.classify(texts.slice(i, i + 16).reverse(), { batchSize: 16 })).reverse());
+      await clf.dispose();
+      const gap = (a: typeof whole, b: typeof whole) => ({
+        labels: a.filter((x, i) => x.label !== b[i]!.label).length,
+        max: Math.max(...a.map((x, i) => Math.abs(x.score - b[i]!.scores[x.label]!))),
+        over1e6: a.filter((x, i) => Math.abs(x.score - b[i]!.scores[x.label]!) > 1e-6).length,
+      });
+      return { alone: gap(whole, alone), calls: gap(whole, calls) };
+    }, sample.slice(0, 48));
+    console.log(`int4/WebGPU, 48 sentences: one call vs one per call ${JSON.stringify(r.alone)}, vs reversed calls of 16 ${JSON.stringify(r.calls)}`);
+    for (const g of [r.alone, r.calls]) {
+      expect(g.labels).toBe(0);
+      expect(g.max).toBeLessThanOrEqual(1e-3);
+    }
+  });
 });
