@@ -84,14 +84,23 @@ async function openPage(context, base, lib, network = false) {
   return page;
 }
 
+/** How many sentences get another label, or a score more than 1e-6 away, in either other way of calling. */
+export function sameAnswer(whole, shuffled, each) {
+  const differs = (a, b) => a.label !== b.label || !(Math.abs(a.score - b.score) <= 1e-6);
+  const flags = whole.map((w, i) => [differs(w, shuffled[i]), differs(w, each[i])]);
+  const maxGap = Math.max(...whole.flatMap((w, i) => [shuffled[i], each[i]].map((o) => (o.label === w.label ? Math.abs(o.score - w.score) : 1))));
+  return { n: whole.length, shuffled: flags.filter(([s]) => s).length, each: flags.filter(([, e]) => e).length, any: flags.filter(([s, e]) => s || e).length, labels: whole.filter((w, i) => w.label !== shuffled[i].label || w.label !== each[i].label).length, maxGap };
+}
+
 /**
  * `reps` runs per library: cold start (fresh on-disk profile), warm start (a new page in it), the
  * first LATENCY_CALLS single-sentence calls, the whole sample in one call, calls of 32, then the
- * single-sentence calls again (steady state).
+ * single-sentence calls again (steady state); in the first rep also the whole sample in shuffled calls
+ * of 32 and one per call (same text, same answer).
  */
 export async function runLibraries({ server, base, launchOptions }, { libs, reps, threads, texts }) {
   const runs = Object.fromEntries(
-    libs.map((lib) => [lib, { cold: [], coldNet: [], warm: [], coldFiles: [], warmModelRequests: [], batch: [], latency: [], steady: [], chunks: [], memLoad: [], memPeak: [], workers: 0, each: null, coldPhases: null, warmPhases: null }]),
+    libs.map((lib) => [lib, { cold: [], coldNet: [], warm: [], coldFiles: [], warmModelRequests: [], batch: [], latency: [], steady: [], chunks: [], memLoad: [], memPeak: [], workers: 0, each: null, coldPhases: null, warmPhases: null, sameAnswer: null }]),
   );
   const requested = () => server.log.map((r) => r.url);
   for (let rep = 0; rep < reps; rep++) {
@@ -127,6 +136,13 @@ export async function runLibraries({ server, base, launchOptions }, { libs, reps
       r.chunks.push(chunks.ms);
       const again = await step(page, `${lib} steady latency`, (s) => window.bench.classifyEach(s), texts.slice(0, LATENCY_CALLS));
       r.steady.push(again.ms);
+      if (rep === 0) {
+        // Same text, same answer: the whole sample in shuffled calls of 32 and one sentence per call,
+        // against this rep's one big call.
+        const shuffled = await step(page, `${lib} shuffled calls`, ([s, n, seed]) => window.bench.classifyShuffled(s, n, seed), [texts, 32, 7]);
+        const each = await step(page, `${lib} one per call`, (s) => window.bench.classifyEach(s), texts);
+        r.sameAnswer = sameAnswer(batch.results, shuffled.results, each.results);
+      }
       await context.close();
       rmSync(profile, { recursive: true, force: true });
       // Memory on a fresh browser with one page that loads, then classifies the sample once: resident

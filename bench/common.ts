@@ -13,6 +13,8 @@ export interface BenchPage {
   classifyChunks(texts: string[], size: number): Promise<{ ms: number }>;
   /** Classifies the texts one call at a time, each awaited; ms of every call. */
   classifyEach(texts: string[]): Promise<{ ms: number[]; results: BenchResult[] }>;
+  /** Classifies the texts in calls of `size` in a shuffled order (seeded); results in input order. */
+  classifyShuffled(texts: string[], size: number, seed: number): Promise<{ results: BenchResult[] }>;
 }
 
 declare global {
@@ -75,6 +77,21 @@ export function benchPage(lib: {
         ms.push(performance.now() - t0);
       }
       return { ms, results };
+    },
+    async classifyShuffled(texts, size, seed) {
+      let s = seed;
+      const order = texts.map((_, i) => i);
+      for (let i = order.length - 1; i > 0; i--) {
+        s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+        const j = s % (i + 1);
+        [order[i], order[j]] = [order[j]!, order[i]!];
+      }
+      const results = new Array<BenchResult>(texts.length);
+      for (let i = 0; i < order.length; i += size) {
+        const part = order.slice(i, i + size);
+        (await lib.classify(part.map((k) => texts[k]!))).forEach((r, k) => (results[part[k]!] = r));
+      }
+      return { results };
     },
   };
 }
