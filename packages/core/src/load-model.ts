@@ -35,7 +35,8 @@ export async function loadModel(spec: LoadSpec, deps: LoadDeps): Promise<{ engin
   await source.init();
   let texts: unknown[] | null = null;
   const failures: Record<string, string> = {};
-  for (const [i, c] of candidates.entries()) {
+  for (let i = 0; i < candidates.length; i++) {
+    const c = candidates[i]!;
     const last = i === candidates.length - 1;
     const runtime = i === 0 && early ? early : startRuntime(c, spec, deps);
     runtime.catch(() => undefined);
@@ -80,6 +81,12 @@ export async function loadModel(spec: LoadSpec, deps: LoadDeps): Promise<{ engin
       return { engine, info };
     } catch (e) {
       const err = e instanceof KoClassifyError ? e : new KoClassifyError('BACKEND_UNAVAILABLE', `${c.backend}: ${(e as Error)?.message ?? String(e)}`);
+      // The new revision's files could not be had: the one that loaded last, from the cache, instead.
+      if ((err.code === 'NETWORK' || err.code === 'INTEGRITY') && (await source.fallBack(err.message))) {
+        texts = null;
+        i--;
+        continue;
+      }
       failures[c.backend] = err.message;
       if (last || isModelProblem(err, spec)) {
         if (c.backend === 'webgpu' && spec.backend === 'webgpu' && err.code !== 'DTYPE_UNAVAILABLE') {

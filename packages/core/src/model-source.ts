@@ -34,6 +34,8 @@ export class ModelSource {
   private readonly o: Required<Omit<ModelSourceOptions, 'store' | 'revision'>> & { store: ModelStore | null; revision: string | null };
   /** Cache keys of the model's previous revision by file + sha256: same bytes are copied, not downloaded. */
   private reusable = new Map<string, string>();
+  /** Unpinned: the revision whose load completed last (the offline fallback). */
+  private latest: string | null = null;
   private planned: string[] = [];
   /** Sizes of the files this load read, for the cache's bookkeeping. */
   private readonly sizes: Record<string, number> = {};
@@ -59,25 +61,44 @@ export class ModelSource {
    */
   async init(): Promise<void> {
     if (this.o.revision !== null) return this.initPinned();
-    // A model without a manifest stays under MANIFESTLESS, and once such a load completed, later loads
-    // do not ask for one again (and so work offline).
+    // A model without a manifest has nothing to revalidate against: it stays under MANIFESTLESS, and
+    // once such a load completed, later loads do not ask for one again (and so work offline). Its
+    // files change only with a new pinned revision.
     if (await this.completedWithoutManifest()) return;
-    const latest = await this.latestRevision();
+    this.latest = await this.latestRevision();
     let bytes: Uint8Array | null;
     try {
       // With a cached revision to fall back on, one attempt: offline must not wait out the retries.
-      bytes = await this.download('manifest.json', { optional: true, report: false, revalidate: true, attempts: latest ? 1 : undefined });
+      bytes = await this.download('manifest.json', { optional: true, report: false, cache: 'no-cache', attempts: this.latest ? 1 : undefined });
     } catch (e) {
-      const cached = latest && (await this.storeGet(cacheKey(this.o.modelUrl, latest, 'manifest.json')));
-      if (!cached) throw e;
-      this.revision = latest;
-      return this.useManifest(cached);
+      if (!(await this.useLatest(`manifest.json could not be fetched (${(e as Error).message})`))) throw e;
+      return;
     }
-    if (!bytes) return; // no manifest: MANIFESTLESS
+    // No manifest at the URL (a host that serves only the model files, a cache seeded by a test kit):
+    // the revision that loaded last, if any; else a model without a manifest (MANIFESTLESS).
+    if (!bytes) {
+      await this.useLatest('the model URL serves no manifest.json');
+      return;
+    }
     this.revision = await revisionOf(bytes);
-    if (latest && latest !== this.revision) await this.noteReusable(latest);
+    this.useManifest(bytes); // validated before it is stored
+    if (this.latest && this.latest !== this.revision) await this.noteReusable(this.latest);
     await this.storePut(this.key('manifest.json', undefined), bytes);
-    this.useManifest(bytes);
+  }
+
+  /**
+   * After a failed download of the new revision's files (the host went away midway, or serves a
+   * manifest ahead of its files): switch this load to the revision that loaded last, once. The caller
+   * reads every file again; false when there is nothing to fall back on.
+   */
+  async fallBack(reason: string): Promise<boolean> {
+    if (this.o.revision !== null || !this.latest || this.latest === this.revision) return false;
+    this.manifest = null;
+    this.reusable.clear();
+    for (const f of Object.keys(this.sources)) delete this.sources[f];
+    for (const f of Object.keys(this.sizes)) delete this.sizes[f];
+    this.loadedBytes = 0;
+    return this.useLatest(reason);
   }
 
   private async initPinned(): Promise<void> {
@@ -102,10 +123,20 @@ export class ModelSource {
     this.manifest = parsed;
   }
 
-  /** The revision of this model whose load completed last (with a manifest), or null. */
+  /** Uses the cached manifest of the revision that loaded last, with a warning saying why; false when there is none. */
+  private async useLatest(reason: string): Promise<boolean> {
+    const latest = this.latest;
+    const cached = latest && (await this.storeGet(cacheKey(this.o.modelUrl, latest, 'manifest.json')));
+    if (!latest || !cached) return false;
+    this.revision = latest;
+    this.useManifest(cached);
+    this.o.emit({ type: 'warning', code: 'STALE_REVISION', message: `${reason}: loading revision ${latest} of ${this.o.modelUrl} from the cache, the last one that loaded` });
+    return true;
+  }
+
+  /** The revision of this model whose load completed last, or null. */
   private async latestRevision(): Promise<string | null> {
-    const found = await this.storeOp((store) => latestCompleted(store, this.o.modelUrl));
-    return found && found !== MANIFESTLESS ? found : null;
+    return (await this.storeOp((store) => latestCompleted(store, this.o.modelUrl))) ?? null;
   }
 
   /** Remembers the previous revision's cached files so unchanged ones are copied instead of downloaded. */
@@ -159,7 +190,14 @@ export class ModelSource {
       await this.storePut(key, reused);
       return reused;
     }
-    const bytes = (await this.download(file, { optional: false, report: true }))!;
+    const before = this.loadedBytes;
+    let bytes = (await this.download(file, { optional: false, report: true }))!;
+    if (expected && (bytes.byteLength !== expected.size || (await sha256Hex(bytes)) !== expected.sha256)) {
+      // A re-shipped file at the same URL can still sit in the browser's HTTP cache (a host sending
+      // max-age): ask the server itself once before calling it corrupt.
+      this.loadedBytes = before;
+      bytes = (await this.download(file, { optional: false, report: true, cache: 'reload' }))!;
+    }
     if (expected) {
       const actual = await sha256Hex(bytes);
       if (bytes.byteLength !== expected.size || actual !== expected.sha256) {
@@ -223,13 +261,13 @@ export class ModelSource {
    * Downloads a file with bounded retry and backoff: network errors, 5xx answers and bodies that
    * break off mid-file are retried; 404 → MODEL_NOT_FOUND at once, or null when `optional`.
    */
-  private async download(file: string, o: { optional: boolean; report: boolean; revalidate?: boolean; attempts?: number }): Promise<Uint8Array | null> {
+  private async download(file: string, o: { optional: boolean; report: boolean; cache?: RequestCache; attempts?: number }): Promise<Uint8Array | null> {
     const url = new URL(file, this.o.modelUrl).href;
     const attempts = o.attempts ?? this.o.attempts;
     let last = '';
     for (let attempt = 0; attempt < attempts; attempt++) {
       if (attempt > 0) await sleep(this.o.retryDelayMs * 3 ** (attempt - 1));
-      const res = await this.attempt(url, file, o.optional, o.revalidate === true);
+      const res = await this.attempt(url, file, o.optional, o.cache);
       if (res === null) return null;
       if (typeof res === 'string') {
         last = res;
@@ -248,11 +286,11 @@ export class ModelSource {
   }
 
   /** One GET: the response, null (optional 404), or a string saying why it failed. */
-  private async attempt(url: string, file: string, optional: boolean, revalidate: boolean): Promise<Response | null | string> {
+  private async attempt(url: string, file: string, optional: boolean, cache: RequestCache | undefined): Promise<Response | null | string> {
     let res: Response;
     try {
       // `no-cache`: the HTTP cache may answer only after the server confirmed its copy (ETag → 304).
-      res = await this.o.fetch(url, revalidate ? { credentials: 'same-origin', cache: 'no-cache' } : { credentials: 'same-origin' });
+      res = await this.o.fetch(url, cache ? { credentials: 'same-origin', cache } : { credentials: 'same-origin' });
     } catch (e) {
       return (e as Error).message;
     }
@@ -346,6 +384,10 @@ export const MANIFESTLESS = 'main';
 /**
  * A manifest's revision: its `revision` field (`ko-classify manifest` writes one from the files it
  * lists), or for a manifest without one the first 16 hex digits of its bytes' sha256.
+ *
+ * @example
+ * const revision = await revisionOf(await (await fetch('/models/ko-sentiment/manifest.json')).bytes());
+ * // the revision createClassifier({ model: 'ko-sentiment' }) caches its files under
  */
 export async function revisionOf(manifestBytes: Uint8Array): Promise<string> {
   let declared: unknown;

@@ -144,9 +144,11 @@ export interface ClassifierOptions {
   /**
    * Part of the cache key. Default: the revision the model's `manifest.json` declares
    * (`ko-classify manifest` derives it from the files), asked for on every load, so new model files
-   * at the same URL replace the cached ones once they have loaded; offline, the last revision that
-   * loaded is read from the cache. A model without a manifest is cached as `main`. A revision you
-   * give is pinned: it never changes under you, and its cached manifest is not asked for again.
+   * at the same URL replace the cached ones once they have loaded; offline (or when the new files
+   * cannot be had) the last revision that loaded is read from the cache, with a `STALE_REVISION`
+   * warning. A model without a manifest is cached as `main` and, once loaded, read from the cache
+   * without asking (give a new `revision` to replace its files). A revision you give is pinned: it
+   * never changes under you, and its cached manifest is not asked for again.
    */
   revision?: string;
   /** Default `auto`: WebGPU when an adapter exists, else WASM. */

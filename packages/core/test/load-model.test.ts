@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OrtWithEnv } from '../src/backend.js';
 import { KoClassifyError } from '../src/errors.js';
 import { loadModel, type LoadDeps } from '../src/load-model.js';
+import { memoryModelStore } from '../src/model-store.js';
 import type { Backend, ProgressEvent } from '../src/types.js';
 import type { LoadSpec } from '../src/worker-protocol.js';
 import { FIXTURE } from './helpers.js';
@@ -141,6 +142,31 @@ describe('loadModel fallback policy', () => {
     expect(types[0]).toBe('manifest');
     expect(h.events.filter((e) => e.type === 'compile')).toEqual([{ type: 'compile', backend: 'wasm', dtype: 'int8' }]);
     expect(types.lastIndexOf('download')).toBeLessThan(types.indexOf('compile'));
+    await engine.release();
+  });
+});
+
+describe('loadModel and model revisions', () => {
+  // A deploy that published the new manifest.json before its new int8 file: the new revision cannot
+  // load, so the load uses the revision that loaded last, from IndexedDB, and says so.
+  it('the new revision\'s file fails its check: the last revision that loaded, with a STALE_REVISION warning', async () => {
+    const store = memoryModelStore();
+    const first = harness();
+    const loaded = await loadModel(spec({ revision: null, backend: 'wasm' }), { ...first.deps, store });
+    await loaded.engine.release();
+    const next = JSON.parse(readFileSync(join(FIXTURE, 'manifest.json'), 'utf8')) as { revision?: string; files: Record<string, { size: number; sha256: string }> };
+    next.revision = 'next-release';
+    next.files['onnx/model_int8.onnx'] = { size: 1234, sha256: 'f'.repeat(64) };
+    const second = harness((f) => (f === 'manifest.json' ? Response.json(next) : null));
+    const { engine, info } = await loadModel(spec({ revision: null, backend: 'wasm' }), { ...second.deps, store });
+    expect(info.revision).toBe(loaded.info.revision);
+    expect(info.source['onnx/model_int8.onnx']).toBe('cache');
+    const warning = second.events.find((e) => e.type === 'warning');
+    expect(warning).toMatchObject({ code: 'STALE_REVISION' });
+    expect((warning as { message: string }).message).toMatch(/does not match manifest\.json.*loading revision .* from the cache/);
+    // The new int8 was asked for twice (the second time past the HTTP cache) before giving up on it.
+    expect(second.requests.filter((f) => f === 'onnx/model_int8.onnx')).toHaveLength(2);
+    expect((await engine.classify(['다시 시도']))[0]!.label).toMatch(/\w/);
     await engine.release();
   });
 });

@@ -88,6 +88,17 @@ describe('revision from the manifest (no revision option)', () => {
     expect(server.requests.map((r) => r.file)).toEqual(['manifest.json']);
   });
 
+  it('no manifest at the URL any more (a host that serves only model files): the cached revision', async () => {
+    const store = memoryModelStore();
+    let served = V1;
+    const server = host(() => served);
+    const online = await load(store, server.fetch);
+    served = new Map([...V1].filter(([f]) => f !== 'manifest.json'));
+    const again = await load(store, server.fetch);
+    expect(again.source.revision).toBe(online.source.revision);
+    expect(Object.values(again.source.sources)).toEqual(['cache', 'cache', 'cache']);
+  });
+
   it('offline with nothing cached: a NETWORK error, after the usual retries', async () => {
     const server = host(() => 'offline');
     const error = await load(memoryModelStore(), server.fetch).catch((e: unknown) => e);

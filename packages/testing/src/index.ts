@@ -4,7 +4,7 @@
  * @example
  * import { test, expect } from '@ko-classify/testing';
  * test('the review box shows the sentiment', async ({ page, koClassify }) => {
- *   await koClassify.seedModelCache({ model: 'ko-sentiment' }); // no download in this test
+ *   await koClassify.seedModelCache({ model: 'ko-sentiment' }); // no model download in this test
  *   await page.goto('/');
  *   await koClassify.waitForClassifier();
  *   await page.getByLabel('리뷰').fill('정말 최고의 영화');

@@ -2,11 +2,12 @@
  * Loads a model directory into the engine on Node: onnxruntime-node (native CPU kernels) when it is
  * installed, else onnxruntime-web's WASM build (the browser's kernels) — the same engine either way.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Engine, type OrtModule } from '../engine/engine.js';
 import { KoClassifyError } from '../errors.js';
 import { chooseDtype } from '../model-layout.js';
+import { revisionOf } from '../model-source.js';
 import type { Dtype, DtypeOption } from '../types.js';
 import { buildManifest } from './model-dir.js';
 
@@ -31,7 +32,7 @@ export interface LoadedEngine {
   dtype: Dtype;
   file: string;
   runtime: Runtime;
-  /** The revision of the files on disk (`manifestOf`), as a browser would cache them. */
+  /** The revision a browser would cache the directory under: its manifest.json's (`revisionOf`), else that of its files (`manifestOf`). */
   revision: string;
 }
 
@@ -79,5 +80,7 @@ export async function loadEngine(dir: string, o: LoadEngineOptions = {}): Promis
       sessionOptions: { graphOptimizationLevel: 'all', ...(runtime === 'node' && threads > 0 ? { intraOpNumThreads: threads, interOpNumThreads: 1 } : {}) },
     },
   );
-  return { engine, dtype, file, runtime, revision: manifest.revision };
+  const manifestFile = join(dir, 'manifest.json');
+  const revision = existsSync(manifestFile) ? await revisionOf(readFileSync(manifestFile)) : manifest.revision;
+  return { engine, dtype, file, runtime, revision };
 }

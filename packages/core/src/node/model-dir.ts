@@ -44,6 +44,9 @@ export function buildManifest(dir: string): Manifest & { revision: string } {
  * list (names, sizes, sha256s). Any changed, added or removed file gives a new revision, so a browser
  * that cached the old files replaces them (see `ClassifierOptions.revision`); rebuilding the same
  * files gives the same one.
+ *
+ * @example
+ * const { revision } = manifestOf({ 'config.json': { size: 2, sha256: '44136fa3…' } });
  */
 export function manifestOf(files: Manifest['files']): Manifest & { revision: string } {
   const sorted = Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
