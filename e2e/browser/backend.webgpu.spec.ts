@@ -68,8 +68,8 @@ test.describe('WebGPU backend (SwiftShader adapter)', () => {
   // q4 on WebGPU does not have int8-on-WASM's same-text-same-answer property: its shaders tile the
   // GEMMs by batch shape, so a sentence's scores move in the last digits with its neighbours
   // (measured on SwiftShader: up to 3e-5 over 48 sentences). The documented bound: labels equal on
-  // this sample and no score more than 1e-3 apart. For answers that never move, use backend 'wasm'.
-  test('int4 on WebGPU: scores alone, in one call and in reversed calls of 16 stay within 1e-3, labels equal', async ({ page }) => {
+  // this sample and no score more than 1e-4 apart. For answers that never move, use backend 'wasm'.
+  test('int4 on WebGPU: scores alone, in one call and in reversed calls of 16 stay within 1e-4, labels equal', async ({ page }) => {
     await openHarness(page);
     const r = await page.evaluate(async (texts) => {
       const clf = await window.koClassify.createClassifier({ model: 'ko-sentiment', backend: 'webgpu', dtype: 'int4', cache: false, shared: false });
@@ -89,7 +89,7 @@ test.describe('WebGPU backend (SwiftShader adapter)', () => {
     console.log(`int4/WebGPU, 48 sentences: one call vs one per call ${JSON.stringify(r.alone)}, vs reversed calls of 16 ${JSON.stringify(r.calls)}`);
     for (const g of [r.alone, r.calls]) {
       expect(g.labels).toBe(0);
-      expect(g.max).toBeLessThanOrEqual(1e-3);
+      expect(g.max).toBeLessThanOrEqual(1e-4);
     }
   });
 });

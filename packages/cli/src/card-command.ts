@@ -66,7 +66,7 @@ ${rows[0]!.multi_label ? multiLabelTables(rows) : `| dtype | file | size | accur
 | --- | --- | --- | --- | --- |
 ${rows.map((r) => `| ${r.dtype} | \`${r.file}\` | ${(r.bytes / 1e6).toFixed(2)} MB | ${pct(r.accuracy)}% | ${pct(r.macro_f1)} |`).join('\n')}`}
 
-int8 (MatMulInteger) is what the WASM backend loads${meta.calibration ? `: its activation scales were calibrated on ${meta.calibration} and are fixed in the file, so a text gets the same scores alone, in any batch, padded or sharded` : ''}; int4 (MatMulNBits) what WebGPU loads.
+int8 (MatMulIntegerToFloat) is what the WASM backend loads${meta.calibration ? `: its activation scales were calibrated on ${meta.calibration} and are fixed in the file, so a text gets the same scores alone, in any batch, padded or sharded` : ''}; int4 (MatMulNBits) what WebGPU loads.
 
 ## Reproduce
 

@@ -17,9 +17,9 @@ const USAGE = `usage: ko-classify <command> [options]
 
 commands:
   quantize <model.onnx> --int8 [--calibrate text.tsv] [--text-col C] [--calibrate-rows 512] | --int4 [--block-size 32] [-o out.onnx]
-      int8: MatMulInteger graph for WASM, activation scales calibrated on text (default: 1,024 NSMC
-      reviews shipped with the CLI; pass text like your model's inputs) and fixed in the file, so a
-      text's scores never depend on its batch; int4: MatMulNBits for WebGPU. Writes model_int8.onnx /
+      int8: MatMulInteger graph for WASM, activation scales calibrated on --calibrate-rows texts
+      (default: 512 of the 1,024 NSMC reviews shipped with the CLI; pass text like your model's
+      inputs) and fixed in the file, so a text's scores never depend on its batch; int4: MatMulNBits for WebGPU. Writes model_int8.onnx /
       model_q4.onnx beside the input by default, and refreshes manifest.json in a model directory.
   optimize <model.onnx> [-o out.onnx]
       saves ONNX Runtime's own graph optimisation (level extended: constant folding and the fusions
@@ -41,7 +41,7 @@ commands:
       after its last complete line;
       --shard i/n takes rows i, i+n, i+2n, ... (0-based) for fanning out over machines.
   manifest <model dir>
-      write manifest.json (size + sha256 of every model file)
+      write manifest.json (size + sha256 of every model file, and the revision browsers cache them under)
   card <model dir> <eval.tsv> --meta card.json [--text-col C] [--label-col C]
       write the model card (README.md) and eval.json from eval of fp32, int8 and int4
   check-tokenizer <model dir> <ids.jsonl>
@@ -116,7 +116,7 @@ export async function main(argv: string[]): Promise<number> {
       });
       const input = positionals[0];
       if (!input || values.int8 === values.int4) throw new Error('quantize needs <model.onnx> and exactly one of --int8 / --int4');
-      if (values.int4 && (values.calibrate || values['calibrate-rows'])) throw new Error('--calibrate is for --int8 (int4 keeps activations in float)');
+      if (values.int4 && (values.calibrate || values['calibrate-rows'] || values['text-col'])) throw new Error('--calibrate, --calibrate-rows and --text-col are for --int8 (int4 keeps activations in float)');
       const blockSize = values['block-size'] ? Number(values['block-size']) : undefined;
       return refusable('quantize', input, QuantizeError, async () => {
         const r = await quantizeFile(input, {

@@ -151,7 +151,7 @@ describe('quantize and manifest on the command line', () => {
       writeFileSync(noText, 'id\tlabel\n1\t0\n');
       expect(await main(['quantize', join(m, 'onnx/model.onnx'), '--int8', '--calibrate', noText])).toBe(2);
       expect(said.join('\n')).toMatch(/has no text column .*pass --text-col \(columns: id, label\)/);
-      await expect(main(['quantize', join(m, 'onnx/model.onnx'), '--int4', '--calibrate', SAMPLE])).rejects.toThrow(/--calibrate is for --int8/);
+      await expect(main(['quantize', join(m, 'onnx/model.onnx'), '--int4', '--calibrate', SAMPLE])).rejects.toThrow(/are for --int8/);
       // ko-classify manifest: every model file with its size and sha256, nothing else.
       writeFileSync(join(m, 'notes.txt'), 'not a model file');
       expect(await main(['manifest', m])).toBe(0);

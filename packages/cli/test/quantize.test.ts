@@ -85,7 +85,7 @@ async function versusFp32(ort: OrtModule, name: string, file: string): Promise<R
   return r;
 }
 
-describe('int8 (MatMulInteger) for WASM', () => {
+describe('int8 (QuantizeLinear + MatMulIntegerToFloat) for WASM', () => {
   const int8 = () => decodeModel(readFileSync(join(dir, 'm/onnx/model_int8.onnx')));
 
   it('rewrites every constant-weight MatMul/Gemm on a graph input into QuantizeLinear + MatMulIntegerToFloat', () => {

@@ -54,6 +54,10 @@ export async function calibrate(fp32: Uint8Array, dir: string, texts: readonly s
         for (const v of values[name]!.data) {
           if (v < r.min) r.min = v;
           if (v > r.max) r.max = v;
+          // NaN fails both comparisons above; ±Infinity would make an unusable scale.
+          if (!Number.isFinite(v)) {
+            throw new QuantizeError(`the fp32 graph computes ${v} for ${name} on calibration text ${i + 1} (${JSON.stringify(sample[i]!.slice(0, 40))}): check the export (overflow in fp32?) before quantizing`);
+          }
         }
       }
       tokens += ids.length;

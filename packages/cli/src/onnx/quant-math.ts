@@ -1,7 +1,7 @@
 /**
- * Quantization math, free of ONNX: symmetric int8 weights per output channel (for MatMulInteger),
- * symmetric int8 per tensor (embeddings), block-wise 4-bit (for MatMulNBits), and uint8 affine
- * activation scales from a calibrated range.
+ * Quantization math, free of ONNX: symmetric int8 weights per output channel (for the int8 GEMM),
+ * symmetric int8 per row (int8 embedding tables) or per tensor (int4 files' tables), block-wise
+ * 4-bit (for MatMulNBits), and uint8 affine activation scales from a calibrated range.
  * Weights are `[K, N]` row-major, as a MatMul's second input.
  */
 
@@ -94,7 +94,7 @@ export function quantizeInt4Blocks(w: Float32Array, K: number, N: number, blockS
 export function uint8Affine(range: { min: number; max: number }): { scale: number; zeroPoint: number } {
   const min = Math.min(0, range.min);
   const max = Math.max(0, range.max);
-  if (!Number.isFinite(min) || !Number.isFinite(max)) throw new Error(`activation range [${range.min}, ${range.max}] is not finite`);
+  if (!Number.isFinite(min) || !Number.isFinite(max)) throw new RangeError(`activation range [${range.min}, ${range.max}] is not finite`);
   const scale = Math.fround(max > min ? (max - min) / 255 : 1);
   return { scale, zeroPoint: clamp(Math.round(-min / scale), 0, 255) };
 }

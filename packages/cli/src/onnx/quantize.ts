@@ -15,7 +15,7 @@ export type ActivationRanges = Record<string, ActivationRange>;
 /** What int8 quantization needs measured on text (`calibrate.ts`): see `calibrationTargets`. */
 export interface CalibrationData {
   ranges: ActivationRanges;
-  /** Rank of each last-axis Softmax's input, as it ran. */
+  /** Rank of each Softmax's input, as it ran. */
   softmaxRanks: Record<string, number>;
 }
 
@@ -109,20 +109,21 @@ function findSites(graph: Graph): Site[] {
   return sites;
 }
 
-function lastAxisSoftmaxes(graph: Graph): Node[] {
-  return graph.node.filter((n) => n.opType === 'Softmax' && (n.domain === '' || n.domain === 'ai.onnx') && (attr(n, 'axis') ?? -1) === -1);
+/** Every Softmax (opset ≥ 13: over one axis); the padded ones are those whose axis is the last, by rank. */
+function softmaxes(graph: Graph): Node[] {
+  return graph.node.filter((n) => n.opType === 'Softmax' && (n.domain === '' || n.domain === 'ai.onnx'));
 }
 
 /**
  * What calibration measures for an int8 quantization of this graph: the range of each activation
  * it quantizes (the distinct inputs of its constant-weight MatMuls and Gemms) and the rank of each
- * last-axis Softmax's input.
+ * Softmax's input.
  */
 export function calibrationTargets(model: Model): { activations: string[]; softmaxInputs: string[] } {
   if (!model.graph) throw new QuantizeError('the model has no graph');
   return {
     activations: [...new Set(findSites(model.graph).filter((s) => !s.constant).map((s) => s.input))],
-    softmaxInputs: [...new Set(lastAxisSoftmaxes(model.graph).map((n) => n.input[0]!))],
+    softmaxInputs: [...new Set(softmaxes(model.graph).map((n) => n.input[0]!))],
   };
 }
 
@@ -222,7 +223,11 @@ export function quantizeModel(model: Model, options: QuantizeOptions): QuantizeR
     const nodes: Node[] = [];
     let act = quantizedActs.get(s.input);
     if (!act) {
-      const { scale, zeroPoint } = uint8Affine(ranges![s.input]!);
+      const range = ranges![s.input]!;
+      if (!Number.isFinite(range.min) || !Number.isFinite(range.max)) {
+        throw new QuantizeError(`the calibrated range of ${s.input} is [${range.min}, ${range.max}]: calibration never produced a finite value for it (calibrate on more or other text)`);
+      }
+      const { scale, zeroPoint } = uint8Affine(range);
       act = [fresh(`${s.input}_quantized`), addInit(tensor(fresh(`${s.input}_scale`), DataType.FLOAT, [], new Float32Array([scale])), 'other'), addInit(tensor(fresh(`${s.input}_zero_point`), DataType.UINT8, [], new Uint8Array([zeroPoint])), 'other')];
       nodes.push(node('QuantizeLinear', [s.input, act[1], act[2]], [act[0]], fresh(`${name}_quantize`)));
       quantizedActs.set(s.input, act);
@@ -309,9 +314,10 @@ export function quantizeModel(model: Model, options: QuantizeOptions): QuantizeR
 
   const rewritten = new Map<Node, Node[]>();
   if (options.mode === 'int8') {
-    for (const n of lastAxisSoftmaxes(graph)) {
+    for (const n of softmaxes(graph)) {
       const rank = options.calibration!.softmaxRanks[n.input[0]!];
-      if (rank !== undefined && rank >= 1) rewritten.set(n, padSoftmax(n, rank));
+      const axis = attr(n, 'axis') ?? -1;
+      if (rank !== undefined && rank >= 1 && (axis === -1 || axis === rank - 1)) rewritten.set(n, padSoftmax(n, rank));
     }
   }
   for (const s of sites) {
