@@ -99,8 +99,10 @@ describe('int8 (QuantizeLinear + MatMulIntegerToFloat) for WASM', () => {
     for (const n of m.graph!.node) if (n.input.some((i) => dynamic.has(i))) n.output.forEach((x) => dynamic.add(x));
     const floatWeight = (name: string) => inits.get(m.graph!.node.find((n) => n.opType === 'Identity' && n.output[0] === name)?.input[0] ?? name)?.dataType === onnx.TensorProto.DataType.FLOAT;
     expect(m.graph!.node.filter((n) => n.opType === 'MatMul' && floatWeight(n.input[1]!) && dynamic.has(n.input[0]!))).toEqual([]);
-    // Each weight: per output channel, scale = max |w| / 127 of the fp32 column, and the int8 values
-    // are round(w / scale) — checked against the torch export's own weights.
+    // Each weight: per output channel, scale = max |w| / 63 of the fp32 column, and the int8 values
+    // are round(w / scale) — checked against the torch export's own weights. 7 bits, so that AVX2's
+    // u8×s8 kernel (vpmaddubsw: two products summed into int16, saturating) never saturates: with
+    // 8-bit weights onnxruntime-node on a CPU without VNNI answers differently from WASM and VNNI.
     const fp32 = new Map(decodeModel(fp32Bytes).graph!.initializer.map((t) => [t.name, t]));
     let checked = 0;
     for (const n of m.graph!.node.filter((x) => x.opType === 'MatMulIntegerToFloat')) {
@@ -116,9 +118,10 @@ describe('int8 (QuantizeLinear + MatMulIntegerToFloat) for WASM', () => {
       for (let c = 0; c < N; c++) {
         let max = 0;
         for (let k = 0; k < K; k++) max = Math.max(max, Math.abs(at(k, c)));
-        expect(scales[c]).toBeCloseTo(max / 127, 7);
+        expect(scales[c]).toBeCloseTo(max / 63, 7);
         for (let k = 0; k < K; k += 7) expect(q[k * N + c]).toBe(Math.round(at(k, c) / scales[c]!) + 0);
       }
+      expect(2 * 255 * q.reduce((a, v) => Math.max(a, Math.abs(v)), 0)).toBeLessThanOrEqual(32767);
       checked++;
     }
     expect(checked).toBeGreaterThanOrEqual(10);
@@ -211,11 +214,14 @@ describe('int8 (QuantizeLinear + MatMulIntegerToFloat) for WASM', () => {
   });
 
   // The fixture's labels spread over its three classes (training/make_fixture.py), so agreement is not
-  // free: chance is ~36%; a permuted or sign-flipped head lands far below the bounds.
-  it.each(RUNTIMES)('%s: agrees with fp32 on ≥ 97% of 1,000 NSMC dev sentences, logits within 0.5', async (_n, ort) => {
+  // free: chance is ~36%; a permuted or sign-flipped head lands far below the bounds. Its random
+  // weights leave close logits, so the 7-bit weights cost it more than the shipped models (measured:
+  // 93.1% agreement, max |Δlogit| 0.57, correlation 0.9945; 8-bit weights gave ≥ 97% on WASM; the
+  // shipped models' card scores moved by 0.02–0.26 pt).
+  it.each(RUNTIMES)('%s: agrees with fp32 on ≥ 90% of 1,000 NSMC dev sentences, logits within 0.75', async (_n, ort) => {
     const { agreement, maxAbsDiff, correlation } = await versusFp32(ort, 'int8', 'm/onnx/model_int8.onnx');
-    expect(agreement).toBeGreaterThanOrEqual(0.97);
-    expect(maxAbsDiff).toBeLessThan(0.5);
+    expect(agreement).toBeGreaterThanOrEqual(0.9);
+    expect(maxAbsDiff).toBeLessThan(0.75);
     expect(correlation).toBeGreaterThan(0.99);
   });
 });

@@ -10,15 +10,25 @@ export interface Int8PerChannel {
   scales: Float32Array; // [N]
 }
 
-export function quantizeInt8PerChannel(w: Float32Array, K: number, N: number): Int8PerChannel {
+/**
+ * The int8 GEMM's weights keep 7 bits: |q| ≤ 63. x86 CPUs without VNNI (AVX2: most AMD EPYC before
+ * Zen 4, many cloud VMs) multiply uint8 activations by int8 weights with `vpmaddubsw`, which adds each
+ * pair of products into int16 with saturation: 2 × 255 × 127 overflows it, 2 × 255 × 64 does not. With
+ * 8-bit weights onnxruntime-node's answers on those CPUs differ from VNNI CPUs and from WASM (ONNX
+ * Runtime's quantization docs: "reduce_range"); with 7 bits the integer sums are exact everywhere, so
+ * every machine and runtime computes the same GEMM.
+ */
+export const INT8_WEIGHT_MAX = 63;
+
+export function quantizeInt8PerChannel(w: Float32Array, K: number, N: number, max = INT8_WEIGHT_MAX): Int8PerChannel {
   const scales = new Float32Array(N);
   for (let k = 0; k < K; k++) {
     for (let n = 0; n < N; n++) scales[n] = Math.max(scales[n]!, Math.abs(w[k * N + n]!));
   }
-  for (let n = 0; n < N; n++) scales[n] = scales[n]! > 0 ? scales[n]! / 127 : 1;
+  for (let n = 0; n < N; n++) scales[n] = scales[n]! > 0 ? scales[n]! / max : 1;
   const q = new Int8Array(K * N);
   for (let k = 0; k < K; k++) {
-    for (let n = 0; n < N; n++) q[k * N + n] = clamp(Math.round(w[k * N + n]! / scales[n]!), -127, 127);
+    for (let n = 0; n < N; n++) q[k * N + n] = clamp(Math.round(w[k * N + n]! / scales[n]!), -max, max);
   }
   return { q, scales };
 }
