@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
 import { refreshManifest } from './quantize-command.js';
 import { DataType, decodeModel, dimsOf, encodeModel, floatData, node, tensor, type Model, type Node } from './onnx/proto.js';
 
@@ -21,6 +21,15 @@ export interface OptimizeReport {
 }
 
 export class OptimizeError extends Error {}
+
+/** onnxruntime-node, which alone can save an optimised graph (an optional peer of the CLI). */
+async function nativeOrt(): Promise<typeof Ort> {
+  try {
+    return (await import('onnxruntime-node')) as typeof Ort;
+  } catch (e) {
+    throw new OptimizeError(`optimize runs onnxruntime-node, which is not installed (${(e as Error).message.split('\n')[0]}): npm i onnxruntime-node — only the native runtime saves an optimised graph`);
+  }
+}
 
 /** float32 → IEEE half bits, rounding to nearest even (subnormals kept, overflow to ±Inf). */
 export function toHalfBits(v: number): number {
@@ -91,8 +100,8 @@ function parityInputs(vocab: number, maxLength: number): { ids: bigint[]; mask: 
   });
 }
 
-async function logits(session: ort.InferenceSession, input: { ids: bigint[]; mask: bigint[]; dims: [number, number] }): Promise<Float32Array> {
-  const feeds: Record<string, ort.Tensor> = {
+async function logits(ort: typeof Ort, session: Ort.InferenceSession, input: { ids: bigint[]; mask: bigint[]; dims: [number, number] }): Promise<Float32Array> {
+  const feeds: Record<string, Ort.Tensor> = {
     input_ids: new ort.Tensor('int64', BigInt64Array.from(input.ids), input.dims),
     attention_mask: new ort.Tensor('int64', BigInt64Array.from(input.mask), input.dims),
   };
@@ -114,9 +123,10 @@ export async function optimizeFile(input: string, o: { output?: string; toleranc
   // rounding step: a few hundredths of a logit on random token ids, far inside int8's own error; eval
   // checks real data.
   const tolerance = o.tolerance ?? 0.25;
+  const ort = await nativeOrt();
   const before = readFileSync(input);
   const tmp = join(tmpdir(), `ko-classify-optimize-${process.pid}-${Date.now()}.onnx`);
-  let reference: ort.InferenceSession | null = null;
+  let reference: Ort.InferenceSession | null = null;
   try {
     reference = await ort.InferenceSession.create(before, { graphOptimizationLevel: 'extended', optimizedModelFilePath: tmp, logSeverityLevel: 3 });
     for (const name of ['input_ids', 'attention_mask']) {
@@ -137,8 +147,8 @@ export async function optimizeFile(input: string, o: { output?: string; toleranc
       try {
         let m = 0;
         for (const x of inputs) {
-          const a = await logits(reference!, x);
-          const b = await logits(session, x);
+          const a = await logits(ort, reference!, x);
+          const b = await logits(ort, session, x);
           if (a.length !== b.length) throw new OptimizeError(`the optimised graph gives ${b.length} logits, the original ${a.length}`);
           for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
         }
