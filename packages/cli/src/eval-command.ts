@@ -1,5 +1,8 @@
 import { loadEngine, type LoadEngineOptions } from '@ko-classify/core/node';
+import { goldIndices, scoreLabels, type LabelStats } from './metrics.js';
 import { column, readTsv } from './tsv.js';
+
+export type { LabelStats } from './metrics.js';
 
 export interface EvalOptions extends LoadEngineOptions {
   textCol?: string;
@@ -7,16 +10,6 @@ export interface EvalOptions extends LoadEngineOptions {
   batchSize?: number;
   limit?: number;
   onProgress?: (done: number, total: number) => void;
-}
-
-/** Per label, for multi-label models. */
-export interface LabelStats {
-  label: string;
-  precision: number;
-  recall: number;
-  f1: number;
-  /** Rows whose gold labels include it. */
-  support: number;
 }
 
 /** Multi-label models: a row's prediction is its set of labels over their thresholds. */
@@ -55,13 +48,8 @@ export async function evaluate(dir: string, dataPath: string, o: EvalOptions = {
   const { engine, dtype, file, runtime } = await loadEngine(dir, o);
   const labels = engine.config.labels;
   const multi = engine.config.problemType === 'multi_label_classification';
-  const toIndex = (raw: string, i: number) => {
-    const idx = /^\d+$/.test(raw) && Number(raw) < labels.length ? Number(raw) : labels.indexOf(raw);
-    if (idx < 0) throw new Error(`row ${i + 2}: label "${raw}" is neither an index nor one of ${labels.join(', ')}`);
-    return idx;
-  };
   // Multi-label: a comma-separated set of label indices or names per row.
-  const gold = data.map((r, i) => (multi ? (r[li] ?? '').split(',').map((x) => x.trim()).filter(Boolean) : [r[li] ?? '']).map((x) => toIndex(x, i)));
+  const gold = data.map((r, i) => goldIndices(r[li] ?? '', labels, multi, `${dataPath} line ${i + 2}`));
   const texts = data.map((r) => r[ti] ?? '');
   const predicted: number[][] = [];
   const chunk = 512;
@@ -76,45 +64,8 @@ export async function evaluate(dir: string, dataPath: string, o: EvalOptions = {
   await engine.release();
   const n = texts.length;
   const base = { model: dir, data: dataPath, dtype, file, runtime, n, labels, sentences_per_second: n / seconds, problem_type: engine.config.problemType };
-  if (multi) {
-    const per = labels.map((label, c) => {
-      let tp = 0;
-      let fp = 0;
-      let fn = 0;
-      gold.forEach((g, i) => {
-        const inGold = g.includes(c);
-        const inPred = predicted[i]!.includes(c);
-        if (inGold && inPred) tp++;
-        else if (inPred) fp++;
-        else if (inGold) fn++;
-      });
-      return { label, tp, fp, fn, precision: tp + fp ? tp / (tp + fp) : 0, recall: tp + fn ? tp / (tp + fn) : 0, f1: tp ? (2 * tp) / (2 * tp + fp + fn) : 0, support: tp + fn };
-    });
-    const sum = (k: 'tp' | 'fp' | 'fn') => per.reduce((a, p) => a + p[k], 0);
-    const exact = gold.filter((g, i) => g.length === predicted[i]!.length && g.every((c) => predicted[i]!.includes(c))).length / n;
-    return {
-      ...base,
-      accuracy: exact,
-      macro_f1: per.reduce((a, p) => a + p.f1, 0) / per.length,
-      confusion: [],
-      multi_label: {
-        micro_f1: (2 * sum('tp')) / Math.max(1, 2 * sum('tp') + sum('fp') + sum('fn')),
-        exact_match: exact,
-        per_label: per.map(({ label, precision, recall, f1, support }) => ({ label, precision, recall, f1, support })),
-        thresholds,
-      },
-    };
-  }
-  const confusion = labels.map(() => labels.map(() => 0));
-  gold.forEach((g, i) => confusion[g[0]!]![predicted[i]![0]!]!++);
-  const correct = labels.reduce((a, _, i) => a + confusion[i]![i]!, 0);
-  const f1 = labels.map((_, c) => {
-    const tp = confusion[c]![c]!;
-    const fp = confusion.reduce((a, row, t) => a + (t === c ? 0 : row[c]!), 0);
-    const fn = confusion[c]!.reduce((a, v, p) => a + (p === c ? 0 : v), 0);
-    return tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
-  });
-  return { ...base, accuracy: correct / n, macro_f1: f1.reduce((a, b) => a + b, 0) / f1.length, confusion };
+  const { accuracy, macro_f1, confusion, multi_label } = scoreLabels(labels, gold, predicted, multi);
+  return { ...base, accuracy, macro_f1, confusion, ...(multi_label ? { multi_label: { ...multi_label, thresholds } } : {}) };
 }
 
 export function formatEval(r: EvalResult): string {

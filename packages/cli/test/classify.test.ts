@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { classifyFile } from '../src/classify/command.js';
+import { OutputConflict } from '../src/classify/output.js';
+import { Progress } from '../src/classify/progress.js';
 import { lines, readRows } from '../src/classify/rows.js';
 
 // The shipped sentiment model: its labels are meaningful, so a row written next to another row's
@@ -45,21 +47,25 @@ describe('ko-classify classify', () => {
     writeFileSync(input, reviews(1000));
     const output = join(dir, 'out.jsonl');
     const s = await classifyFile({ model: MODEL, input, output, threads: 2, batch: 8, progress: false });
-    expect(s).toMatchObject({ rows: 1000, errors: 0, threads: 2, file: 'onnx/model_int8.onnx' });
+    expect(s).toMatchObject({ rows: 1000, errors: 0, threads: 2, file: 'onnx/model_int8.onnx', runtime: 'node' });
     const rows = readJsonl(output);
     expect(rows.map((r) => r.id)).toEqual(Array.from({ length: 1000 }, (_, i) => String(i)));
-    expect(rows.map((r) => r.label)).toEqual(rows.map((_, i) => (i % 2 ? 'negative' : 'positive')));
-    const first = rows[0] as { text: string; score: number; scores: Record<string, number> };
+    expect(rows.map((r) => r.pred_label)).toEqual(rows.map((_, i) => (i % 2 ? 'negative' : 'positive')));
+    const first = rows[0] as { text: string; pred_score: number; pred_scores: Record<string, number> };
     expect(first.text).toBe(POSITIVE[0]);
-    expect(first.score).toBe(first.scores.positive);
-    expect(first.scores.positive! + first.scores.negative!).toBeCloseTo(1, 6);
+    expect(first.pred_score).toBe(first.pred_scores.positive);
+    expect(first.pred_scores.positive! + first.pred_scores.negative!).toBeCloseTo(1, 6);
   });
 
   it('bad rows get an error field and never stop the run: empty, too long, invalid UTF-8, bad JSON', async () => {
     const tsv = join(dir, 'bad.tsv');
     writeFileSync(tsv, Buffer.concat([Buffer.from(`id\ttext\n1\t${POSITIVE[0]}\n2\t   \n3\t`), Buffer.from([0xff, 0xfe, 0x41]), Buffer.from(`\n4\t${'가'.repeat(60)}\n5\t${NEGATIVE[0]}\n`)]));
     await classifyFile({ model: MODEL, input: tsv, output: join(dir, 'bad.jsonl'), threads: 1, maxChars: 50, progress: false });
-    expect(readJsonl(join(dir, 'bad.jsonl')).map((r) => r.label ?? r.error)).toEqual(['positive', 'empty text', 'invalid UTF-8', 'text longer than 50 characters (--max-chars)', 'negative']);
+    const bad = readJsonl(join(dir, 'bad.jsonl'));
+    expect(bad.map((r) => r.pred_label ?? r.pred_error)).toEqual(['positive', 'empty text', 'invalid UTF-8', 'text longer than 50 characters (--max-chars)', 'negative']);
+    // Error rows keep every field that could be read, and their 1-based line in the file (header: line 1).
+    expect(bad.slice(1, 4).map((r) => [r.id, r.pred_line])).toEqual([['2', 3], ['3', 4], ['4', 5]]);
+    expect(bad[3]!.text).toBe('가'.repeat(60));
 
     const stdout = new PassThrough();
     const chunks: Buffer[] = [];
@@ -68,14 +74,74 @@ describe('ko-classify classify', () => {
     const s = await classifyFile({ model: MODEL, input: '-', stdin, stdout, threads: 1, progress: false });
     expect(s).toMatchObject({ rows: 5, errors: 3 });
     const out = Buffer.concat(chunks).toString('utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(out.map((r) => r.label ?? String(r.error).split(':')[0])).toEqual(['negative', 'invalid JSON', 'a JSON Lines row must be an object', 'no text in "text"', 'positive']);
+    expect(out.map((r) => r.pred_label ?? String(r.pred_error).split(':')[0])).toEqual(['negative', 'invalid JSON', 'a JSON Lines row must be an object', 'no text in "text"', 'positive']);
     expect(out[0]).toMatchObject({ user: 7, text: NEGATIVE[1] });
+    expect(out.slice(1, 4).map((r) => [r.pred_line, r.pred_input])).toEqual([[2, 'not json'], [3, '[1]'], [4, undefined]]);
+    expect(out[3]).toMatchObject({ text: 3 });
   });
 
-  it('refuses input whose columns the output would overwrite', async () => {
-    const input = join(dir, 'labelled.tsv');
-    writeFileSync(input, `text\tlabel\n${POSITIVE[0]}\t1\n`);
-    await expect(classifyFile({ model: MODEL, input, output: join(dir, 'x.jsonl'), threads: 1, progress: false })).rejects.toThrow(/already has column\(s\) label/);
+  it("never overwrites a user's field: label/score columns are kept, a prediction name the input has is refused with --prefix", async () => {
+    // NSMC's own layout: a label column beside the text.
+    const labelled = join(dir, 'labelled.tsv');
+    writeFileSync(labelled, `id\ttext\tlabel\tscore\n1\t${POSITIVE[0]}\t0\tgold\n`);
+    await classifyFile({ model: MODEL, input: labelled, output: join(dir, 'labelled.jsonl'), threads: 1, progress: false });
+    expect(readJsonl(join(dir, 'labelled.jsonl'))).toEqual([expect.objectContaining({ label: '0', score: 'gold', pred_label: 'positive' })]);
+    const taken = join(dir, 'taken.jsonl');
+    writeFileSync(taken, `{"text":"${POSITIVE[0]}"}\n{"text":"${NEGATIVE[0]}","pred_score":"mine"}\n`);
+    await expect(classifyFile({ model: MODEL, input: taken, output: join(dir, 'x.jsonl'), threads: 1, progress: false })).rejects.toThrow(OutputConflict);
+    await expect(classifyFile({ model: MODEL, input: taken, output: join(dir, 'x.jsonl'), threads: 1, progress: false })).rejects.toThrow(/line 2 already has "pred_score".*--prefix/);
+    const tsvTaken = join(dir, 'taken.tsv');
+    writeFileSync(tsvTaken, `text\tpred_label\n${POSITIVE[0]}\tmine\n`);
+    await expect(classifyFile({ model: MODEL, input: tsvTaken, output: join(dir, 'y.tsv'), threads: 1, progress: false })).rejects.toThrow(/header already has "pred_label".*--prefix/);
+    await classifyFile({ model: MODEL, input: taken, output: join(dir, 'ko.jsonl'), prefix: 'ko_', threads: 1, progress: false });
+    expect(readJsonl(join(dir, 'ko.jsonl'))[1]).toMatchObject({ pred_score: 'mine', ko_label: 'negative' });
+  });
+
+  // A parse + stringify round trip would print 12345678901234567890 as 12345678901234567000, 1.0 as 1
+  // and \u00e9 as é: every input line must come out with its own bytes.
+  it('keeps every input field byte for byte: JSON Lines, TSV to TSV, TSV to JSON Lines', async () => {
+    const jsonl = join(dir, 'bytes.jsonl');
+    const lines = [
+      `{"id":12345678901234567890,"x":1.0,"e":"\\u00e9","nested":{"a":[1,2.50,{"b":null}]},"text":"${POSITIVE[1]}"}`,
+      `{ "text" : "${NEGATIVE[1]}" , "score": 1e-7 }  `,
+      `{"text":"\\ud55c\\uad6d \\uc601\\ud654 \\ucd5c\\uace0","label":[0,1]}`,
+    ];
+    writeFileSync(jsonl, `${lines.join('\n')}\n`);
+    await classifyFile({ model: MODEL, input: jsonl, output: join(dir, 'bytes.out.jsonl'), threads: 1, progress: false });
+    const out = readFileSync(join(dir, 'bytes.out.jsonl'), 'utf8').split('\n').slice(0, -1);
+    out.forEach((line, i) => {
+      const original = lines[i]!.trimEnd();
+      expect(line.startsWith(original.slice(0, -1))).toBe(true);
+      expect(line.slice(original.length - 1)).toMatch(/^,"pred_label":"(positive|negative)","pred_score":[\d.e-]+,"pred_scores":\{[^}]+\}\}$/);
+    });
+    expect(JSON.parse(out[2]!)).toMatchObject({ text: '한국 영화 최고', label: [0, 1] });
+
+    const tsv = join(dir, 'bytes.tsv');
+    const rows = [`007\t"${POSITIVE[2]}"\t1.0`, `x\\y\t${NEGATIVE[2]} \t 2`];
+    writeFileSync(tsv, `id\ttext\tnote\n${rows.join('\n')}\n`);
+    await classifyFile({ model: MODEL, input: tsv, output: join(dir, 'bytes.out.tsv'), threads: 1, progress: false });
+    const tsvOut = readFileSync(join(dir, 'bytes.out.tsv'), 'utf8').split('\n');
+    expect(tsvOut[0]).toBe('id\ttext\tnote\tpred_label\tpred_score\tpred_scores\tpred_error\tpred_line');
+    rows.forEach((r, i) => expect(tsvOut[i + 1]!.startsWith(`${r}\t`)).toBe(true));
+    expect(tsvOut[1]!.split('\t')[3]).toBe('positive');
+    await classifyFile({ model: MODEL, input: tsv, output: join(dir, 'bytes.tsv.jsonl'), threads: 1, progress: false });
+    expect(readJsonl(join(dir, 'bytes.tsv.jsonl')).map((r) => [r.id, r.text, r.note])).toEqual([
+      ['007', `"${POSITIVE[2]}"`, '1.0'],
+      ['x\\y', `${NEGATIVE[2]} `, ' 2'],
+    ]);
+  });
+
+  it('--label-col scores the run against the column (accuracy, macro-F1), skipping rows without a label', async () => {
+    const input = join(dir, 'gold.tsv');
+    // 40 rows: the label is right on 30 of them, so accuracy is 75% whatever the model's own errors (it
+    // labels these reviews as their text says: see the first test).
+    const gold = Array.from({ length: 40 }, (_, i) => (i < 30 ? (i % 2 ? 'negative' : 'positive') : i % 2 ? 'positive' : 'negative'));
+    writeFileSync(input, `id\ttext\tlabel\n${gold.map((g, i) => `${i}\t${(i % 2 ? NEGATIVE : POSITIVE)[i % 3]}\t${i % 5 === 4 ? '' : g === 'positive' ? '1' : 'negative'}`).join('\n')}\n`);
+    const s = await classifyFile({ model: MODEL, input, output: join(dir, 'gold.jsonl'), labelCol: 'label', threads: 1, progress: false });
+    const scored = gold.map((g, i) => ({ g, right: i < 30 })).filter((_, i) => i % 5 !== 4);
+    expect(s.scores).toMatchObject({ n: scored.length, unscored: 8 });
+    expect(s.scores!.accuracy).toBeCloseTo(scored.filter((x) => x.right).length / scored.length, 12);
+    expect(s.scores!.confusion.flat().reduce((a, b) => a + b, 0)).toBe(scored.length);
   });
 
   it('--resume continues after the last complete line and cuts a partial one', async () => {
@@ -91,7 +157,7 @@ describe('ko-classify classify', () => {
     expect(s).toMatchObject({ rows: 180, skipped: 120 });
     const rows = readJsonl(partial);
     expect(rows.map((r) => r.id)).toEqual(Array.from({ length: 300 }, (_, i) => String(i)));
-    expect(rows.map((r) => r.label)).toEqual(rows.map((_, i) => (i % 2 ? 'negative' : 'positive')));
+    expect(rows.map((r) => r.pred_label)).toEqual(rows.map((_, i) => (i % 2 ? 'negative' : 'positive')));
     // A finished output resumes to nothing.
     appendFileSync(partial, '');
     expect(await classifyFile({ model: MODEL, input, output: partial, resume: true, threads: 1, progress: false })).toMatchObject({ rows: 0, skipped: 300 });
@@ -133,6 +199,20 @@ describe('ko-classify classify', () => {
     expect(differ).toEqual([]);
     expect(readFileSync(resumed)).toEqual(readFileSync(whole));
   }, 120_000);
+
+  it('progress shows rows of the total: estimated from the bytes read (~) until the end, then exact', async () => {
+    expect(Progress.total({ rows: 10, errors: 0, bytes: 1000, read: 50, readAll: false, skipped: 0 }, 20_000)).toEqual({ rows: 1000, exact: false });
+    expect(Progress.total({ rows: 990, errors: 0, bytes: 20_000, read: 1003, readAll: true, skipped: 0 }, 20_000)).toEqual({ rows: 1003, exact: true });
+    expect(Progress.total({ rows: 0, errors: 0, bytes: 0, read: 0, readAll: false, skipped: 0 }, null)).toBeNull();
+    // Piped (no TTY): plain lines; the last one counts every row of the file, with the rate.
+    const input = join(dir, 'progress.tsv');
+    writeFileSync(input, reviews(700));
+    const said: string[] = [];
+    const stderr = new PassThrough();
+    stderr.on('data', (c: Buffer) => said.push(c.toString()));
+    await classifyFile({ model: MODEL, input, output: join(dir, 'progress.jsonl'), threads: 1, stderr, progress: true });
+    expect(said.join('').trim().split('\n').at(-1)).toMatch(/^classify: 100\.0% {2}700 \/ 700 rows {2}\d+ rows\/s$/);
+  });
 
   it('an unknown model says what to install', async () => {
     await expect(classifyFile({ model: 'no-such-model', input: join(dir, 'in.tsv'), progress: false })).rejects.toThrow('npm i @ko-classify/model-no-such-model');

@@ -11,7 +11,7 @@ import { decodeModel } from '../src/onnx/proto.js';
 import { bench } from '../src/bench-command.js';
 import { evaluate, formatEval } from '../src/eval-command.js';
 import { inspectPath, type ModelDirSummary } from '../src/inspect-command.js';
-import { main } from '../src/cli.js';
+import { OPTIONS, USAGE, main } from '../src/cli.js';
 import { quantizeFile } from '../src/quantize-command.js';
 
 const FIXTURE = join(import.meta.dirname, '../../core/test/fixtures/tiny-deberta');
@@ -119,6 +119,44 @@ describe('bench', () => {
     expect(batchMs + 20 * r.latency_ms.p50).toBeLessThan(wall);
     expect(r.latency_ms.p50).toBeLessThanOrEqual(r.latency_ms.p95);
     expect(r.latency_ms.p50).toBeGreaterThan(0);
+  });
+});
+
+describe('the command line', () => {
+  it('--help lists every flag of every command, in that command\'s own entry', () => {
+    const entries = USAGE.split(/\n(?=  [a-z-]+ )/);
+    for (const [command, options] of Object.entries(OPTIONS)) {
+      const entry = entries.find((e) => e.startsWith(`  ${command} `));
+      expect(entry, command).toBeDefined();
+      for (const [name, o] of Object.entries(options)) {
+        // A flag with a one-letter form is listed by it (-o, -q), every other by its long name.
+        if ('short' in o) expect(entry, `${command} -${o.short}`).toMatch(new RegExp(`(^|[\\s[|])-${o.short}\\b`));
+        else expect(entry, `${command} --${name}`).toMatch(new RegExp(`--${name}\\b`));
+      }
+    }
+  });
+
+  it('eval, card and bench take a model id as classify does; missing files are named, not a raw ENOENT', async () => {
+    const err = console.error;
+    const said: string[] = [];
+    console.error = (x: string) => said.push(x);
+    try {
+      const out: string[] = [];
+      const log = console.log;
+      console.log = (x: string) => out.push(x);
+      try {
+        expect(await main(['eval', 'ko-sentiment', SAMPLE, '--limit', '20', '--json'])).toBe(0);
+      } finally {
+        console.log = log;
+      }
+      expect(JSON.parse(out[0]!)).toMatchObject({ n: 20, file: 'onnx/model_int8.onnx' });
+      await expect(main(['eval', 'ko-sentiment', join(dir, 'no-such.tsv')])).rejects.toThrow(`no evaluation TSV at ${join(dir, 'no-such.tsv')}`);
+      await expect(main(['eval', '/nonexistent/dir', SAMPLE])).rejects.toThrow('no model directory at /nonexistent/dir: no such directory');
+      await expect(main(['bench', 'ko-nothing', '--n', '4'])).rejects.toThrow('npm i @ko-classify/model-ko-nothing');
+      await expect(main(['eval', 'ko-sentiment', SAMPLE, '--limit', 'many'])).rejects.toThrow('--limit must be a positive integer');
+    } finally {
+      console.error = err;
+    }
   });
 });
 

@@ -1,9 +1,10 @@
 /**
  * `ko-classify classify`: label a file of any size on every core. Rows stream in (never the whole
  * file in memory), go out in chunks to a pool of worker threads (one ONNX session each), and come back
- * as JSON Lines in input order: each input row plus `label`, `score`, `scores` — or `error` for a row
- * that cannot be classified. `--resume` continues after the output's last complete line; `--shard i/n`
- * takes every n-th row so any job runner can fan a file out over machines.
+ * in input order: each input row exactly as it came plus the predictions (`output.ts`: `pred_label`,
+ * `pred_score`, `pred_scores` — or `pred_error` and `pred_line` for a row that cannot be classified).
+ * `--resume` continues after the output's last complete line; `--shard i/n` takes every n-th row so
+ * any job runner can fan a file out over machines.
  */
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, existsSync, openSync, readSync, closeSync, statSync, truncateSync, fstatSync } from 'node:fs';
@@ -13,6 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { resolveModelDir, type RuntimeOption } from '@ko-classify/core/node';
 import type { DtypeOption } from '@ko-classify/core';
+import { goldIndices, scoreLabels, type Scores } from '../metrics.js';
+import { createWriter, type RowResult, type Writer } from './output.js';
 import { Progress } from './progress.js';
 import { formatOf, readRows, type Format, type InputRow } from './rows.js';
 import type { Job, Outcome, Reply, WorkerInit } from './worker.js';
@@ -21,10 +24,14 @@ export interface ClassifyFileOptions {
   model: string;
   /** A path, or `-` for stdin. */
   input: string;
-  /** A path, or undefined for stdout. */
+  /** A path (`.tsv`: TSV output, else JSON Lines), or undefined for stdout (JSON Lines). */
   output?: string;
   format?: Format;
   textCol?: string;
+  /** A column (field) of gold labels: accuracy and macro-F1 (micro-F1 multi-label) come with the summary. */
+  labelCol?: string;
+  /** Prefix of the prediction names (`pred_label`, …). Default `pred_`. */
+  prefix?: string;
   threads?: number;
   /** Rows per ONNX run. */
   batch?: number;
@@ -51,9 +58,11 @@ export interface ClassifySummary {
   peakRssMb: number;
   threads: number;
   file: string;
+  /** The ONNX runtime that ran: `node` (onnxruntime-node) or `web` (onnxruntime-web's WASM). */
+  runtime: 'node' | 'web';
+  /** With `labelCol`: the scores of the rows that had a gold label and a prediction. */
+  scores?: Scores & { labels: string[]; unscored: number; unknown: { count: number; first?: string } };
 }
-
-const PREDICTION_FIELDS = ['label', 'score', 'scores', 'labels'];
 
 export async function classifyFile(o: ClassifyFileOptions): Promise<ClassifySummary> {
   // Model ids resolve from the user's project first, then beside the CLI (which brings ko-sentiment).
@@ -63,45 +72,65 @@ export async function classifyFile(o: ClassifyFileOptions): Promise<ClassifySumm
   const chunkRows = batch * 8;
   const [shardI, shardN] = o.shard ?? [0, 1];
   const stderr = o.stderr ?? process.stderr;
+  const inputFormat = o.format ?? (o.input === '-' ? 'jsonl' : formatOf(o.input));
+  const outputFormat: Format = o.output && /\.(tsv|tab)$/i.test(o.output) ? 'tsv' : 'jsonl';
   if (o.resume && !o.output) throw new Error('--resume needs -o FILE (it continues that file)');
-  const done = o.resume && o.output && existsSync(o.output) ? completeLines(o.output) : 0;
+  if (o.input !== '-' && !existsSync(o.input)) throw new Error(`no input file ${o.input}`);
+  const lines = o.resume && o.output && existsSync(o.output) ? completeLines(o.output) : 0;
+  // A TSV output's first line is its header.
+  const done = outputFormat === 'tsv' ? Math.max(0, lines - 1) : lines;
 
   const init: WorkerInit = {
     classifier: { model: dir, dtype: o.dtype, runtime: o.runtime, threads: 1 },
     options: { batchSize: batch, ...(o.longText ? { longText: o.longText } : {}) },
   };
   const pool = await startPool(threads, init);
+  let writer: Writer;
+  try {
+    writer = createWriter({ input: inputFormat, output: outputFormat, prefix: o.prefix ?? 'pred_', multiLabel: pool.multiLabel });
+  } catch (e) {
+    await pool.close();
+    throw e;
+  }
   const input = o.input === '-' ? (o.stdin ?? process.stdin) : createReadStream(o.input, { highWaterMark: 1 << 20 });
-  const total = o.input === '-' ? null : statSync(o.input).size;
-  const out = o.output ? createWriteStream(o.output, { flags: done > 0 ? 'a' : 'w' }) : (o.stdout ?? process.stdout);
-  const progress = new Progress(stderr, total, o.progress ?? true);
+  const totalBytes = o.input === '-' ? null : statSync(o.input).size;
+  const out = o.output ? createWriteStream(o.output, { flags: lines > 0 ? 'a' : 'w' }) : (o.stdout ?? process.stdout);
+  const progress = new Progress(stderr, totalBytes, o.progress ?? true);
   let bytes = 0;
   const rows = readRows(input, {
-    format: o.format ?? (o.input === '-' ? 'jsonl' : formatOf(o.input)),
+    format: inputFormat,
     textCol: o.textCol,
+    labelCol: o.labelCol,
     maxChars: o.maxChars ?? 100_000,
     onBytes: (n) => (bytes += n),
-    onHeader: (columns) => {
-      const clash = columns.filter((c) => PREDICTION_FIELDS.includes(c));
-      if (clash.length) throw new Error(`the input already has column(s) ${clash.join(', ')}, which the output adds: rename them, or write to JSON Lines first`);
+    onHeader: (columns, raw) => {
+      const head = writer.header({ columns, raw });
+      if (head && lines === 0) out.write(head);
     },
   });
 
   const t0 = performance.now();
   let written = 0;
   let errors = 0;
+  let read = 0;
+  let readAll = false;
   let shardRow = -1;
   let nextId = 0;
   let nextToWrite = 0;
-  const finished = new Map<number, string>();
+  const finished = new Map<number, Uint8Array>();
   const inFlight = new Set<Promise<void>>();
   let chunk: InputRow[] = [];
+  const gold: number[][] = [];
+  const predicted: number[][] = [];
+  let unscored = 0;
+  const unknown: { count: number; first?: string } = { count: 0 };
+  const report = () => progress.update({ rows: written + done, errors, bytes, read: read + done, readAll, skipped: done });
 
   const flush = async () => {
     while (finished.has(nextToWrite)) {
       const text = finished.get(nextToWrite)!;
       finished.delete(nextToWrite++);
-      if (text && !out.write(text)) await once(out, 'drain');
+      if (text.length && !out.write(text)) await once(out, 'drain');
     }
   };
   const send = (rowsOut: InputRow[]) => {
@@ -109,27 +138,41 @@ export async function classifyFile(o: ClassifyFileOptions): Promise<ClassifySumm
     const job = rowsOut.filter((r) => r.text !== null);
     const p = (job.length ? pool.run(job.map((r) => r.text!)) : Promise.resolve([] as Outcome[])).then((outcomes) => {
       let k = 0;
-      const lines = rowsOut.map((r) => {
-        const result = r.text === null ? { error: r.error! } : outcomes[k++]!;
+      const parts = rowsOut.map((r) => {
+        const outcome: Outcome = r.text === null ? { error: r.error! } : outcomes[k++]!;
+        const result: RowResult = 'error' in outcome ? outcome : { ok: { label: outcome.ok.label, score: outcome.ok.score, scores: outcome.ok.scores, labels: outcome.ok.labels.map((l) => l.label) } };
         if ('error' in result) errors++;
         written++;
-        const base = r.fields ?? { line: r.index + 1 };
-        if (!('ok' in result)) return `${JSON.stringify({ ...base, error: result.error })}\n`;
-        const { label, score, scores, labels } = result.ok;
-        // Multi-label models: every label over its threshold too.
-        return `${JSON.stringify(pool.multiLabel ? { ...base, label, score, scores, labels: labels.map((l) => l.label) } : { ...base, label, score, scores })}\n`;
+        if (o.labelCol !== undefined) score(r, result);
+        return writer.row(r, result);
       });
-      finished.set(id, lines.join(''));
-      progress.update(written, errors, bytes);
+      finished.set(id, Buffer.concat(parts));
+      report();
     });
     const tracked = p.then(flush).finally(() => inFlight.delete(tracked));
     inFlight.add(tracked);
+  };
+  const score = (r: InputRow, result: RowResult) => {
+    if ('error' in result || r.gold === null || r.gold === undefined || r.gold.trim() === '') return void unscored++;
+    let g: number[];
+    try {
+      g = goldIndices(r.gold, pool.labels, pool.multiLabel, `line ${r.line}`);
+    } catch (e) {
+      // A label the model does not know is reported with the scores, never a stopped run.
+      unknown.count++;
+      unknown.first ??= (e as Error).message;
+      return;
+    }
+    gold.push(g);
+    predicted.push(pool.multiLabel ? (result.ok.labels ?? []).map((l) => pool.labels.indexOf(l)) : [pool.labels.indexOf(result.ok.label)]);
   };
 
   try {
     for await (const row of rows) {
       if (row.index % shardN !== shardI) continue;
       if (++shardRow < done) continue;
+      writer.check(row);
+      read++;
       chunk.push(row);
       if (chunk.length >= chunkRows) {
         send(chunk);
@@ -138,6 +181,7 @@ export async function classifyFile(o: ClassifyFileOptions): Promise<ClassifySumm
         while (inFlight.size >= threads * 2) await Promise.race(inFlight);
       }
     }
+    readAll = true;
     if (chunk.length) send(chunk);
     await Promise.all(inFlight);
     await flush();
@@ -146,7 +190,7 @@ export async function classifyFile(o: ClassifyFileOptions): Promise<ClassifySumm
     if (o.output) await new Promise<void>((resolve) => (out as ReturnType<typeof createWriteStream>).end(resolve));
   }
   const seconds = (performance.now() - t0) / 1000;
-  progress.finish(written, errors, bytes);
+  progress.finish({ rows: written + done, errors, bytes, read: read + done, readAll: true, skipped: done });
   return {
     rows: written,
     errors,
@@ -156,6 +200,8 @@ export async function classifyFile(o: ClassifyFileOptions): Promise<ClassifySumm
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     threads,
     file: pool.file,
+    runtime: pool.runtime,
+    ...(o.labelCol !== undefined ? { scores: { ...scoreLabels(pool.labels, gold, predicted, pool.multiLabel), labels: pool.labels, unscored, unknown } } : {}),
   };
 }
 
@@ -190,7 +236,9 @@ interface Pool {
   run(texts: string[]): Promise<Outcome[]>;
   close(): Promise<void>;
   file: string;
+  labels: string[];
   multiLabel: boolean;
+  runtime: 'node' | 'web';
 }
 
 /** `n` worker threads, each loading the model once; a job goes to the least busy one. */
@@ -202,7 +250,9 @@ async function startPool(n: number, init: WorkerInit): Promise<Pool> {
   const waiting = new Map<number, { resolve: (o: Outcome[]) => void; reject: (e: Error) => void }>();
   let nextJob = 0;
   let file = '';
+  let labels: string[] = [];
   let multiLabel = false;
+  let runtime: Pool['runtime'] = 'web';
   await Promise.all(
     workers.map(
       (w) =>
@@ -211,8 +261,8 @@ async function startPool(n: number, init: WorkerInit): Promise<Pool> {
           w.on('message', (m: Reply) => {
             if ('fatal' in m) reject(new Error(m.fatal));
             else if ('ready' in m) {
-              file = m.info.file;
-              multiLabel = m.info.multiLabel;
+              ({ file, labels, multiLabel } = m.info);
+              runtime = m.info.backend === 'cpu' ? 'node' : 'web';
               resolve();
             } else {
               busy.set(w, busy.get(w)! - 1);
@@ -234,7 +284,9 @@ async function startPool(n: number, init: WorkerInit): Promise<Pool> {
   }
   return {
     file,
+    labels,
     multiLabel,
+    runtime,
     run(texts) {
       const w = workers.reduce((a, b) => (busy.get(b)! < busy.get(a)! ? b : a));
       busy.set(w, busy.get(w)! + 1);

@@ -1,8 +1,24 @@
 import type { Writable } from 'node:stream';
 
+/** Where a run is: rows written, and rows read so far of an input of `bytes` read. */
+export interface ProgressState {
+  rows: number;
+  errors: number;
+  /** Input bytes read so far. */
+  bytes: number;
+  /** Rows read so far (this shard's, resumed ones included). */
+  read: number;
+  /** The whole input has been read: `read` is the total. */
+  readAll: boolean;
+  /** Rows a resumed output already had (counted in `rows` and `read`, not in the rate). */
+  skipped: number;
+}
+
 /**
- * Progress on stderr: on a TTY a bar redrawn in place (percent of input bytes when the size is known,
- * rows, rate, ETA); when piped, a plain line every 5 s, so logs stay readable.
+ * Progress on stderr: rows done of the total, rate and ETA; on a TTY a bar redrawn in place, when
+ * piped a plain line every 5 s, so logs stay readable. Until the input has been read to its end the
+ * total is an estimate (`~`): rows read so far scaled by the input's size over the bytes read; it
+ * is corrected as reading goes on, and exact once the end is reached — no extra pass over the file.
  */
 export class Progress {
   private readonly t0 = performance.now();
@@ -17,34 +33,43 @@ export class Progress {
     this.tty = out.isTTY === true;
   }
 
-  update(rows: number, errors: number, bytes: number): void {
+  update(s: ProgressState): void {
     if (!this.enabled) return;
     const now = performance.now();
     if (now - this.last < (this.tty ? 200 : 5000)) return;
     this.last = now;
-    this.out.write(this.tty ? `\r${this.line(rows, errors, bytes, now)}\u001b[K` : `${this.line(rows, errors, bytes, now)}\n`);
+    this.out.write(this.tty ? `\r${this.line(s, now)}\u001b[K` : `${this.line(s, now)}\n`);
   }
 
-  finish(rows: number, errors: number, bytes: number): void {
+  finish(s: ProgressState): void {
     if (!this.enabled) return;
-    this.out.write(`${this.tty ? '\r' : ''}${this.line(rows, errors, this.totalBytes ?? bytes, performance.now())}${this.tty ? '\u001b[K\n' : '\n'}`);
+    this.out.write(`${this.tty ? '\r' : ''}${this.line(s, performance.now())}${this.tty ? '\u001b[K\n' : '\n'}`);
   }
 
-  private line(rows: number, errors: number, bytes: number, now: number): string {
+  /** The total rows: exact once read to the end; else estimated from the bytes read (null if unknown). */
+  static total(s: ProgressState, totalBytes: number | null): { rows: number; exact: boolean } | null {
+    if (s.readAll) return { rows: s.read, exact: true };
+    if (!totalBytes || s.bytes === 0 || s.read === 0) return null;
+    return { rows: Math.max(s.read, Math.round((s.read * totalBytes) / s.bytes)), exact: false };
+  }
+
+  private line(s: ProgressState, now: number): string {
     const seconds = Math.max(1e-3, (now - this.t0) / 1000);
-    const rate = rows / seconds;
-    const parts = [`${rows.toLocaleString('en-US')} rows`, `${rate.toFixed(0)} rows/s`];
-    if (errors) parts.push(`${errors} errors`);
-    if (this.totalBytes) {
-      const f = Math.min(1, bytes / this.totalBytes);
-      const eta = f > 0 ? (seconds / f) * (1 - f) : NaN;
+    const rate = (s.rows - s.skipped) / seconds;
+    const total = Progress.total(s, this.totalBytes);
+    const n = (v: number) => v.toLocaleString('en-US');
+    const parts = [total ? `${n(s.rows)} / ${total.exact ? '' : '~'}${n(total.rows)} rows` : `${n(s.rows)} rows`, `${rate.toFixed(0)} rows/s`];
+    if (s.errors) parts.push(`${n(s.errors)} errors`);
+    if (total && total.rows > 0) {
+      const f = Math.min(1, s.rows / total.rows);
       if (this.tty) {
         const width = 24;
         parts.unshift(`[${'#'.repeat(Math.round(f * width)).padEnd(width, '.')}] ${(100 * f).toFixed(0).padStart(3)}%`);
       } else {
         parts.unshift(`${(100 * f).toFixed(1)}%`);
       }
-      if (f < 1 && Number.isFinite(eta)) parts.push(`ETA ${clock(eta)}`);
+      const eta = rate > 0 ? (total.rows - s.rows) / rate : NaN;
+      if (s.rows < total.rows && Number.isFinite(eta)) parts.push(`ETA ${clock(eta)}`);
     }
     return `classify: ${parts.join('  ')}`;
   }

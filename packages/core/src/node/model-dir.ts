@@ -89,6 +89,9 @@ export function resolveModelDir(model: string, from: string | readonly string[] 
       }
     }
   }
+  if (!/^[a-z0-9][a-z0-9._-]*$/.test(model)) {
+    throw new KoClassifyError('MODEL_NOT_FOUND', `no model directory at ${asDir}: ${existsSync(asDir) ? 'it has no config.json (a model directory holds config.json, tokenizer.json and onnx/)' : 'no such directory'}`, { model });
+  }
   throw new KoClassifyError('MODEL_NOT_FOUND', `model "${model}" is neither a model directory (no ${join(asDir, 'config.json')}) nor an installed model package: for an embedded model, npm i ${pkg}`, { model, package: pkg });
 }
 

@@ -1,0 +1,160 @@
+/**
+ * What `ko-classify classify` writes for a row: the row exactly as it came, plus the predictions
+ * under names that cannot collide with the user's (`<prefix>label`, `<prefix>score`,
+ * `<prefix>scores`, `<prefix>labels` for multi-label models, `<prefix>error` and `<prefix>line` for
+ * rows that could not be classified). JSON Lines in, JSON Lines out: each line's own bytes with the
+ * prediction fields appended before its closing brace (a parse + stringify round trip would rewrite
+ * `1.0`, long integers and escapes). TSV in: TSV out (the line's bytes plus prediction cells) or JSON
+ * Lines (each cell as the string it was).
+ */
+import { splitTabs, type Format, type InputRow } from './rows.js';
+
+export interface Prediction {
+  label: string;
+  score: number;
+  scores: Record<string, number>;
+  /** Multi-label models: every label over its threshold. */
+  labels?: string[];
+}
+
+export type RowResult = { ok: Prediction } | { error: string };
+
+/** A run the output would have to overwrite or lose data for: refused (exit 2) with the flag that resolves it. */
+export class OutputConflict extends Error {}
+
+export interface OutputOptions {
+  input: Format;
+  output: Format;
+  /** Prefix of the prediction names. Default `pred_`. */
+  prefix: string;
+  multiLabel: boolean;
+}
+
+export interface Writer {
+  /** The first line of a new output file (TSV: the input's header plus the prediction columns). */
+  header(inputHeader: { columns: string[]; raw: Uint8Array } | null): Uint8Array | null;
+  /** Refuses (OutputConflict) a row whose fields the predictions would overwrite. */
+  check(row: InputRow): void;
+  /** One output line, `\n` included. */
+  row(row: InputRow, result: RowResult): Uint8Array;
+}
+
+const utf8 = new TextEncoder();
+const NL = 0x0a;
+
+/** The prediction columns of TSV output, in order. */
+export function predictionNames(prefix: string, multiLabel: boolean): string[] {
+  return ['label', 'score', 'scores', ...(multiLabel ? ['labels'] : []), 'error', 'line'].map((n) => `${prefix}${n}`);
+}
+
+export function createWriter(o: OutputOptions): Writer {
+  if (o.input === 'jsonl' && o.output === 'tsv') throw new OutputConflict('JSON Lines input is written as JSON Lines: name the output .jsonl');
+  const names = predictionNames(o.prefix, o.multiLabel);
+  // Every name the writer may add: the columns, plus what JSON Lines rows carry for unreadable input.
+  const reserved = [...names, `${o.prefix}input`, `${o.prefix}extra`];
+  const clash = (keys: Iterable<string>, where: string) => {
+    const taken = [...keys].filter((k) => reserved.includes(k));
+    if (taken.length) throw new OutputConflict(`${where} already has ${taken.map((k) => `"${k}"`).join(', ')}, which the predictions would overwrite: pass --prefix to name them differently (e.g. --prefix ko_)`);
+  };
+  const p = (n: string) => `${o.prefix}${n}`;
+  /** The prediction fields as JSON members (no braces). */
+  const members = (row: InputRow, r: RowResult): string => {
+    if ('error' in r) return `${JSON.stringify(p('error'))}:${JSON.stringify(r.error)},${JSON.stringify(p('line'))}:${row.line}`;
+    const { label, score, scores, labels } = r.ok;
+    const parts = [`${JSON.stringify(p('label'))}:${JSON.stringify(label)}`, `${JSON.stringify(p('score'))}:${JSON.stringify(score)}`, `${JSON.stringify(p('scores'))}:${JSON.stringify(scores)}`];
+    if (o.multiLabel) parts.push(`${JSON.stringify(p('labels'))}:${JSON.stringify(labels ?? [])}`);
+    return parts.join(',');
+  };
+
+  if (o.output === 'jsonl') {
+    let width = 0;
+    return {
+      header(h) {
+        if (h) {
+          width = h.columns.length;
+          clash(h.columns, 'the TSV header');
+          const seen = new Set<string>();
+          const dup = h.columns.find((c) => (seen.has(c) ? true : (seen.add(c), false)));
+          if (dup !== undefined) throw new OutputConflict(`the TSV has two columns named "${dup}", which JSON Lines cannot keep apart: write TSV (-o out.tsv) to keep every cell`);
+        }
+        return null;
+      },
+      check(row) {
+        if (row.fields && o.input === 'jsonl') clash(Object.keys(row.fields), `the row at line ${row.line}`);
+      },
+      row(row, r) {
+        if (o.input === 'jsonl' && row.fields && row.raw) return appendMembers(row.raw, Object.keys(row.fields).length > 0, members(row, r));
+        // TSV cells as the strings they were (those that could be read; cells past the header's
+        // under <prefix>extra); a JSON Lines line that is not an object keeps its text under <prefix>input.
+        const kept = row.fields ? Object.entries(row.fields).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`) : [];
+        if (o.input === 'tsv' && row.raw && row.fields) {
+          const extra = splitTabs(row.raw).slice(width).map(decodeOrNull);
+          if (extra.length) kept.push(`${JSON.stringify(p('extra'))}:${JSON.stringify(extra)}`);
+        }
+        if (!row.fields && row.raw && o.input === 'jsonl') {
+          const text = decodeOrNull(row.raw);
+          if (text !== null && text.trim()) kept.push(`${JSON.stringify(p('input'))}:${JSON.stringify(text)}`);
+        }
+        return utf8.encode(`{${[...kept, members(row, r)].join(',')}}\n`);
+      },
+    };
+  }
+
+  let width = 0;
+  return {
+    header(h) {
+      if (!h) throw new OutputConflict('TSV output needs TSV input');
+      clash(h.columns, 'the TSV header');
+      width = h.columns.length;
+      return concat(h.raw, utf8.encode(`\t${names.join('\t')}\n`));
+    },
+    check() {
+      // TSV rows have the header's columns: checked once, in header().
+    },
+    row(row, r) {
+      const cells = 'error' in r ? ['', '', '', ...(o.multiLabel ? [''] : []), tsvCell(r.error), String(row.line)] : [r.ok.label, String(r.ok.score), JSON.stringify(r.ok.scores), ...(o.multiLabel ? [(r.ok.labels ?? []).join(',')] : []), '', ''];
+      // A short row is padded to the header's width so the predictions stay in their columns; a line
+      // too long to hold keeps its place as empty cells.
+      const raw = row.raw ?? utf8.encode('\t'.repeat(Math.max(0, width - 1)));
+      const have = countTabs(raw) + 1;
+      return concat(raw, utf8.encode(`${'\t'.repeat(Math.max(0, width - have))}\t${cells.join('\t')}\n`));
+    },
+  };
+}
+
+/** `{…}` + members: the object's bytes up to its closing brace, then `,members}`. */
+function appendMembers(raw: Uint8Array, hasKeys: boolean, text: string): Uint8Array {
+  let end = raw.length;
+  while (end > 0 && (raw[end - 1] === 0x20 || raw[end - 1] === 0x09 || raw[end - 1] === 0x0d)) end--;
+  // JSON.parse accepted the line as an object, so its last non-space byte is its closing brace.
+  const close = end - 1;
+  return concat(raw.subarray(0, close), utf8.encode(`${hasKeys ? ',' : ''}${text}}`), new Uint8Array([NL]));
+}
+
+function tsvCell(s: string): string {
+  return s.replace(/[\t\r\n]+/g, ' ');
+}
+
+function countTabs(raw: Uint8Array): number {
+  let n = 0;
+  for (const b of raw) if (b === 0x09) n++;
+  return n;
+}
+
+function decodeOrNull(raw: Uint8Array): string | null {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(raw);
+  } catch {
+    return null;
+  }
+}
+
+function concat(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((a, b) => a + b.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
