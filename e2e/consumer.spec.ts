@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, normalize, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -42,6 +42,8 @@ let work = '';
 let app = '';
 let packed: Packed[] = [];
 const { files, commands } = readmeBlocks();
+// The CLI's opt-in for native speed (its own block): run last, after the default install is proven.
+const NATIVE_OPT_IN = commands.filter((c) => c.startsWith('npm pkg set allowScripts') || c === 'npm i onnxruntime-node');
 const run = (cmd: string, args: string[], cwd = app) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
 
 test.describe.configure({ timeout: 300_000 });
@@ -52,15 +54,15 @@ test.beforeAll(async () => {
   mkdirSync(app);
   const json = run('npm', ['pack', ...PACKAGES.flatMap((p) => ['-w', `packages/${p}`]), '--pack-destination', work, '--json'], repo);
   packed = JSON.parse(json.slice(json.indexOf('['))) as Packed[];
+  // No .npmrc and no install flags: what a user's fresh folder has.
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer-app', private: true, type: 'module' }));
-  writeFileSync(join(app, '.npmrc'), 'onnxruntime-node-install=skip\nfund=false\naudit=false\n');
   // Every `npm i` of the README, in one install: our packages from their tarballs, the rest from the registry.
-  const wanted = commands.filter((c) => /^npm i\b/.test(c)).flatMap((c) => c.split(/\s+/).slice(2).filter((w) => !w.startsWith('-')));
+  const wanted = commands.filter((c) => /^npm i\b/.test(c) && !NATIVE_OPT_IN.includes(c)).flatMap((c) => c.split(/\s+/).slice(2).filter((w) => !w.startsWith('-')));
   const specs = wanted.map((name) => {
     const tarball = packed.find((p) => p.name === name);
     return tarball ? join(work, tarball.filename) : PINNED[name] ? `${name}@${PINNED[name]}` : name;
   });
-  run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...specs]);
+  run('npm', ['install', ...specs]);
 });
 
 test.afterAll(() => {
@@ -210,11 +212,45 @@ test('the embed folder from a CDN-style path on another origin (…/@ko-classify
   }
 });
 
-test('npm i of the CLI gives a working npx ko-classify --help and classify', () => {
-  expect(run('npx', ['ko-classify', '--help'])).toContain('classify <model dir | id>');
+// The install above took no flags and no .npmrc on a machine that reaches only the npm registry, so
+// nothing in it downloaded from elsewhere; and no package in the tree has a script that would.
+test('nothing installed runs an install script that downloads (onnxruntime-node is not in the tree)', () => {
+  const scripted = new Map<string, string>();
+  for (const hook of ['preinstall', 'install', 'postinstall']) {
+    for (const p of JSON.parse(run('npm', ['query', `:attr(scripts,[${hook}])`])) as { name: string; version: string; scripts: Record<string, string> }[]) {
+      scripted.set(`${p.name}@${p.version} ${hook}`, p.scripts[hook]!);
+    }
+  }
+  expect(existsSync(join(app, 'node_modules/onnxruntime-node'))).toBe(false);
+  // protobufjs (onnxruntime-web's and onnx-proto's) only checks its own version: it reads no network.
+  for (const [pkg, script] of scripted) expect(`${pkg}: ${script}`).toMatch(/^protobufjs@[\d.]+ postinstall: node scripts\/postinstall$/);
+});
+
+test('npm i of the CLI gives a working npx ko-classify --help and classify, keeping every input field byte for byte', () => {
+  expect(run('npx', ['ko-classify', '--help'])).toContain('classify <model>');
   const command = commands.find((c) => c.startsWith('npx ko-classify classify'))!;
-  writeFileSync(join(app, 'reviews.tsv'), 'id\ttext\n1\t정말 재미있고 감동적인 영화\n2\t시간 아깝다 최악\n3\t\n');
-  run('sh', ['-c', command]);
-  const rows = readFileSync(join(app, 'labelled.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; label?: string; error?: string });
-  expect(rows.map((r) => [r.id, r.label ?? r.error])).toEqual([['1', 'positive'], ['2', 'negative'], ['3', 'empty text']]);
+  // NSMC's own layout, with a label column.
+  writeFileSync(join(app, 'reviews.tsv'), 'id\ttext\tlabel\n007\t정말 재미있고 감동적인 영화\t1\n2\t시간 아깝다 최악\t0\n3\t\t1\n');
+  const ran = execFileSync('sh', ['-c', `${command} --label-col label -q 2>&1`], { cwd: app, encoding: 'utf8' });
+  expect(ran).toContain('onnxruntime-web WASM');
+  expect(ran).toMatch(/against the label column: n 2 {2}accuracy 100\.00%/);
+  const rows = readFileSync(join(app, 'labelled.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  expect(rows.map((r) => [r.id, r.label, r.pred_label ?? r.pred_error])).toEqual([['007', '1', 'positive'], ['2', '0', 'negative'], ['3', '1', 'empty text']]);
+  expect(rows[2]).toMatchObject({ pred_line: 4 });
+  // JSON Lines whose rows carry label/score/scores of their own: each line comes out with its bytes.
+  const lines = ['{"id":12345678901234567890,"text":"정말 감동적인 영화","label":0,"score":"gold","scores":[1.0]}', '{"text":"\\ucd5c\\uc545","label":1}'];
+  writeFileSync(join(app, 'gold.jsonl'), `${lines.join('\n')}\n`);
+  run('npx', ['ko-classify', 'classify', 'ko-sentiment', 'gold.jsonl', '-o', 'gold.out.jsonl', '-q']);
+  const out = readFileSync(join(app, 'gold.out.jsonl'), 'utf8').trim().split('\n');
+  out.forEach((line, i) => expect(line.startsWith(`${lines[i]!.slice(0, -1)},"pred_label":`)).toBe(true));
+});
+
+test("the README's opt-in for native speed installs onnxruntime-node from the registry alone, and classify then runs on it", () => {
+  expect(NATIVE_OPT_IN).toHaveLength(2);
+  for (const c of NATIVE_OPT_IN) run('sh', ['-c', c]);
+  expect(existsSync(join(app, 'node_modules/onnxruntime-node'))).toBe(true);
+  const ran = execFileSync('sh', ['-c', 'npx ko-classify classify ko-sentiment reviews.tsv -o native.jsonl 2>&1'], { cwd: app, encoding: 'utf8' });
+  expect(ran).toContain('onnxruntime-node');
+  const labels = (f: string) => readFileSync(join(app, f), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { pred_label?: string }).pred_label ?? null);
+  expect(labels('native.jsonl')).toEqual(labels('labelled.jsonl'));
 });

@@ -23,7 +23,7 @@ test('npx ko-classify --help works after npm ci && npm run build on a fresh clon
     expect(build.status, build.stderr.slice(-2000)).toBe(0);
     const help = sh('npx', ['ko-classify', '--help']);
     expect(help.status).toBe(0);
-    expect(help.stdout).toContain('classify <model dir | id>');
+    expect(help.stdout).toContain('classify <model>');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
