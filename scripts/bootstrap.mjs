@@ -1,6 +1,7 @@
 // Makes a fresh clone runnable: installs npm dependencies when missing or stale; with --browser makes
 // sure a Chromium and a Korean font exist for the browser tests (Debian: apt-get install chromium
-// fonts-noto-cjk); with --python, Debian's PyTorch, ONNX and SentencePiece for the training tests.
+// fonts-noto-cjk); with --python, Debian's PyTorch, ONNX and SentencePiece for the training tests and
+// Dask (python3-distributed) for the sharded-CLI e2e.
 import { execSync, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,16 +19,16 @@ if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtime
 if (process.argv.includes('--python')) {
   // The training recipe's tests (train your own labels) run Debian's PyTorch, ONNX and SentencePiece.
   const python = process.env.KO_PYTHON ?? '/usr/bin/python3';
-  const probe = spawnSync(python, ['-c', 'import torch, onnx, sentencepiece'], { stdio: 'ignore' });
+  const probe = spawnSync(python, ['-c', 'import torch, onnx, sentencepiece, distributed'], { stdio: 'ignore' });
   if (probe.status !== 0) {
     const isRoot = process.getuid?.() === 0;
     const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
-    const packages = 'python3-torch python3-onnx python3-sentencepiece sentencepiece libopenblas0-pthread';
+    const packages = 'python3-torch python3-onnx python3-sentencepiece sentencepiece libopenblas0-pthread python3-distributed';
     if (!isRoot || !hasApt) {
-      console.error(`[bootstrap] ${python} cannot import torch, onnx and sentencepiece: install them (Debian: sudo apt-get install -y ${packages}), then run npm test again.`);
+      console.error(`[bootstrap] ${python} cannot import torch, onnx, sentencepiece and distributed (Dask): install them (Debian: sudo apt-get install -y ${packages}), then run npm test again.`);
       process.exit(1);
     }
-    console.log('[bootstrap] installing Debian PyTorch, ONNX and SentencePiece for the training tests…');
+    console.log('[bootstrap] installing Debian PyTorch, ONNX, SentencePiece and Dask for the training and shard tests…');
     run(`apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${packages}`);
   }
 }
