@@ -263,6 +263,7 @@ export async function main(argv: string[]): Promise<number> {
       if (values.format && values.format !== 'tsv' && values.format !== 'jsonl') throw new Error('--format must be tsv or jsonl');
       if (values['long-text'] && values['long-text'] !== 'truncate' && values['long-text'] !== 'window') throw new Error('--long-text must be truncate or window');
       if (values.prefix !== undefined && !/^[\w.-]*$/.test(values.prefix)) throw new Error('--prefix may hold letters, digits, _, . and - only');
+      if (values.format !== undefined && values.format !== 'tsv' && values.format !== 'jsonl') throw new Error('--format must be tsv or jsonl');
       const { dtype, threads, runtime } = loadOpts(values);
       return refusable('classify', input, OutputConflict, async () => {
         const s = await classifyFile({

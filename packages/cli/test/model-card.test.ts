@@ -60,7 +60,9 @@ describe.each(MODELS)('%s model card', (name) => {
     // GELU, Softmax) still round differently per runtime, so a row at a decision boundary may flip.
     // Measured on an AVX2 machine, on the card's first 2,000 rows: 0 (sentiment), 0 (hate speech) and
     // 1 (moderation) rows differ; with 8-bit weights, 6 of 790 hate-speech rows did.
-    const texts = readTsv(data).rows.slice(0, 2000).map((r) => r[column(readTsv(data).header, cols.textCol ?? 'document', data)] ?? '');
+    const tsv = readTsv(data);
+    const ti = column(tsv.header, cols.textCol ?? 'document', data);
+    const texts = tsv.rows.slice(0, 2000).map((r) => r[ti] ?? '');
     const predicted: string[][] = [];
     for (const runtime of ['node', 'web'] as const) {
       const { engine } = await loadEngine(dir, { dtype: 'int8', runtime });

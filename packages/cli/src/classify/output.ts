@@ -106,7 +106,7 @@ export function createWriter(o: OutputOptions): Writer {
       if (!h) throw new OutputConflict('TSV output needs TSV input');
       clash(h.columns, 'the TSV header');
       width = h.columns.length;
-      return concat(h.raw, utf8.encode(`\t${names.join('\t')}\n`));
+      return Buffer.concat([h.raw, utf8.encode(`\t${names.join('\t')}\n`)]);
     },
     check() {
       // TSV rows have the header's columns: checked once, in header().
@@ -117,7 +117,7 @@ export function createWriter(o: OutputOptions): Writer {
       // too long to hold keeps its place as empty cells.
       const raw = row.raw ?? utf8.encode('\t'.repeat(Math.max(0, width - 1)));
       const have = countTabs(raw) + 1;
-      return concat(raw, utf8.encode(`${'\t'.repeat(Math.max(0, width - have))}\t${cells.join('\t')}\n`));
+      return Buffer.concat([raw, utf8.encode(`${'\t'.repeat(Math.max(0, width - have))}\t${cells.join('\t')}\n`)]);
     },
   };
 }
@@ -128,7 +128,7 @@ function appendMembers(raw: Uint8Array, hasKeys: boolean, text: string): Uint8Ar
   while (end > 0 && (raw[end - 1] === 0x20 || raw[end - 1] === 0x09 || raw[end - 1] === 0x0d)) end--;
   // JSON.parse accepted the line as an object, so its last non-space byte is its closing brace.
   const close = end - 1;
-  return concat(raw.subarray(0, close), utf8.encode(`${hasKeys ? ',' : ''}${text}}`), new Uint8Array([NL]));
+  return Buffer.concat([raw.subarray(0, close), utf8.encode(`${hasKeys ? ',' : ''}${text}}`), new Uint8Array([NL])]);
 }
 
 function tsvCell(s: string): string {
@@ -141,20 +141,12 @@ function countTabs(raw: Uint8Array): number {
   return n;
 }
 
+const strict = new TextDecoder('utf-8', { fatal: true });
+
 function decodeOrNull(raw: Uint8Array): string | null {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(raw);
+    return strict.decode(raw);
   } catch {
     return null;
   }
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((a, b) => a + b.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
