@@ -17,7 +17,7 @@ await build({
   logLevel: 'warn',
   resolve: {
     // Swap core's bundler-oriented worker factory for the script-relative one.
-    alias: [{ find: /^\.\/default-worker\.js$/, replacement: resolve(here, 'src/script-worker.ts') }],
+    alias: [{ find: /^\.\/(page\/)?default-worker\.js$/, replacement: resolve(here, 'src/script-worker.ts') }],
   },
   build: {
     outDir: out,

@@ -4,7 +4,7 @@ import { column, readTsv } from './tsv.js';
 
 export type { LabelStats } from './metrics.js';
 
-export interface EvalOptions extends LoadEngineOptions {
+export interface EvalOptions extends Omit<LoadEngineOptions, 'onProgress'> {
   textCol?: string;
   labelCol?: string;
   batchSize?: number;
@@ -45,7 +45,7 @@ export async function evaluate(dir: string, dataPath: string, o: EvalOptions = {
   const ti = column(header, o.textCol ?? 'document', dataPath);
   const li = column(header, o.labelCol ?? 'label', dataPath);
   const data = o.limit ? rows.slice(0, o.limit) : rows;
-  const { engine, dtype, file, runtime } = await loadEngine(dir, o);
+  const { engine, dtype, file, runtime } = await loadEngine(dir, { ...o, onProgress: undefined });
   const labels = engine.config.labels;
   const multi = engine.config.problemType === 'multi_label_classification';
   // Multi-label: a comma-separated set of label indices or names per row.

@@ -1,11 +1,14 @@
-export { createClassifier } from './client.js';
-export { defaultWorker } from './default-worker.js';
-export { contributionStyle, explanationSegments, type ExplanationSegment } from './explanation-text.js';
-export { createLiveClassification, type LiveClassification, type LiveOptions, type LiveState, type LiveStatus } from './live.js';
-export { createClassifierStore, type ClassifierState, type ClassifierStatus, type ClassifierStore } from './classifier-store.js';
+export { createClassifier } from './page/client.js';
+export { defaultWorker } from './page/default-worker.js';
+export { contributionStyle, explanationSegments, type ExplanationSegment } from './page/explanation-text.js';
+export { createLiveClassification, type LiveClassification, type LiveOptions, type LiveState, type LiveStatus } from './page/live.js';
+export { createClassifierStore, type ClassifierState, type ClassifierStatus, type ClassifierStore } from './page/classifier-store.js';
 export { KoClassifyError, isKoClassifyError, type KoClassifyErrorCode } from './errors.js';
-export { cacheKey, deleteCachedModel, listCachedModels, metaKey, type CachedModel } from './cache.js';
-export { revisionOf } from './model-source.js';
+export { deleteCachedModel, listCachedModels } from './page/cache-api.js';
+export { IDB_LAYOUT, cacheKey, metaKey, metaRecord, type CachedModel } from './model/cache-index.js';
+export { revisionOf } from './model/manifest.js';
+export { WIRE_ERROR_NAME, toWireError, type WireError } from './protocol/comlink-errors.js';
+export type { LoadSpec, WorkerApi } from './protocol/worker-protocol.js';
 export type {
   Classifier,
   ClassifierOptions,
@@ -24,3 +27,4 @@ export type {
   ProgressEvent,
   TextInput,
 } from './types.js';
+export type { Availability, BackendDescriptor, BackendEnv, RuntimeSettings } from './backends/descriptor.js';

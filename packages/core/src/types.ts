@@ -3,8 +3,11 @@
  * Types only; everything a result or event holds is structured-cloneable (it crosses the worker).
  */
 
-/** An execution backend that actually ran (`cpu`: onnxruntime-node, in the Node client). */
-export type Backend = 'webgpu' | 'wasm' | 'cpu';
+/**
+ * An execution backend that actually ran (`cpu`: onnxruntime-node, in the Node client), or the name
+ * of a backend descriptor the host registered (see `BackendDescriptor`).
+ */
+export type Backend = 'webgpu' | 'wasm' | 'cpu' | (string & {});
 /** `auto` tries WebGPU first (when an adapter exists), then WASM. */
 export type BackendOption = 'auto' | 'webgpu' | 'wasm';
 /** Weight precision of the ONNX file; each maps to one file in `onnx/`. */

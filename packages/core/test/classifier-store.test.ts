@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createClassifierStore } from '../src/classifier-store.js';
+import { createClassifierStore } from '../src/page/classifier-store.js';
 
 // Node has no Worker, so loading fails — which is enough to check the store's lifecycle rules.
 describe('classifier store', () => {

@@ -1,7 +1,7 @@
 import { expose, wrap } from 'comlink';
 import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { registerErrorTransfer } from '../src/comlink-errors.js';
+import { registerErrorTransfer } from '../src/protocol/comlink-errors.js';
 import { KoClassifyError } from '../src/errors.js';
 
 describe('error transfer across a Comlink boundary', () => {

@@ -8,6 +8,7 @@ import { Engine, type OrtModule } from '../src/engine/engine.js';
 import { Tokenizer, normalizeInput } from '../src/engine/tokenize.js';
 import { createClassifier } from '../src/node/client.js';
 import { loadEngine } from '../src/node/load-engine.js';
+import { writeManifest } from '../src/node/model-dir.js';
 import type { ProgressEvent } from '../src/types.js';
 import { fixtureFiles, maxAbsDiff } from './helpers.js';
 
@@ -89,6 +90,7 @@ describe('Hangul-safe tokenizers', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'ko-uncased-')), 'm');
     cpSync(join(FIXTURES, 'tiny-bert'), dir, { recursive: true });
     writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify({ ...bert, normalizer: { ...bert.normalizer, lowercase: true } }));
+    if (existsSync(join(dir, 'manifest.json'))) writeManifest(dir);
     const events: ProgressEvent[] = [];
     const clf = await createClassifier({ model: dir, dtype: 'fp32', onProgress: (e) => events.push(e) });
     await clf.dispose();

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { KoClassifyError } from '../src/errors.js';
-import { createLiveClassification } from '../src/live.js';
+import { createLiveClassification } from '../src/page/live.js';
 import type { Classification, Classifier } from '../src/types.js';
 
 /** A classifier whose answers the test releases by hand, in any order. */

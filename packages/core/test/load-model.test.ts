@@ -2,12 +2,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ortWeb from 'onnxruntime-web';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { OrtWithEnv } from '../src/backend.js';
+import { wasmBackend } from '../src/backends/wasm.js';
+import { webgpuBackend } from '../src/backends/webgpu.js';
+import type { BackendDescriptor, GpuLike, OrtWithEnv } from '../src/backends/descriptor.js';
 import { KoClassifyError } from '../src/errors.js';
-import { loadModel, type LoadDeps } from '../src/load-model.js';
-import { memoryModelStore } from '../src/model-store.js';
+import { loadModel as load } from '../src/loader/load-model.js';
+import { ModelSource } from '../src/model/source.js';
+import { memoryModelStore, type ModelStore } from '../src/model/store.js';
 import type { Backend, ProgressEvent } from '../src/types.js';
-import type { LoadSpec } from '../src/worker-protocol.js';
+import type { LoadSpec } from '../src/protocol/worker-protocol.js';
 import { FIXTURE } from './helpers.js';
 
 // loadModel through its hooks: the real onnxruntime-web WASM runtime in Node plays the `wasm` backend,
@@ -38,8 +41,26 @@ const brokenWebgpu = {
   },
 } as unknown as OrtWithEnv;
 
+/** What the harness injects: the browser's two backends over recorded runtimes, a fetch, a store. */
+interface HarnessDeps {
+  store: ModelStore | null;
+  emit: (e: ProgressEvent) => void;
+  fetch: typeof fetch;
+  backends: BackendDescriptor[];
+}
+
+/** The loader as the worker calls it: HTTP + cache files, the GPU from `navigator` (stubbed below). */
+const loadModel = (s: LoadSpec, d: HarnessDeps) =>
+  load(s, {
+    files: new ModelSource({ modelUrl: s.modelUrl, revision: s.revision, store: d.store, emit: d.emit, fetch: d.fetch }),
+    backends: d.backends,
+    env: { gpu: (globalThis.navigator as { gpu?: GpuLike }).gpu ?? null, crossOriginIsolated: false },
+    emit: d.emit,
+    fetch: d.fetch,
+  });
+
 interface Harness {
-  deps: LoadDeps;
+  deps: HarnessDeps;
   requests: string[];
   runtimes: Backend[];
   events: ProgressEvent[];
@@ -61,14 +82,19 @@ function harness(answer: (file: string, body: Uint8Array<ArrayBuffer>) => Respon
     }
     return answer(file, body) ?? new Response(body, { headers: { 'Content-Length': String(body.byteLength) } });
   }) as typeof fetch;
-  const deps: LoadDeps = {
+  // The real descriptors, with the ORT builds they import swapped: each import is recorded.
+  const recorded = (d: BackendDescriptor, ort: OrtWithEnv): BackendDescriptor => ({
+    ...d,
+    importOrt: async () => {
+      runtimes.push(d.name);
+      return ort;
+    },
+  });
+  const deps: HarnessDeps = {
     store: null,
     emit: (e) => events.push(e),
     fetch: fetchFixture,
-    loadOrt: async (backend) => {
-      runtimes.push(backend);
-      return backend === 'webgpu' ? brokenWebgpu : (ortWeb as unknown as OrtWithEnv);
-    },
+    backends: [recorded(webgpuBackend, brokenWebgpu), recorded(wasmBackend, ortWeb as unknown as OrtWithEnv)],
   };
   return { deps, requests, runtimes, events };
 }

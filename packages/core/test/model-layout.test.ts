@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseDtype, browserFiles } from '../src/model-layout.js';
+import { chooseDtype, browserFiles } from '../src/model/layout.js';
 import { KoClassifyError } from '../src/errors.js';
 
 describe('chooseDtype', () => {

@@ -4,8 +4,8 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { KoClassifyError } from '../src/errors.js';
-import { ModelSource } from '../src/model-source.js';
-import { memoryModelStore, type ModelStore } from '../src/model-store.js';
+import { ModelSource } from '../src/model/source.js';
+import { memoryModelStore, type ModelStore } from '../src/model/store.js';
 import type { ProgressEvent } from '../src/types.js';
 import { FIXTURE } from './helpers.js';
 

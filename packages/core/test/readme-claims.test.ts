@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -7,17 +7,19 @@ import * as ortWeb from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
 import { Engine, type OrtModule } from '../src/engine/engine.js';
 import { createClassifier } from '../src/node/client.js';
+import { writeManifest } from '../src/node/model-dir.js';
 import { FIXTURE, fixtureFiles, golden, maxAbsDiff } from './helpers.js';
 
 // README statements about results, each with a test that fails when the statement stops being true.
 const ROOT = join(import.meta.dirname, '../../..');
 const sample = readFileSync(join(import.meta.dirname, 'fixtures/nsmc-dev-sample.tsv'), 'utf8').trim().split('\n').slice(1, 97).map((l) => l.split('\t')[1]!);
 
-/** A copy of the fixture with `edit` applied to its files. */
-function fixtureCopy(edit: (dir: string) => void): string {
+/** A copy of the fixture with `edit` applied to its files; its manifest is rewritten to match unless `stale`. */
+function fixtureCopy(edit: (dir: string) => void, { stale = false } = {}): string {
   const dir = join(mkdtempSync(join(tmpdir(), 'ko-claims-')), 'model');
   cpSync(FIXTURE, dir, { recursive: true });
   edit(dir);
+  if (!stale && existsSync(join(dir, 'manifest.json'))) writeManifest(dir);
   return dir;
 }
 
@@ -67,6 +69,11 @@ describe('typed errors: MODEL_INVALID and INTERNAL', () => {
     await expect(createClassifier({ model: corrupt, dtype: 'fp32' })).rejects.toMatchObject({ code: 'MODEL_INVALID', message: /ONNX model could not be loaded/ });
     const noLabels = fixtureCopy((d) => writeFileSync(join(d, 'config.json'), JSON.stringify({ model_type: 'deberta-v2' })));
     await expect(createClassifier({ model: noLabels, dtype: 'fp32' })).rejects.toMatchObject({ code: 'MODEL_INVALID', message: /no id2label/ });
+  });
+
+  it('in Node too, a file that no longer matches manifest.json is INTEGRITY naming the command that fixes it', async () => {
+    const edited = fixtureCopy((d) => writeFileSync(join(d, 'onnx/model.onnx'), readFileSync(join(d, 'onnx/model.onnx')).subarray(0, 5000)), { stale: true });
+    await expect(createClassifier({ model: edited, dtype: 'fp32' })).rejects.toMatchObject({ code: 'INTEGRITY', message: /onnx\/model\.onnx does not match manifest\.json.*ko-classify manifest/ });
   });
 
   it('a run that fails inside ONNX Runtime is INTERNAL with the cause, and the classifier keeps working', async () => {

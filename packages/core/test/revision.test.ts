@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { listCached } from '../src/cache.js';
+import { listCached } from '../src/model/cache-index.js';
 import { KoClassifyError } from '../src/errors.js';
-import { ModelSource, revisionOf } from '../src/model-source.js';
-import { memoryModelStore, type ModelStore } from '../src/model-store.js';
+import { revisionOf } from '../src/model/manifest.js';
+import { ModelSource } from '../src/model/source.js';
+import { memoryModelStore, type ModelStore } from '../src/model/store.js';
 import { manifestOf } from '../src/node/model-dir.js';
 
 // A model URL whose files change between loads, as when a model package is upgraded: an in-memory

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { Plugin, ResolvedConfig } from 'vite';
 import { describe, expect, it } from 'vitest';
-import { ORT_FILES, koClassify } from '../src/vite-plugin.js';
+import { ORT_FILES, koClassify } from '../src/build/vite-plugin.js';
 import { FIXTURE } from './helpers.js';
 
 // The plugin as Vite drives it: config(), configResolved(), the dev middleware and generateBundle().

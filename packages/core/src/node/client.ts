@@ -1,14 +1,17 @@
 /**
  * `createClassifier()` for Node: the browser client's `classify()` contract (one text or many, pairs,
  * `longText`, `AbortSignal`, typed errors) on a local model directory or an installed model package,
- * in-process (no worker: Node has no page to keep responsive). Calls run one at a time on one ONNX
- * session; for many cores use several classifiers (`ko-classify classify --threads` does).
+ * in-process (no worker: Node has no page to keep responsive), through the loader and the model host
+ * the browser's worker runs. Calls run one at a time on one ONNX session; for many cores use several
+ * classifiers (`ko-classify classify --threads` does).
  */
-import { pathToFileURL } from 'node:url';
-import type { Classifier, ClassifyCallOptions } from '../types.js';
-import { KoClassifyError, toKoClassifyError } from '../errors.js';
-import type { Classification, DtypeOption, ModelInfo, ProgressCallback, TextInput } from '../types.js';
-import { loadEngine, type RuntimeOption } from './load-engine.js';
+import type { BackendDescriptor } from '../backends/descriptor.js';
+import { KoClassifyError } from '../errors.js';
+import { createModelHost } from '../loader/host.js';
+import type { Classification, Classifier, ClassifyCallOptions, DtypeOption, ModelInfo, ProgressCallback, TextInput } from '../types.js';
+import { nodeBackends } from './backends.js';
+import { DiskFiles } from './disk-files.js';
+import { nodeSpec, type RuntimeOption } from './load-engine.js';
 import { resolveModelDir } from './model-dir.js';
 
 export interface NodeClassifierOptions {
@@ -18,6 +21,13 @@ export interface NodeClassifierOptions {
   dtype?: DtypeOption;
   /** Default `auto`: onnxruntime-node when installed, else onnxruntime-web's WASM. */
   runtime?: RuntimeOption;
+  /**
+   * A backend by name, overriding `runtime`: `auto`, `cpu` (onnxruntime-node), `wasm`, or the name of
+   * one of `backends`.
+   */
+  backend?: string;
+  /** The backend descriptors to choose among, in `auto` order. Default: onnxruntime-node, then WASM. */
+  backends?: readonly BackendDescriptor[];
   /** ONNX intra-op threads. Default: the runtime's choice (all cores for onnxruntime-node). */
   threads?: number;
   /** Where model ids are resolved from (node_modules lookup). Default `process.cwd()`. */
@@ -36,33 +46,13 @@ export interface NodeClassifierOptions {
 export async function createClassifier(o: NodeClassifierOptions = {}): Promise<Classifier> {
   const model = o.model ?? 'ko-sentiment';
   const dir = resolveModelDir(model, o.from);
-  const { engine, dtype, file, runtime, revision } = await loadEngine(dir, { dtype: o.dtype, runtime: o.runtime, threads: o.threads });
-  for (const w of engine.tokenizer.warnings) o.onProgress?.({ type: 'warning', code: w.code, message: w.message });
-  const info: ModelInfo = {
-    model,
-    modelUrl: pathToFileURL(`${dir}/`).href,
-    revision,
-    backend: runtime === 'node' ? 'cpu' : 'wasm',
-    dtype,
-    file,
-    threads: o.threads ?? 0,
-    crossOriginIsolated: false,
-    labels: engine.config.labels,
-    problemType: engine.config.problemType,
-    thresholds: engine.config.thresholds,
-    displayNames: engine.config.displayNames,
-    maxLength: engine.tokenizer.maxLength,
-    backendNotes: [`${runtime === 'node' ? 'onnxruntime-node (cpu)' : 'onnxruntime-web (wasm)'}: selected (${dtype}, ${file})`],
-    source: { [file]: 'disk' },
-    storage: { usage: null, quota: null, persisted: null },
+  const host = createModelHost();
+  const spec = nodeSpec(dir, { modelId: model, dtype: o.dtype, runtime: o.runtime, backend: o.backend, threads: o.threads });
+  const emit = (e: Parameters<ProgressCallback>[0]) => {
+    if (e.type === 'warning') o.onProgress?.(e);
   };
-  let queue: Promise<unknown> = Promise.resolve();
+  const info: ModelInfo = await host.load(spec, { files: new DiskFiles(dir), backends: o.backends ?? nodeBackends, env: { gpu: null, crossOriginIsolated: false }, emit });
   let disposed = false;
-  const serial = <T>(task: () => Promise<T>): Promise<T> => {
-    const next = queue.then(task, task);
-    queue = next.catch(() => undefined);
-    return next;
-  };
   const gone = () => new KoClassifyError('DISPOSED', 'the classifier was disposed: create a new one');
 
   async function classify(input: TextInput | readonly TextInput[], options: ClassifyCallOptions = {}): Promise<Classification | Classification[]> {
@@ -74,13 +64,7 @@ export async function createClassifier(o: NodeClassifierOptions = {}): Promise<C
       if (signal?.aborted) throw new KoClassifyError('ABORTED', 'the call was aborted', { reason: String(signal.reason ?? '') });
     };
     stop();
-    const results = await serial(async () => {
-      try {
-        return await engine.classify(list, rest, stop);
-      } catch (e) {
-        throw toKoClassifyError(e, 'INTERNAL', 'classification failed');
-      }
-    });
+    const results = await host.classify(list, rest, stop);
     return single ? results[0]! : results;
   }
 
@@ -93,7 +77,7 @@ export async function createClassifier(o: NodeClassifierOptions = {}): Promise<C
     async dispose() {
       if (disposed) return;
       disposed = true;
-      await serial(() => engine.release());
+      await host.dispose();
     },
   };
 }

@@ -8,7 +8,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSyn
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { KoClassifyError } from '../errors.js';
-import { browserFiles, isModelFile, type Manifest } from '../model-layout.js';
+import { browserFiles, isModelFile, type Manifest } from '../model/layout.js';
 import type { Dtype } from '../types.js';
 
 /** Every file under `dir`, as sorted `/`-separated paths relative to it. */

@@ -2,7 +2,7 @@
  * The worker's side of the boundary, types only: what `createClassifier()` sends to load a model and
  * the API the worker exposes through Comlink. Both sides `import type` this file.
  */
-import type { BackendOption, Classification, ClassifyOptions, DtypeOption, ModelInfo, ProgressCallback } from './types.js';
+import type { BackendOption, Classification, ClassifyOptions, DtypeOption, ModelInfo, ProgressCallback } from '../types.js';
 
 /** Everything the worker needs to load one model (resolved by the client from `ClassifierOptions`). */
 export interface LoadSpec {

@@ -4,9 +4,9 @@
  * files a completed load used, their sizes and when it was last used. A completed load of a new
  * revision removes the model's other revisions (unless `keepOldRevisions`).
  */
-import { idbModelStore, type ModelStore } from './model-store.js';
-import { resolveSpec } from './client.js';
-import type { ClassifierOptions } from './types.js';
+import type { ModelStore } from './store.js';
+
+export { IDB_LAYOUT } from './store.js';
 
 /** One model revision in the cache. */
 export interface CachedModel {
@@ -50,7 +50,7 @@ export async function recordLoad(store: ModelStore, modelUrl: string, revision: 
   const old = await store.get(key);
   const before: Meta | null = old ? (JSON.parse(new TextDecoder().decode(old)) as Meta) : null;
   const meta: Meta = { files: { ...before?.files, ...files }, lastUsed: Date.now() };
-  await store.put(key, utf8.encode(JSON.stringify(meta)));
+  await store.put(key, metaRecord(meta.files, meta.lastUsed));
   if (keepOldRevisions) return;
   for (const k of await store.list()) {
     const owner = k.startsWith(META) ? parseKey(`${k.slice(META.length)}/x`) : parseKey(k);
@@ -100,34 +100,20 @@ export async function listCached(store: ModelStore): Promise<CachedModel[]> {
   return [...byRevision.values()];
 }
 
-/**
- * The model revisions ko-classify keeps in this origin's IndexedDB.
- *
- * @example
- * for (const m of await listCachedModels()) console.log(m.model, m.revision, (m.bytes / 1e6).toFixed(1), 'MB');
- */
-export function listCachedModels(): Promise<CachedModel[]> {
-  return listCached(idbModelStore());
-}
-
-/**
- * Deletes a model's cached files: every revision, or only `revision`. `model` is an id (under
- * `modelsBaseUrl`, as in `createClassifier`) or a model URL. Resolves with the entries deleted.
- *
- * @example
- * await deleteCachedModel('ko-sentiment');                    // all revisions
- * await deleteCachedModel('ko-sentiment', { revision: 'v1' }); // one
- */
-export async function deleteCachedModel(model: string, options: { revision?: string; modelsBaseUrl?: ClassifierOptions['modelsBaseUrl'] } = {}): Promise<number> {
-  const { modelUrl } = resolveSpec({ model, modelsBaseUrl: options.modelsBaseUrl });
-  const store = idbModelStore();
+/** Deletes a model's entries (every revision, or only `revision`) from a store; resolves with how many. */
+export async function deleteCached(store: ModelStore, modelUrl: string, revision?: string): Promise<number> {
   let deleted = 0;
   for (const k of await store.list()) {
     const owner = k.startsWith(META) ? parseKey(`${k.slice(META.length)}/x`) : parseKey(k);
-    if (owner?.model === modelUrl && (options.revision === undefined || owner.revision === options.revision)) {
+    if (owner?.model === modelUrl && (revision === undefined || owner.revision === revision)) {
       await store.delete(k);
       deleted++;
     }
   }
   return deleted;
+}
+
+/** The bytes of a model revision's bookkeeping record (see `metaKey`): file sizes and last use. */
+export function metaRecord(files: Record<string, number>, lastUsed = Date.now()): Uint8Array {
+  return utf8.encode(JSON.stringify({ files, lastUsed } satisfies Meta));
 }

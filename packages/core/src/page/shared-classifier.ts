@@ -1,7 +1,7 @@
-import { KoClassifyError } from './errors.js';
-import type { Classification, Classifier, ClassifyCallOptions, ModelInfo, ProgressCallback, TextInput } from './types.js';
+import { KoClassifyError } from '../errors.js';
+import type { Classification, Classifier, ClassifyCallOptions, ModelInfo, ProgressCallback, TextInput } from '../types.js';
 import { WorkerClassifier } from './worker-classifier.js';
-import type { LoadSpec } from './worker-protocol.js';
+import type { LoadSpec } from '../protocol/worker-protocol.js';
 
 /** One classifier per page for each (model, options, worker factory): see `ClassifierOptions.shared`. */
 interface SharedEntry {

@@ -9,5 +9,5 @@
  * createClassifier({ createWorker: () => (myWorker = defaultWorker()) });
  */
 export function defaultWorker(): Worker {
-  return new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'ko-classify' });
+  return new Worker(new URL('../worker/worker.js', import.meta.url), { type: 'module', name: 'ko-classify' });
 }

@@ -1,5 +1,8 @@
 import { createStore, del, get, keys, set, type UseStore } from 'idb-keyval';
 
+/** Where the browser cache lives: one IndexedDB database and object store per origin. */
+export const IDB_LAYOUT = { database: 'ko-classify', objectStore: 'model-files' } as const;
+
 /**
  * Where model files are kept between page loads. Keys carry model URL + revision + file (+ sha256
  * when a manifest gives one), so a new revision never reads a stale file.
@@ -18,7 +21,7 @@ export interface ModelStore {
  * const store = idbModelStore();
  * await store.put('https://x/models/a@main/config.json', bytes);
  */
-export function idbModelStore(dbName = 'ko-classify', storeName = 'model-files'): ModelStore {
+export function idbModelStore(dbName: string = IDB_LAYOUT.database, storeName: string = IDB_LAYOUT.objectStore): ModelStore {
   let db: UseStore | undefined;
   // Opening is deferred to first use: an unavailable IndexedDB then fails a call (which the loader
   // turns into "no cache" plus a warning) instead of throwing at construction.

@@ -1,11 +1,11 @@
-import { registerErrorTransfer } from './comlink-errors.js';
+import { registerErrorTransfer } from '../protocol/comlink-errors.js';
 import { defaultWorker } from './default-worker.js';
-import { KoClassifyError } from './errors.js';
-import { modelUrlOf } from './model-layout.js';
+import { KoClassifyError } from '../errors.js';
+import { modelUrlOf } from '../model/layout.js';
 import { shareClassifier } from './shared-classifier.js';
-import type { Classifier, ClassifierOptions } from './types.js';
+import type { Classifier, ClassifierOptions } from '../types.js';
 import { WorkerClassifier } from './worker-classifier.js';
-import type { LoadSpec } from './worker-protocol.js';
+import type { LoadSpec } from '../protocol/worker-protocol.js';
 
 /**
  * Spawns the classification worker, loads the model (IndexedDB first, then network) and resolves

@@ -8,8 +8,11 @@
  * manifest.json (size + sha256 of each of those)   README.md (card)   LICENSE.md
  * ```
  */
-import { KoClassifyError } from './errors.js';
-import type { Backend, Dtype, DtypeOption } from './types.js';
+import type { BackendDescriptor } from '../backends/descriptor.js';
+import { wasmBackend } from '../backends/wasm.js';
+import { webgpuBackend } from '../backends/webgpu.js';
+import { KoClassifyError } from '../errors.js';
+import type { Dtype, DtypeOption } from '../types.js';
 
 /**
  * `manifest.json` beside a model: every model file's size and sha256, and a `revision` derived from
@@ -50,12 +53,13 @@ export const DTYPE_FILES: Record<Dtype, readonly string[]> = {
 };
 
 /**
- * dtype `auto` per backend: int8 (MatMulInteger, fast on WASM, no WebGPU kernels); on WebGPU int4
- * (MatMulNBits), then fp16 where the adapter has shader-f16, then fp32. A dtype is only picked if
- * its file exists (`available`), so only that file is downloaded.
+ * dtype `auto` on a backend: the first dtype of the backend's own order (its descriptor's
+ * `dtypeOrder`) whose file exists (`available`), so only that file is downloaded. `backend` is a
+ * descriptor, or the name of a browser backend (`'wasm'`, `'webgpu'`).
  */
-export function chooseDtype(option: DtypeOption, backend: Backend, available: readonly string[], hasF16: boolean): { dtype: Dtype; file: string } {
-  const fileOf = (d: Dtype) => DTYPE_FILES[d].find((f) => available.includes(f));
+export function chooseDtype(option: DtypeOption, backend: BackendDescriptor | 'wasm' | 'webgpu', available: readonly string[], hasF16 = false): { dtype: Dtype; file: string } {
+  const d = backend === 'wasm' ? wasmBackend : backend === 'webgpu' ? webgpuBackend : backend;
+  const fileOf = (x: Dtype) => DTYPE_FILES[x].find((f) => available.includes(f));
   if (option !== 'auto') {
     const file = fileOf(option);
     if (!file) {
@@ -64,18 +68,12 @@ export function chooseDtype(option: DtypeOption, backend: Backend, available: re
     }
     return { dtype: option, file };
   }
-  const order = autoDtypeOrder(backend, hasF16);
-  for (const d of order) {
-    const file = fileOf(d);
-    if (file) return { dtype: d, file };
+  const order = d.dtypeOrder(hasF16);
+  for (const x of order) {
+    const file = fileOf(x);
+    if (file) return { dtype: x, file };
   }
-  throw new KoClassifyError('DTYPE_UNAVAILABLE', `no ONNX file usable on ${backend} in the model directory (looked for ${order.flatMap((d) => DTYPE_FILES[d]).join(', ')})`, { present: available });
-}
-
-/** Preference order of dtype `auto` on a backend (see chooseDtype). */
-export function autoDtypeOrder(backend: Backend, hasF16: boolean): Dtype[] {
-  if (backend === 'wasm') return ['int8', 'fp32', 'fp16', 'int4'];
-  return hasF16 ? ['int4', 'fp16', 'fp32'] : ['int4', 'fp32'];
+  throw new KoClassifyError('DTYPE_UNAVAILABLE', `no ONNX file usable on ${d.name} in the model directory (looked for ${order.flatMap((x) => DTYPE_FILES[x]).join(', ')})`, { present: available });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { createClassifier } from './client.js';
-import { KoClassifyError, toKoClassifyError } from './errors.js';
-import type { Classifier, ClassifierOptions, ModelInfo, ProgressEvent } from './types.js';
+import { KoClassifyError, toKoClassifyError } from '../errors.js';
+import type { Classifier, ClassifierOptions, ModelInfo, ProgressEvent } from '../types.js';
 
 export type ClassifierStatus = 'idle' | 'loading' | 'ready' | 'error';
 

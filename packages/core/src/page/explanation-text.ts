@@ -1,4 +1,4 @@
-import type { Explanation } from './types.js';
+import type { Explanation } from '../types.js';
 
 /** A stretch of the explained text: a word with its contribution, or the text between words. */
 export interface ExplanationSegment {

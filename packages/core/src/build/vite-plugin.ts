@@ -2,8 +2,8 @@ import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import type { Plugin, ResolvedConfig } from 'vite';
-import { isModelFile } from './model-layout.js';
-import { modelPackageName, resolveModelDir, walkFiles } from './node/model-dir.js';
+import { isModelFile } from '../model/layout.js';
+import { modelPackageName, resolveModelDir, walkFiles } from '../node/model-dir.js';
 
 /** The ORT runtime files ko-classify loads: the WASM build and the WebGPU (asyncify) build. */
 export const ORT_FILES = [

@@ -1,13 +1,14 @@
 import { transferHandlers, type TransferHandler } from 'comlink';
-import { KoClassifyError, type KoClassifyErrorCode } from './errors.js';
+import { KoClassifyError, type KoClassifyErrorCode } from '../errors.js';
 
 interface SerializedThrow {
   isError: boolean;
   value: unknown;
 }
 
-interface WireError {
-  name: string;
+/** How a KoClassifyError crosses the worker boundary (what a mock worker must send to be read back as one). */
+export interface WireError {
+  name: typeof WIRE_ERROR_NAME;
   message: string;
   stack?: string;
   code: KoClassifyErrorCode;
@@ -15,6 +16,14 @@ interface WireError {
 }
 
 const MARK = Symbol.for('ko-classify.error-transfer');
+
+/** The `name` a wire error carries. */
+export const WIRE_ERROR_NAME = 'KoClassifyError';
+
+/** The wire form of a KoClassifyError code and message (a mock worker throws `{ isError, value }` with it). */
+export function toWireError(code: KoClassifyErrorCode, message: string, details: Record<string, unknown> = {}): WireError {
+  return { name: WIRE_ERROR_NAME, message, code, details };
+}
 
 /**
  * Comlink's built-in "throw" handler copies only name/message/stack, so `code` would be lost at
@@ -30,14 +39,14 @@ export function registerErrorTransfer(): void {
     serialize(thrown) {
       const value = (thrown as { value: unknown }).value;
       if (value instanceof KoClassifyError) {
-        const wire: WireError = { name: value.name, message: value.message, stack: value.stack, code: value.code, details: { ...value.details } };
+        const wire: WireError = { ...toWireError(value.code, value.message, { ...value.details }), stack: value.stack };
         return [{ isError: true, value: wire }, []];
       }
       return base.serialize(thrown);
     },
     deserialize(s) {
       const v = s.value as Partial<WireError> | null;
-      if (s.isError && v?.name === 'KoClassifyError' && typeof v.code === 'string') {
+      if (s.isError && v?.name === WIRE_ERROR_NAME && typeof v.code === 'string') {
         const e = new KoClassifyError(v.code, v.message ?? '', v.details ?? {});
         if (v.stack) e.stack = v.stack;
         throw e;

@@ -1,7 +1,7 @@
 import { proxy, wrap, type Remote } from 'comlink';
-import { KoClassifyError } from './errors.js';
-import type { Classification, Classifier, ClassifyCallOptions, ModelInfo, ProgressCallback, TextInput } from './types.js';
-import type { LoadSpec, WorkerApi } from './worker-protocol.js';
+import { KoClassifyError } from '../errors.js';
+import type { Classification, Classifier, ClassifyCallOptions, ModelInfo, ProgressCallback, TextInput } from '../types.js';
+import type { LoadSpec, WorkerApi } from '../protocol/worker-protocol.js';
 
 /** One worker and its Comlink proxy: load, classify, cancel, restart after a crash, dispose. */
 export class WorkerClassifier implements Classifier {

@@ -1,5 +1,5 @@
-import { toKoClassifyError, type KoClassifyError } from './errors.js';
-import type { Classification, Classifier, ClassifyOptions, TextInput } from './types.js';
+import { toKoClassifyError, type KoClassifyError } from '../errors.js';
+import type { Classification, Classifier, ClassifyOptions, TextInput } from '../types.js';
 
 /**
  * `idle` — no text (empty or only whitespace: nothing is shown, though the API would answer);

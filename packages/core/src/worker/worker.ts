@@ -1,0 +1,80 @@
+/**
+ * The module Worker entry: exposes `WorkerApi` over Comlink. Spawned by `createClassifier()`.
+ * The model lives in a `ModelHost` (serial runs); files come over HTTP and from IndexedDB.
+ */
+import { expose, releaseProxy, type Remote } from 'comlink';
+import type { GpuLike } from '../backends/descriptor.js';
+import { browserBackends } from '../backends/browser.js';
+import { KoClassifyError } from '../errors.js';
+import { createModelHost } from '../loader/host.js';
+import { ModelSource } from '../model/source.js';
+import { idbModelStore } from '../model/store.js';
+import { registerErrorTransfer } from '../protocol/comlink-errors.js';
+import type { LoadSpec, WorkerApi } from '../protocol/worker-protocol.js';
+import type { ClassifyOptions, ModelInfo, ProgressCallback, ProgressEvent } from '../types.js';
+
+registerErrorTransfer();
+
+const host = createModelHost();
+/** Calls cancelled by the page: checked before a call starts and between its batches. */
+const cancelled = new Set<number>();
+
+/**
+ * ORT's run() resolves through microtasks, so a long batch loop would never return to the event
+ * loop and a cancel message would wait for the whole call. Yield a macrotask every ~16 ms; a
+ * MessageChannel round trip is not clamped like nested setTimeout.
+ */
+const tick = new MessageChannel();
+let lastYield = 0;
+async function yieldToEventLoop(): Promise<void> {
+  if (performance.now() - lastYield < 16) return;
+  await new Promise<void>((resolve) => {
+    tick.port1.onmessage = () => resolve();
+    tick.port2.postMessage(null);
+  });
+  lastYield = performance.now();
+}
+
+/** The origin's storage as the worker sees it; nulls where the browser does not say. */
+async function storageInfo(): Promise<ModelInfo['storage']> {
+  const storage = (globalThis.navigator as { storage?: StorageManager } | undefined)?.storage;
+  const estimate = await storage?.estimate?.().catch(() => null);
+  const persisted = await storage?.persisted?.().catch(() => null);
+  return { usage: estimate?.usage ?? null, quota: estimate?.quota ?? null, persisted: persisted ?? null };
+}
+
+const api: WorkerApi = {
+  async load(spec: LoadSpec, onProgress?: ProgressCallback) {
+    const remote = onProgress as Remote<ProgressCallback> | undefined;
+    // Fire and forget: progress must never slow the download or block on the page.
+    const emit = (e: ProgressEvent) => void remote?.(e)?.catch?.(() => undefined);
+    try {
+      const files = new ModelSource({ modelUrl: spec.modelUrl, revision: spec.revision, store: spec.cache ? idbModelStore() : null, emit });
+      const gpu = (globalThis.navigator as { gpu?: GpuLike } | undefined)?.gpu ?? null;
+      const env = { gpu, crossOriginIsolated: globalThis.crossOriginIsolated === true };
+      const info = await host.load(spec, { files, backends: browserBackends, env, emit, storage: storageInfo });
+      emit({ type: 'ready', info });
+      return info;
+    } finally {
+      remote?.[releaseProxy]();
+    }
+  },
+
+  classify(inputs: unknown[], options: ClassifyOptions, callId?: number) {
+    const stop = async () => {
+      await yieldToEventLoop();
+      if (callId !== undefined && cancelled.has(callId)) throw new KoClassifyError('ABORTED', 'the call was aborted');
+    };
+    return host.classify(inputs, options, stop).finally(() => {
+      if (callId !== undefined) cancelled.delete(callId);
+    });
+  },
+
+  cancel(callId: number) {
+    cancelled.add(callId);
+  },
+
+  dispose: () => host.dispose(),
+};
+
+expose(api);
