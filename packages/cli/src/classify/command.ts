@@ -7,18 +7,18 @@
  * any job runner can fan a file out over machines.
  */
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, existsSync, openSync, readSync, closeSync, statSync, truncateSync, fstatSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { resolveModelDir, type RuntimeOption } from '@ko-classify/core/node';
+import type { RuntimeOption } from '@ko-classify/core/node';
 import type { DtypeOption } from '@ko-classify/core';
+import { modelDir } from '../args.js';
 import { goldIndices, scoreLabels, type Scores } from '../metrics.js';
-import { createWriter, type RowResult, type Writer } from './output.js';
+import { completeLines, createWriter, type RowResult, type Writer } from './output.js';
+import { startPool } from './pool.js';
 import { Progress } from './progress.js';
 import { formatOf, readRows, type Format, type InputRow } from './rows.js';
-import type { Job, Outcome, Reply, WorkerInit } from './worker.js';
+import type { Outcome, WorkerInit } from './worker.js';
 
 export interface ClassifyFileOptions {
   model: string;
@@ -66,7 +66,7 @@ export interface ClassifySummary {
 
 export async function classifyFile(o: ClassifyFileOptions): Promise<ClassifySummary> {
   // Model ids resolve from the user's project first, then beside the CLI (which brings ko-sentiment).
-  const dir = resolveModelDir(o.model, [process.cwd(), fileURLToPath(new URL('.', import.meta.url))]);
+  const dir = modelDir(o.model);
   const threads = Math.max(1, o.threads ?? availableParallelism());
   const batch = o.batch ?? 32;
   const chunkRows = batch * 8;
@@ -202,102 +202,5 @@ export async function classifyFile(o: ClassifyFileOptions): Promise<ClassifySumm
     file: pool.file,
     runtime: pool.runtime,
     ...(o.labelCol !== undefined ? { scores: { ...scoreLabels(pool.labels, gold, predicted, pool.multiLabel), labels: pool.labels, unscored, unknown } } : {}),
-  };
-}
-
-/**
- * Lines of `path` that end in `\n`; a partial last line (an interrupted write) is cut off so the
- * resumed output continues cleanly after it.
- */
-function completeLines(path: string): number {
-  const fd = openSync(path, 'r');
-  let count = 0;
-  let lastNewline = -1;
-  let offset = 0;
-  const buf = Buffer.alloc(1 << 20);
-  try {
-    const size = fstatSync(fd).size;
-    while (offset < size) {
-      const n = readSync(fd, buf, 0, buf.length, offset);
-      for (let i = buf.indexOf(0x0a); i !== -1 && i < n; i = buf.indexOf(0x0a, i + 1)) {
-        count++;
-        lastNewline = offset + i;
-      }
-      offset += n;
-    }
-    if (lastNewline + 1 < size) truncateSync(path, lastNewline + 1);
-  } finally {
-    closeSync(fd);
-  }
-  return count;
-}
-
-interface Pool {
-  run(texts: string[]): Promise<Outcome[]>;
-  close(): Promise<void>;
-  file: string;
-  labels: string[];
-  multiLabel: boolean;
-  runtime: 'node' | 'web';
-}
-
-/** `n` worker threads, each loading the model once; a job goes to the least busy one. */
-async function startPool(n: number, init: WorkerInit): Promise<Pool> {
-  // Under a TypeScript test runner this module is src/…/command.ts: the thread runs the built worker.
-  const script = new URL(import.meta.url.endsWith('.ts') ? '../../dist/classify/worker.js' : './worker.js', import.meta.url);
-  const workers = Array.from({ length: n }, () => new Worker(script, { workerData: init }));
-  const busy = new Map<Worker, number>(workers.map((w) => [w, 0]));
-  const waiting = new Map<number, { resolve: (o: Outcome[]) => void; reject: (e: Error) => void }>();
-  let nextJob = 0;
-  let file = '';
-  let labels: string[] = [];
-  let multiLabel = false;
-  let runtime: Pool['runtime'] = 'web';
-  await Promise.all(
-    workers.map(
-      (w) =>
-        new Promise<void>((resolve, reject) => {
-          w.once('error', reject);
-          w.on('message', (m: Reply) => {
-            if ('fatal' in m) reject(new Error(m.fatal));
-            else if ('ready' in m) {
-              ({ file, labels, multiLabel } = m.info);
-              runtime = m.info.backend === 'cpu' ? 'node' : 'web';
-              resolve();
-            } else {
-              busy.set(w, busy.get(w)! - 1);
-              waiting.get(m.id)?.resolve(m.outcomes);
-              waiting.delete(m.id);
-            }
-          });
-        }),
-    ),
-  ).catch(async (e: unknown) => {
-    await Promise.all(workers.map((w) => w.terminate()));
-    throw e;
-  });
-  for (const w of workers) {
-    w.on('error', (e) => {
-      for (const { reject } of waiting.values()) reject(e);
-      waiting.clear();
-    });
-  }
-  return {
-    file,
-    labels,
-    multiLabel,
-    runtime,
-    run(texts) {
-      const w = workers.reduce((a, b) => (busy.get(b)! < busy.get(a)! ? b : a));
-      busy.set(w, busy.get(w)! + 1);
-      const id = nextJob++;
-      return new Promise((resolve, reject) => {
-        waiting.set(id, { resolve, reject });
-        w.postMessage({ id, texts } satisfies Job);
-      });
-    },
-    async close() {
-      await Promise.all(workers.map((w) => w.terminate()));
-    },
   };
 }

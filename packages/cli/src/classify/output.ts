@@ -7,6 +7,7 @@
  * `1.0`, long integers and escapes). TSV in: TSV out (the line's bytes plus prediction cells) or JSON
  * Lines (each cell as the string it was).
  */
+import { closeSync, fstatSync, openSync, readSync, truncateSync } from 'node:fs';
 import { splitTabs, type Format, type InputRow } from './rows.js';
 
 export interface Prediction {
@@ -149,4 +150,31 @@ function decodeOrNull(raw: Uint8Array): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Lines of `path` that end in `\n`; a partial last line (an interrupted write) is cut off so the
+ * resumed output continues cleanly after it.
+ */
+export function completeLines(path: string): number {
+  const fd = openSync(path, 'r');
+  let count = 0;
+  let lastNewline = -1;
+  let offset = 0;
+  const buf = Buffer.alloc(1 << 20);
+  try {
+    const size = fstatSync(fd).size;
+    while (offset < size) {
+      const n = readSync(fd, buf, 0, buf.length, offset);
+      for (let i = buf.indexOf(0x0a); i !== -1 && i < n; i = buf.indexOf(0x0a, i + 1)) {
+        count++;
+        lastNewline = offset + i;
+      }
+      offset += n;
+    }
+    if (lastNewline + 1 < size) truncateSync(path, lastNewline + 1);
+  } finally {
+    closeSync(fd);
+  }
+  return count;
 }
