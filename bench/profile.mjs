@@ -45,18 +45,21 @@ export function defaultVariants(threads) {
   ];
 }
 
-/** More variants for experiments (`--extra`): session options and pre-optimised files. */
+/**
+ * More variants for experiments (`--extra k1,k2`): session options, and the shipped int8 file with ORT's
+ * own graph optimisation off or lowered (`ko-classify optimize` already saved its optimised graph in place).
+ */
 export function extraVariants(threads) {
   return {
     nospin: { name: `int8, ${threads} threads, no spinning`, file: 'onnx/model_int8.onnx', threads, sessionOptions: { extra: { session: { intra_op: { allow_spinning: '0' } } } } },
     block: { name: `int8, ${threads} threads, dynamic_block_base 4`, file: 'onnx/model_int8.onnx', threads, sessionOptions: { extra: { session: { dynamic_block_base: '4' } } } },
-    opt: { name: `int8 pre-optimised (extended), ${threads} threads, no runtime optimisation`, file: 'onnx/model_int8.opt.onnx', threads, sessionOptions: { graphOptimizationLevel: 'disabled' } },
-    optblock: { name: `int8 pre-optimised, ${threads} threads, dynamic_block_base 4`, file: 'onnx/model_int8.opt.onnx', threads, sessionOptions: { graphOptimizationLevel: 'disabled', extra: { session: { dynamic_block_base: '4' } } } },
-    optblock2: { name: `int8 pre-optimised, ${threads} threads, dynamic_block_base 2`, file: 'onnx/model_int8.opt.onnx', threads, sessionOptions: { graphOptimizationLevel: 'disabled', extra: { session: { dynamic_block_base: '2' } } } },
-    optblock8: { name: `int8 pre-optimised, ${threads} threads, dynamic_block_base 8`, file: 'onnx/model_int8.opt.onnx', threads, sessionOptions: { graphOptimizationLevel: 'disabled', extra: { session: { dynamic_block_base: '8' } } } },
-    optall: { name: `int8 pre-optimised, ${threads} threads, dynamic_block_base 4, runtime level all`, file: 'onnx/model_int8.opt.onnx', threads, sessionOptions: { graphOptimizationLevel: 'all', extra: { session: { dynamic_block_base: '4' } } } },
-    optbasic: { name: `int8 pre-optimised, ${threads} threads, dynamic_block_base 4, runtime level basic`, file: 'onnx/model_int8.opt.onnx', threads, sessionOptions: { graphOptimizationLevel: 'basic', extra: { session: { dynamic_block_base: '4' } } } },
-    opt1: { name: 'int8 pre-optimised (extended), 1 thread, no runtime optimisation', file: 'onnx/model_int8.opt.onnx', threads: 1, sessionOptions: { graphOptimizationLevel: 'disabled' } },
+    opt: { name: `int8 pre-optimised (extended), ${threads} threads, no runtime optimisation`, file: 'onnx/model_int8.onnx', threads, sessionOptions: { graphOptimizationLevel: 'disabled' } },
+    optblock: { name: `int8 pre-optimised, ${threads} threads, dynamic_block_base 4`, file: 'onnx/model_int8.onnx', threads, sessionOptions: { graphOptimizationLevel: 'disabled', extra: { session: { dynamic_block_base: '4' } } } },
+    optblock2: { name: `int8 pre-optimised, ${threads} threads, dynamic_block_base 2`, file: 'onnx/model_int8.onnx', threads, sessionOptions: { graphOptimizationLevel: 'disabled', extra: { session: { dynamic_block_base: '2' } } } },
+    optblock8: { name: `int8 pre-optimised, ${threads} threads, dynamic_block_base 8`, file: 'onnx/model_int8.onnx', threads, sessionOptions: { graphOptimizationLevel: 'disabled', extra: { session: { dynamic_block_base: '8' } } } },
+    optall: { name: `int8 pre-optimised, ${threads} threads, dynamic_block_base 4, runtime level all`, file: 'onnx/model_int8.onnx', threads, sessionOptions: { graphOptimizationLevel: 'all', extra: { session: { dynamic_block_base: '4' } } } },
+    optbasic: { name: `int8 pre-optimised, ${threads} threads, dynamic_block_base 4, runtime level basic`, file: 'onnx/model_int8.onnx', threads, sessionOptions: { graphOptimizationLevel: 'basic', extra: { session: { dynamic_block_base: '4' } } } },
+    opt1: { name: 'int8 pre-optimised (extended), 1 thread, no runtime optimisation', file: 'onnx/model_int8.onnx', threads: 1, sessionOptions: { graphOptimizationLevel: 'disabled' } },
   };
 }
 
@@ -70,6 +73,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   try {
     const threads = Number(args.threads);
     const extra = extraVariants(threads);
+    const unknown = args.extra.split(',').filter((k) => k && !(k in extra));
+    if (unknown.length) throw new Error(`--extra: no variant ${unknown.join(', ')}; the variants are ${Object.keys(extra).join(', ')}`);
     const variants = [...defaultVariants(threads), ...args.extra.split(',').filter(Boolean).map((k) => extra[k])];
     const res = await profileCalls(env.browser, env.base, { texts: sample.texts.slice(0, Number(args.calls)), threads, step, variants });
     const ops = Object.entries(res[0].ops ?? {}).sort((a, b) => b[1].us - a[1].us);
