@@ -4,7 +4,7 @@
  * `ops`, ORT's own profiler (printed to the console on WASM) is captured and summed per operator type.
  * ORT is imported dynamically, as ko-classify's worker does (its threads start workers from ORT's chunk).
  */
-import { Engine, makeBatches, postprocess } from '@ko-classify/core/engine';
+import { Engine, batchFeeds, logitsOutput, makeBatches, postprocess } from '@ko-classify/core/engine';
 
 export interface ProfileRequest {
   texts: string[];
@@ -50,17 +50,14 @@ self.onmessage = async ({ data }: MessageEvent<ProfileRequest>) => {
     const createMs = performance.now() - t0;
     const session = engine.session;
     const padId = (files.config as { pad_token_id?: number }).pad_token_id ?? 0;
-    const hasTypes = session.inputNames.includes('token_type_ids');
-    const output = session.outputNames.includes('logits') ? 'logits' : session.outputNames[0]!;
+    const output = logitsOutput(session.outputNames);
     const one = async (text: string): Promise<Record<Phase, number>> => {
       const a = performance.now();
       const encoded = engine.encode([text]);
       const b = performance.now();
       const [batch] = [...makeBatches(encoded, 32, padId)];
       const c = performance.now();
-      const dims = [batch!.rows, batch!.width];
-      const feeds: Record<string, InstanceType<typeof ort.Tensor>> = { input_ids: new ort.Tensor('int64', batch!.ids, dims), attention_mask: new ort.Tensor('int64', batch!.mask, dims) };
-      if (hasTypes) feeds.token_type_ids = new ort.Tensor('int64', batch!.typeIds, dims);
+      const feeds = batchFeeds(ort.Tensor, session.inputNames, batch!);
       const d = performance.now();
       const out = await session.run(feeds);
       const e = performance.now();

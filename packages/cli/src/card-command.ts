@@ -3,8 +3,9 @@
  * dtype on the evaluation data, file sizes from manifest.json — and the descriptive text of a card
  * metadata file (training/cards/<name>.json for the embedded models).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { readModelConfig, readModelJson } from '@ko-classify/core/node';
 import { evaluate, type MultiLabelEval } from './eval-command.js';
 
 /** What a card says that cannot be measured. */
@@ -35,15 +36,14 @@ export interface CardRow {
 
 export async function writeCard(dir: string, data: string, meta: CardMeta, cols: { textCol?: string; labelCol?: string } = {}): Promise<CardRow[]> {
   const name = basename(dir);
-  const json = (f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8'));
-  const config = json('config.json');
-  const manifest = json('manifest.json') as { files: Record<string, { size: number }> };
+  const config = readModelJson(dir, 'config.json') as Record<string, unknown>;
+  const { labels } = readModelConfig(dir);
+  const manifest = readModelJson(dir, 'manifest.json') as { files: Record<string, { size: number }> };
   const rows: CardRow[] = [];
   for (const dtype of ['fp32', 'int8', 'int4'] as const) {
     const r = await evaluate(dir, data, { dtype, ...cols });
     rows.push({ dtype, file: r.file, n: r.n, accuracy: r.accuracy, macro_f1: r.macro_f1, bytes: manifest.files[r.file]!.size, ...(r.multi_label ? { multi_label: r.multi_label } : {}) });
   }
-  const labels = Object.keys(config.id2label).sort((a, b) => Number(a) - Number(b)).map((k) => config.id2label[k]);
   const pct = (x: number) => `${(100 * x).toFixed(2)}`;
   const card = `# ${name}
 
@@ -54,7 +54,7 @@ ${meta.summary}
 | task | ${meta.task} — labels ${labels.map((l: string) => `\`${l}\``).join(', ')} |
 | architecture | \`DebertaV2ForSequenceClassification\`: hidden ${config.hidden_size}, ${config.num_hidden_layers} layers, ${config.num_attention_heads} heads, FFN ${config.intermediate_size}, relative attention (c2p\\|p2c, ${config.position_buckets} log buckets, shared keys), ${meta.parameters} parameters |
 | tokenizer | SentencePiece unigram, ${config.vocab_size} pieces, \`nmt_nfkc\` (tokenizer.json: Unigram + Metaspace) |
-| max length | ${json('tokenizer_config.json').model_max_length} tokens |
+| max length | ${(readModelJson(dir, 'tokenizer_config.json') as { model_max_length?: number }).model_max_length} tokens |
 | training data | ${meta.data} |
 | licence | ${meta.licence} |
 

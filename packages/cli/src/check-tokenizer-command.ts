@@ -4,8 +4,8 @@
  * training/export_model.py or training/tokenizer_parity.py.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Tokenizer, normalizeInput } from '@ko-classify/core/engine';
+import { readModelJson } from '@ko-classify/core/node';
 
 export interface TokenizerCheck {
   total: number;
@@ -13,9 +13,8 @@ export interface TokenizerCheck {
 }
 
 export async function checkTokenizer(dir: string, idsFile: string): Promise<TokenizerCheck> {
-  const json = (f: string): unknown => JSON.parse(readFileSync(join(dir, f), 'utf8'));
-  const config = json('tokenizer_config.json') as { model_max_length?: number };
-  const tokenizer = await Tokenizer.create(json('tokenizer.json'), config, config.model_max_length ?? 512);
+  const config = readModelJson(dir, 'tokenizer_config.json') as { model_max_length?: number };
+  const tokenizer = await Tokenizer.create(readModelJson(dir, 'tokenizer.json'), config, config.model_max_length ?? 512);
   const rows = readFileSync(idsFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { text: string; ids: number[] });
   const mismatches: TokenizerCheck['mismatches'] = [];
   rows.forEach((r, index) => {

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { parseModelConfig } from '@ko-classify/core/engine';
+import { readModelJson } from '@ko-classify/core/node';
 import { DataType, decodeModel, tensorBytes, toNumber, type Model } from './onnx/proto.js';
 
 export interface OnnxSummary {
@@ -83,9 +85,13 @@ export function summarizeOnnx(file: string, model: Model = decodeModel(readFileS
 
 export function inspectPath(path: string): ModelDirSummary | OnnxSummary {
   if (!statSync(path).isDirectory()) return summarizeOnnx(path);
-  const config = existsSync(join(path, 'config.json')) ? (JSON.parse(readFileSync(join(path, 'config.json'), 'utf8')) as Record<string, unknown>) : {};
-  const tok = existsSync(join(path, 'tokenizer.json')) ? (JSON.parse(readFileSync(join(path, 'tokenizer.json'), 'utf8')) as { model?: { type?: string } }) : null;
-  const id2label = (config.id2label ?? {}) as Record<string, string>;
+  const config = existsSync(join(path, 'config.json')) ? (readModelJson(path, 'config.json') as Record<string, unknown>) : {};
+  const tok = existsSync(join(path, 'tokenizer.json')) ? (readModelJson(path, 'tokenizer.json') as { model?: { type?: string } }) : null;
+  // Labels as the engine reads them; a config without a usable id2label still gets inspected.
+  let labels: string[] = [];
+  try {
+    labels = parseModelConfig(config).labels;
+  } catch {}
   const onnxDir = join(path, 'onnx');
   const files = existsSync(onnxDir) ? readdirSync(onnxDir).filter((f) => f.endsWith('.onnx')).sort() : [];
   const supported = webGpuOps();
@@ -93,7 +99,7 @@ export function inspectPath(path: string): ModelDirSummary | OnnxSummary {
     dir: path,
     architecture: ((config.architectures as string[] | undefined) ?? [])[0] ?? null,
     modelType: (config.model_type as string | undefined) ?? null,
-    labels: Object.keys(id2label).sort((a, b) => Number(a) - Number(b)).map((k) => id2label[k]!),
+    labels,
     problemType: (config.problem_type as string | undefined) ?? null,
     tokenizer: tok?.model?.type ?? null,
     onnx: files.map((f) => summarizeOnnx(join(onnxDir, f), undefined, supported)),

@@ -2,6 +2,8 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type * as Ort from 'onnxruntime-node';
+import { batchFeeds, logitsOutput } from '@ko-classify/core/engine';
+import { readModelJson } from '@ko-classify/core/node';
 import { refreshManifest } from './quantize-command.js';
 import { DataType, decodeModel, dimsOf, encodeModel, floatData, node, tensor, type Model, type Node } from './onnx/proto.js';
 
@@ -101,13 +103,10 @@ function parityInputs(vocab: number, maxLength: number): { ids: bigint[]; mask: 
 }
 
 async function logits(ort: typeof Ort, session: Ort.InferenceSession, input: { ids: bigint[]; mask: bigint[]; dims: [number, number] }): Promise<Float32Array> {
-  const feeds: Record<string, Ort.Tensor> = {
-    input_ids: new ort.Tensor('int64', BigInt64Array.from(input.ids), input.dims),
-    attention_mask: new ort.Tensor('int64', BigInt64Array.from(input.mask), input.dims),
-  };
-  if (session.inputNames.includes('token_type_ids')) feeds.token_type_ids = new ort.Tensor('int64', new BigInt64Array(input.ids.length), input.dims);
+  const [rows, width] = input.dims;
+  const feeds = batchFeeds(ort.Tensor, session.inputNames, { ids: BigInt64Array.from(input.ids), mask: BigInt64Array.from(input.mask), rows, width });
   const out = await session.run(feeds);
-  return out[session.outputNames.includes('logits') ? 'logits' : session.outputNames[0]!]!.data as Float32Array;
+  return out[logitsOutput(session.outputNames)]!.data as Float32Array;
 }
 
 /**
@@ -137,7 +136,7 @@ export async function optimizeFile(input: string, o: { output?: string; toleranc
     reference = await ort.InferenceSession.create(before, { graphOptimizationLevel: 'disabled', logSeverityLevel: 3 });
     // Token ids inside the vocabulary and rows no longer than the model takes (model directory files).
     const dir = dirname(dirname(input));
-    const read = (f: string): Record<string, unknown> => (existsSync(join(dir, f)) ? (JSON.parse(readFileSync(join(dir, f), 'utf8')) as Record<string, unknown>) : {});
+    const read = (f: string): Record<string, unknown> => (existsSync(join(dir, f)) ? (readModelJson(dir, f) as Record<string, unknown>) : {});
     const config = read('config.json');
     const vocab = Number(config.vocab_size ?? 1000);
     const maxLength = Math.min(Number(read('tokenizer_config.json').model_max_length ?? 128), Number(config.max_position_embeddings ?? 128), 512);

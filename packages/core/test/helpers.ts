@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineFiles } from '../src/engine/engine.js';
+import { readModelJson } from '../src/node/disk-files.js';
 
 export const FIXTURE = join(import.meta.dirname, 'fixtures', 'tiny-deberta');
 
@@ -24,11 +25,10 @@ export interface Golden {
 export const golden: Golden = JSON.parse(readFileSync(join(FIXTURE, 'golden.json'), 'utf8'));
 
 export function fixtureFiles(dir = FIXTURE, onnx = 'onnx/model.onnx'): EngineFiles {
-  const json = (f: string): unknown => JSON.parse(readFileSync(join(dir, f), 'utf8'));
   return {
-    config: json('config.json'),
-    tokenizer: json('tokenizer.json'),
-    tokenizerConfig: json('tokenizer_config.json'),
+    config: readModelJson(dir, 'config.json'),
+    tokenizer: readModelJson(dir, 'tokenizer.json'),
+    tokenizerConfig: readModelJson(dir, 'tokenizer_config.json'),
     model: new Uint8Array(readFileSync(join(dir, onnx))),
   };
 }

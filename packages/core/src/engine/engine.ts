@@ -16,6 +16,33 @@ export interface OrtModule {
   Tensor: typeof Tensor;
 }
 
+/** One padded batch as the graph takes it: int64 `[rows, width]` ids, mask and (optional) token types. */
+export interface BatchInput {
+  ids: BigInt64Array;
+  mask: BigInt64Array;
+  /** Default: all zeros (one segment). */
+  typeIds?: BigInt64Array;
+  rows: number;
+  width: number;
+}
+
+/**
+ * The feeds of a Hugging Face text-classification graph for one batch: `input_ids`, `attention_mask`
+ * and, where the graph has the input, `token_type_ids`. One builder for the engine, the CLI's
+ * `optimize` parity check and the bench's profile (any ORT build's Tensor).
+ */
+export function batchFeeds<T>(Tensor: new (type: 'int64', data: BigInt64Array, dims: readonly number[]) => T, inputNames: readonly string[], b: BatchInput): Record<string, T> {
+  const dims = [b.rows, b.width];
+  const feeds: Record<string, T> = { input_ids: new Tensor('int64', b.ids, dims), attention_mask: new Tensor('int64', b.mask, dims) };
+  if (inputNames.includes('token_type_ids')) feeds.token_type_ids = new Tensor('int64', b.typeIds ?? new BigInt64Array(b.ids.length), dims);
+  return feeds;
+}
+
+/** The graph output holding the logits: `logits` where the export names it, else the first. */
+export function logitsOutput(outputNames: readonly string[]): string {
+  return outputNames.includes('logits') ? 'logits' : outputNames[0]!;
+}
+
 /** The parsed files of a model directory plus the ONNX bytes of the chosen dtype. */
 export interface EngineFiles {
   config: unknown;
@@ -54,7 +81,7 @@ export class Engine {
     this.config = config;
     this.tokenizer = tokenizer;
     this.padId = padId;
-    this.outputName = session.outputNames.includes('logits') ? 'logits' : session.outputNames[0]!;
+    this.outputName = logitsOutput(session.outputNames);
   }
 
   static async create(ort: OrtModule, files: EngineFiles, options: EngineOptions = {}): Promise<Engine> {
@@ -166,13 +193,7 @@ export class Engine {
    * their dims (the quantizer's calibration fetches intermediate activations it made outputs).
    */
   async runOutputs(ids: BigInt64Array, mask: BigInt64Array, typeIds: BigInt64Array, rows: number, width: number, names: readonly string[]): Promise<Record<string, { data: Float32Array; dims: readonly number[] }>> {
-    const { Tensor: T } = this.ort;
-    const dims = [rows, width];
-    const feeds: Record<string, Tensor> = {
-      input_ids: new T('int64', ids, dims),
-      attention_mask: new T('int64', mask, dims),
-    };
-    if (this.session.inputNames.includes('token_type_ids')) feeds.token_type_ids = new T('int64', typeIds, dims);
+    const feeds: Record<string, Tensor> = batchFeeds(this.ort.Tensor, this.session.inputNames, { ids, mask, typeIds, rows, width });
     const out = await this.session.run(feeds, names);
     try {
       return Object.fromEntries(

@@ -1,5 +1,5 @@
 /** The environment-agnostic engine (Node and browser): tokenizer → ONNX session → post-processing. */
-export { Engine, type EngineFiles, type EngineOptions, type OrtModule } from './engine.js';
+export { Engine, batchFeeds, logitsOutput, type BatchInput, type EngineFiles, type EngineOptions, type OrtModule } from './engine.js';
 export { makeBatches, type Batch } from './batch.js';
 export { parseModelConfig, defaultMaxLength, type ModelConfig } from './model-config.js';
 export { decide, postprocess, softmax, sigmoid, type HeadConfig } from './postprocess.js';
