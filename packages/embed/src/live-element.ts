@@ -1,19 +1,6 @@
-import { contributionStyle, createClassifierStore, createLiveClassification, explanationSegments, type Classification, type ClassifierOptions, type ClassifierStore, type LiveClassification } from '@ko-classify/core';
+import { classificationState, contributionStyle, createLiveClassification, explanationSegments, pageClassifierStore, type Classification, type ClassifierStore, type LiveClassification } from '@ko-classify/core';
 import { scriptUrl } from './script-url.js';
-import { startWorker } from './script-worker.js';
-
-/** One classifier store per model and options for the whole page, however many elements use it. */
-const stores = new Map<string, ClassifierStore>();
-
-function storeFor({ workerUrl, ...options }: ClassifierOptions & { workerUrl?: string }): ClassifierStore {
-  const key = JSON.stringify({ workerUrl, ...options });
-  let store = stores.get(key);
-  if (!store) {
-    const createWorker = workerUrl ? () => startWorker(workerUrl) : undefined;
-    stores.set(key, (store = createClassifierStore({ ...options, ...(createWorker ? { createWorker } : {}) })));
-  }
-  return store;
-}
+import { workerFactory } from './script-worker.js';
 
 /** A stylesheet built through CSSOM: pages with a strict CSP (style-src 'self') block inline <style>. */
 export function sheetOf(css: string): () => CSSStyleSheet {
@@ -82,11 +69,12 @@ export abstract class LiveElement extends HTMLElement {
   private setup(): void {
     const worker = this.getAttribute('worker');
     const wasmPaths = this.getAttribute('wasm-paths');
-    const store = storeFor({
+    // Core's page-wide store: every element showing the same model (and worker) shares its load and worker.
+    const store = pageClassifierStore({
       model: this.getAttribute('model') ?? this.defaultModel,
       modelsBaseUrl: this.getAttribute('models-base') ?? new URL('models/', scriptUrl).href,
       ...(wasmPaths ? { wasmPaths: new URL(wasmPaths, document.baseURI).href } : {}),
-      ...(worker ? { workerUrl: new URL(worker, document.baseURI).href } : {}),
+      ...(worker ? { createWorker: workerFactory(new URL(worker, document.baseURI).href) } : {}),
     });
     const locale = this.getAttribute('locale');
     const live = createLiveClassification({ debounceMs: Number(this.getAttribute('debounce') ?? 250), ...(locale ? { locale } : {}), ...(this.hasAttribute('explain') ? { explain: true } : {}) });
@@ -134,8 +122,10 @@ export abstract class LiveElement extends HTMLElement {
   }
 
   private renderResult(): void {
-    const s = this.live?.getState();
-    if (!s || this.store?.getState().status !== 'ready') return;
+    const model = this.store?.getState();
+    const live = this.live?.getState();
+    if (!model || !live || model.status !== 'ready') return;
+    const s = classificationState(model, live, this.target()?.value);
     if (s.status !== 'error') this.root.querySelector<HTMLElement>('.message')!.hidden = true;
     if (s.status === 'idle') {
       this.removeAttribute('label');

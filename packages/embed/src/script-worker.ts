@@ -19,3 +19,12 @@ export function startWorker(url: string | URL): Worker {
 export function defaultWorker(): Worker {
   return startWorker(new URL('ko-classify.worker.js', scriptUrl));
 }
+
+const factories = new Map<string, () => Worker>();
+
+/** One worker factory per worker URL, so the page-wide store and registry see equal options as equal. */
+export function workerFactory(url: string): () => Worker {
+  let f = factories.get(url);
+  if (!f) factories.set(url, (f = () => startWorker(url)));
+  return f;
+}

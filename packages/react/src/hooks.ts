@@ -1,4 +1,4 @@
-import { createLiveClassification, type ClassifierState, type Classification, type KoClassifyError, type LiveOptions, type TextInput } from '@ko-classify/core';
+import { classificationState, createLiveClassification, type ClassificationState, type ClassifierState, type LiveOptions, type TextInput } from '@ko-classify/core';
 import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import { useStore } from './provider.js';
 
@@ -16,15 +16,8 @@ export function useClassifier(): ClassifierState {
   return useSyncExternalStore(store.subscribe, store.getState, () => SERVER_STATE);
 }
 
-export interface ClassificationState {
-  /** `idle` (no text), `loading` (model), `pending` (debouncing or classifying), `ready`, `error`. */
-  status: 'idle' | 'loading' | 'pending' | 'ready' | 'error';
-  /** Model download progress 0..1 while loading. */
-  progress: number | null;
-  /** The result for the latest text (kept while a newer one is pending). */
-  result: Classification | null;
-  error: KoClassifyError | null;
-}
+/** `{ status, progress, result, error }`: core's combined state of the model and the followed text. */
+export type { ClassificationState };
 
 /**
  * Classifies `text` as it changes, debounced; an answer for an older text never replaces a newer one.
@@ -34,7 +27,8 @@ export interface ClassificationState {
  * return <span>{status === 'ready' ? `${result.label} ${result.score.toFixed(2)}` : '…'}</span>;
  */
 export function useClassification(text: TextInput | null | undefined, options: LiveOptions = {}): ClassificationState {
-  const { status, progress, classifier, error: loadError } = useClassifier();
+  const model = useClassifier();
+  const { classifier } = model;
   // Every classify option reaches the helper; a new helper only when one really changes (an inline
   // `{ threshold: { hate: 0.4 } }` is a new object each render, so options compare by content).
   const optionsKey = JSON.stringify(options);
@@ -45,10 +39,5 @@ export function useClassification(text: TextInput | null | undefined, options: L
   useEffect(() => live.setClassifier(classifier), [live, classifier]);
   // `key` stands for `text` (objects compare by content).
   useEffect(() => live.setText(text), [live, key]);
-  if (status === 'error') return { status: 'error', progress, result: null, error: loadError };
-  if (text == null || (typeof text === 'string' ? text : text.text).trim() === '') return { status: 'idle', progress, result: null, error: null };
-  if (status !== 'ready') return { status: 'loading', progress, result: null, error: null };
-  // Until the effect hands the text to the helper (and on the server) the text is pending.
-  if (state.status === 'idle' || state.status === 'loading') return { status: 'pending', progress, result: state.result, error: null };
-  return { status: state.status, progress, result: state.result, error: state.error };
+  return classificationState(model, state, text);
 }

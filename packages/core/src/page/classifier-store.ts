@@ -1,4 +1,5 @@
 import { createClassifier } from './client.js';
+import { functionId } from './shared-classifier.js';
 import { KoClassifyError, toKoClassifyError } from '../errors.js';
 import type { Classifier, ClassifierOptions, ModelInfo, ProgressEvent } from '../types.js';
 
@@ -113,4 +114,30 @@ export function createClassifierStore(options: ClassifierOptions = {}): Classifi
       return loading;
     },
   };
+}
+
+const pageStores = new Map<string, ClassifierStore>();
+
+/** `v` with every object's keys in order, so options compare by content whatever order they were written in. */
+function sorted(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sorted);
+  if (v === null || typeof v !== 'object') return v;
+  return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])]));
+}
+
+/**
+ * The page's one store for these options (model, URLs, backend, worker factory…): every caller with
+ * equal options gets the same store, so several elements or components showing one model share its
+ * load state and its worker. Options compare by content (in any key order); `createWorker` and `onProgress` by identity.
+ *
+ * @example
+ * const a = pageClassifierStore({ model: 'ko-sentiment' });
+ * a === pageClassifierStore({ model: 'ko-sentiment' }); // true
+ */
+export function pageClassifierStore(options: ClassifierOptions = {}): ClassifierStore {
+  const { createWorker, onProgress, ...rest } = options;
+  const key = JSON.stringify([sorted(rest), createWorker ? functionId(createWorker) : 0, onProgress ? functionId(onProgress) : 0]);
+  let store = pageStores.get(key);
+  if (!store) pageStores.set(key, (store = createClassifierStore(options)));
+  return store;
 }

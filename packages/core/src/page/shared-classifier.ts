@@ -12,12 +12,17 @@ interface SharedEntry {
   ready: boolean;
 }
 const registry = new Map<string, SharedEntry>();
-const factoryIds = new WeakMap<() => Worker, number>();
-let nextFactoryId = 1;
+const functionIds = new WeakMap<object, number>();
+let nextFunctionId = 1;
+
+/** A number standing for a function (a worker factory, a callback) in page-wide registry keys: same function, same number. */
+export function functionId(fn: object): number {
+  if (!functionIds.has(fn)) functionIds.set(fn, nextFunctionId++);
+  return functionIds.get(fn)!;
+}
 
 export async function shareClassifier(spec: LoadSpec, createWorker: () => Worker, onProgress?: ProgressCallback): Promise<Classifier> {
-  if (!factoryIds.has(createWorker)) factoryIds.set(createWorker, nextFactoryId++);
-  const key = JSON.stringify([spec, factoryIds.get(createWorker)]);
+  const key = JSON.stringify([spec, functionId(createWorker)]);
   let entry = registry.get(key);
   if (!entry) {
     const listeners = new Set<ProgressCallback>();
