@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -105,5 +105,16 @@ describe('source files stay readable', () => {
       .filter(([, n]) => n > 300)
       .map(([f, n]) => `${f}: ${n} lines`);
     expect(long).toEqual([]);
+  });
+});
+
+describe('docs/architecture.md', () => {
+  it('names only files that exist, and the files of one call\'s path', () => {
+    const doc = readFileSync(join(ROOT, 'docs/architecture.md'), 'utf8');
+    const named = [...new Set([...doc.matchAll(/([\w./-]+\.(?:ts|tsx|mjs))\b/g)].map((m) => m[1]!))];
+    expect(named.length).toBeGreaterThan(20);
+    const bases = [ROOT, SRC, join(ROOT, 'packages/cli/src')];
+    expect(named.filter((f) => !bases.some((b) => existsSync(join(b, f))))).toEqual([]);
+    for (const f of ['page/client.ts', 'page/worker-classifier.ts', 'worker/worker.ts', 'loader/host.ts', 'loader/load-model.ts', 'engine/engine.ts']) expect(doc).toContain(`packages/core/src/${f}`);
   });
 });
