@@ -62,3 +62,51 @@ test('serveModels alone: the model is served from disk under any path the app as
   expect(served).toContain('/react-app/models/ko-sentiment/onnx/model_int8.onnx');
   expect((await serverLog(baseURL!)).slice(before).filter((u) => u.includes('/models/'))).toEqual([]);
 });
+
+test("mockClassifier speaks core's protocol: core's client in the page gets real KoClassifyErrors and the mocked answers", async ({ page, koClassify }) => {
+  await koClassify.mockClassifier(
+    [
+      { match: '오류', error: { code: 'INVALID_INPUT', message: 'mocked failure', details: { index: 3 } } },
+      { match: /좋/g, label: 'positive', score: 0.8 },
+      { match: /.?/, scores: { negative: 0.7, positive: 0.3 } },
+    ],
+    { labels: ['negative', 'positive'] },
+  );
+  await page.goto('/react-app/');
+  // Core's own page side (its client, comlink and error transfer), through the kit's module server.
+  const got = await page.evaluate(async (url) => {
+    const core = (await import(url)) as typeof import('@ko-classify/core');
+    const clf = await core.createClassifier({ shared: false });
+    const error = await clf.classify('오류를 내 줘').then(
+      () => null,
+      (e: unknown) => ({ isKoClassifyError: core.isKoClassifyError(e), code: (e as { code?: unknown }).code, message: (e as Error).message, details: (e as { details?: unknown }).details }),
+    );
+    const results = await clf.classify(['좋아요', '좋아요', { text: '별로', textPair: '그래요' }]);
+    const notes = clf.info().backendNotes;
+    await clf.dispose();
+    return { error, labels: results.map((r) => [r.label, r.score]), notes };
+  }, '/__ko-classify-testing__/m/core/dist/index.js');
+  expect(got.error).toEqual({ isKoClassifyError: true, code: 'INVALID_INPUT', message: 'mocked failure', details: { index: 3 } });
+  // A g flag does not make the rule match every other time; a scores-only rule labels by its best score.
+  expect(got.labels).toEqual([['positive', 0.8], ['positive', 0.8], ['negative', 0.7]]);
+  expect(got.notes).toEqual(['mock: @ko-classify/testing']);
+});
+
+test('the module server: core and the kit from their dist, with COEP/CORP; nothing outside the served files', async ({ page, koClassify }) => {
+  await koClassify.mockClassifier([{ match: /.?/, label: 'positive' }]);
+  await page.goto('/react-app/');
+  const got = await page.evaluate(async () => {
+    const base = '/__ko-classify-testing__/m';
+    const head = async (path: string) => {
+      const r = await fetch(`${base}${path}`);
+      return { status: r.status, type: r.headers.get('content-type'), corp: r.headers.get('cross-origin-resource-policy'), coep: r.headers.get('cross-origin-embedder-policy'), body: await r.text() };
+    };
+    const store = await head('/core/dist/model/store.js');
+    const statuses: Record<string, number> = {};
+    for (const p of ['/core/package.json', '/core/src/index.ts', '/core/dist/%2e%2e/package.json', '/core/dist/..%2fpackage.json', '/core/dist/..%2f..%2fcli%2fdist%2findex.js', '/testing/dist/../../core/package.json', '/comlink/package.json', '/nope/dist/index.js']) statuses[p] = (await head(p)).status;
+    return { store: { ...store, body: /from '([^']+)'/.exec(store.body)?.[1] }, mockWorker: (await head('/testing/dist/mock-worker.js')).status, statuses };
+  });
+  expect(got.store).toEqual({ status: 200, type: 'text/javascript', corp: 'same-origin', coep: 'require-corp', body: '/__ko-classify-testing__/m/idb-keyval/dist/index.js' });
+  expect(got.mockWorker).toBe(200);
+  expect(got.statuses).toEqual(Object.fromEntries(Object.keys(got.statuses).map((p) => [p, 404])));
+});

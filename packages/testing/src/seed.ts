@@ -1,9 +1,15 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
-import { cacheKey, metaKey, revisionOf } from '@ko-classify/core';
+import { cacheKey, revisionOf } from '@ko-classify/core';
 import { browserFiles, isModelFile, modelUrlOf, type Manifest } from '@ko-classify/core/model-layout';
 import { resolveModelDir, walkFiles } from '@ko-classify/core/node';
+import { moduleUrl, serveModules } from './modules.js';
+import { KIT_PATH } from './wire.js';
+
+// Types only: the page imports these files through the module server (see modules.ts).
+type StoreModule = typeof import('../../core/dist/model/store.js');
+type CacheIndexModule = typeof import('../../core/dist/model/cache-index.js');
 
 export interface SeedOptions {
   /** The origin the app runs on (IndexedDB belongs to one origin), e.g. `http://localhost:4173`. */
@@ -17,14 +23,17 @@ export interface SeedOptions {
   /** As the app's `createClassifier` gets it; default: the revision of the model's manifest.json. */
   revision?: string;
   from?: string;
+  /** As the app's `createClassifier` gets it: keep the model's other cached revisions. Default false. */
+  keepOldRevisions?: boolean;
 }
 
-const SEED_PATH = '/__ko-classify-testing__/seed';
+const SEED_PATH = `${KIT_PATH}/seed`;
 
 /**
  * Writes a model's browser files into the origin's ko-classify cache (IndexedDB), as a completed load
- * would, so the app under test reads them from there and downloads nothing. Call it before the app
- * loads the model; it leaves the page on a blank page of that origin.
+ * would: core's own store and cache index write them, in the page. The app under test then reads
+ * them from there and downloads nothing. Call it before the app loads the model; it leaves the page
+ * on a blank page of that origin.
  *
  * @example
  * await seedModelCache(page, { origin: 'http://localhost:4173', model: 'ko-sentiment' });
@@ -52,28 +61,29 @@ export async function seedModelCache(page: Page, o: SeedOptions): Promise<void> 
     if (n === null) return route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>seed</title>' });
     return route.fulfill({ status: 200, contentType: 'application/octet-stream', body: readFileSync(entries[Number(n)]!.path) });
   });
+  await serveModules(page);
   await page.goto(`${o.origin}${SEED_PATH}`);
   await page.evaluate(
-    async ({ keys, meta, seedPath }) => {
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const req = indexedDB.open('ko-classify');
-        req.onupgradeneeded = () => req.result.createObjectStore('model-files');
-        req.onsuccess = () => resolve(req.result);
-        req.onerror = () => reject(req.error);
-      });
-      const values = await Promise.all(keys.map(async (_, i) => new Uint8Array(await (await fetch(`${seedPath}?file=${i}`)).arrayBuffer())));
-      const tx = db.transaction('model-files', 'readwrite');
-      const store = tx.objectStore('model-files');
-      keys.forEach((k, i) => store.put(values[i], k));
-      store.put(new TextEncoder().encode(JSON.stringify(meta.value)), meta.key);
-      await new Promise((resolve, reject) => {
-        tx.oncomplete = resolve;
-        tx.onerror = () => reject(tx.error);
-        tx.onabort = () => reject(tx.error ?? new Error('the IndexedDB transaction was aborted (storage full?)'));
-      });
-      db.close();
+    async ({ keys, modelUrl, revision, sizes, keepOldRevisions, seedPath, modules }) => {
+      // Core's own store and cache index, as its worker writes them (database, keys, meta record).
+      const { idbModelStore } = (await import(modules.store)) as StoreModule;
+      const { recordLoad } = (await import(modules.cacheIndex)) as CacheIndexModule;
+      const store = idbModelStore();
+      for (const [i, key] of keys.entries()) {
+        const bytes = new Uint8Array(await (await fetch(`${seedPath}?file=${i}`)).arrayBuffer());
+        await store.put(key, bytes);
+      }
+      await recordLoad(store, modelUrl, revision, sizes, keepOldRevisions);
     },
-    { keys: entries.map((e) => e.key), meta: { key: metaKey(modelUrl, revision), value: { files: sizes, lastUsed: Date.now() } }, seedPath: SEED_PATH },
+    {
+      keys: entries.map((e) => e.key),
+      modelUrl,
+      revision,
+      sizes,
+      keepOldRevisions: o.keepOldRevisions ?? false,
+      seedPath: SEED_PATH,
+      modules: { store: moduleUrl('core', 'dist/model/store.js'), cacheIndex: moduleUrl('core', 'dist/model/cache-index.js') },
+    },
   );
   await page.unroute(`${o.origin}${SEED_PATH}**`);
 }
