@@ -6,7 +6,7 @@
 import { copyFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
-import { copyBrowserModel } from '@ko-classify/core/node';
+import { BROWSER_RUNTIME_FILES, copyBrowserModel } from '@ko-classify/core/node';
 import { build } from 'vite';
 
 const here = import.meta.dirname;
@@ -54,7 +54,8 @@ await build({
   },
 });
 const ortDist = dirname(createRequire(import.meta.url).resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm'));
-for (const f of ['ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.asyncify.mjs']) copyFileSync(resolve(ortDist, f), resolve(out, 'assets', f));
+// Every browser backend's glue (the .wasm files come out of the worker build under their own names).
+for (const f of BROWSER_RUNTIME_FILES.filter((x) => x.endsWith('.mjs'))) copyFileSync(resolve(ortDist, f), resolve(out, 'assets', f));
 // The model <ko-sentiment> uses by default; other models: copy a model package's files to models/<id>/.
 const MODELS = ['ko-sentiment'];
 for (const id of MODELS) copyBrowserModel(resolve(here, '../../public/models', id), resolve(out, 'models', id));

@@ -45,7 +45,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   worker: ['worker', 'loader', 'model', 'backends', 'engine', 'protocol', 'errors.ts', 'types.ts'],
   page: ['page', 'model', 'protocol', 'errors.ts', 'types.ts'],
   node: ['node', 'loader', 'model', 'backends', 'engine', 'protocol', 'errors.ts', 'types.ts'],
-  build: ['build', 'node', 'model', 'errors.ts', 'types.ts'],
+  build: ['build', 'node', 'model', 'backends', 'errors.ts', 'types.ts'],
   'index.ts': ['page', 'model', 'protocol', 'backends', 'engine', 'errors.ts', 'types.ts'],
 };
 

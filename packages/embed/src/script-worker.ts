@@ -1,3 +1,4 @@
+import { WORKER_NAME } from '@ko-classify/core';
 import { scriptUrl } from './script-url.js';
 
 /**
@@ -8,11 +9,11 @@ import { scriptUrl } from './script-url.js';
  */
 export function startWorker(url: string | URL): Worker {
   const href = new URL(url, document.baseURI).href;
-  if (new URL(href).origin === location.origin) return new Worker(href, { type: 'module', name: 'ko-classify' });
+  if (new URL(href).origin === location.origin) return new Worker(href, { type: 'module', name: WORKER_NAME });
   // A static import: the worker's module graph loads before its first message is dispatched (a dynamic
   // import would let the page's first message arrive before the worker listens).
   const blob = new Blob([`import ${JSON.stringify(href)};`], { type: 'text/javascript' });
-  return new Worker(URL.createObjectURL(blob), { type: 'module', name: 'ko-classify' });
+  return new Worker(URL.createObjectURL(blob), { type: 'module', name: WORKER_NAME });
 }
 
 /** Replaces core's default-worker module in the script-tag build (see build.mjs). */

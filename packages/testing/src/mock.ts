@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import type { KoClassifyErrorCode } from '@ko-classify/core';
+import { WORKER_NAME } from '@ko-classify/core/node';
 import { moduleUrl, serveModules } from './modules.js';
 import { MOCK_CONFIG_PATH, type MockConfig } from './wire.js';
 
@@ -42,14 +43,14 @@ export async function mockClassifier(page: Page, rules: MockRule[], o: MockOptio
   await serveModules(page);
   const headers = { 'Cross-Origin-Resource-Policy': 'same-origin', 'Cache-Control': 'no-store' };
   await page.route((url) => url.pathname === MOCK_CONFIG_PATH, (route) => route.fulfill({ status: 200, contentType: 'application/json', headers, body: JSON.stringify(config) }));
-  await page.addInitScript((mockWorker) => {
+  await page.addInitScript(({ mockWorker, workerName }) => {
     const Original = globalThis.Worker;
     // ko-classify names its worker; any other worker of the page is left alone.
     globalThis.Worker = class extends Original {
       constructor(url: string | URL, options?: WorkerOptions) {
-        const mocked = options?.name === 'ko-classify';
+        const mocked = options?.name === workerName;
         super(mocked ? new URL(mockWorker, location.href) : url, mocked ? { ...options, type: 'module' } : options);
       }
     };
-  }, MOCK_WORKER_PATH);
+  }, { mockWorker: MOCK_WORKER_PATH, workerName: WORKER_NAME });
 }

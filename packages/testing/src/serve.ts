@@ -3,11 +3,13 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { BrowserContext, Page } from '@playwright/test';
 import { isModelFile } from '@ko-classify/core/model-layout';
-import { resolveModelDir, walkFiles } from '@ko-classify/core/node';
+import { BROWSER_RUNTIME_FILES, resolveModelDir, walkFiles } from '@ko-classify/core/node';
 
 const TYPES: Record<string, string> = { '.json': 'application/json', '.onnx': 'application/octet-stream', '.wasm': 'application/wasm', '.mjs': 'text/javascript' };
 const typeOf = (file: string) => TYPES[file.slice(file.lastIndexOf('.'))] ?? 'application/octet-stream';
-const ORT_FILE = /\/(ort-wasm-simd-threaded(?:\.(?:asyncify|jsep|jspi))?)(?:-[\w-]+)?\.(wasm|mjs)$/;
+// Every browser backend's runtime files (core's descriptors), under their own or a bundler's hashed name.
+const STEMS = [...new Set(BROWSER_RUNTIME_FILES.map((f) => f.replace(/\.(wasm|mjs)$/, '')))].sort((a, b) => b.length - a.length);
+const ORT_FILE = new RegExp(`/(${STEMS.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})(?:-[\\w-]+)?\\.(wasm|mjs)$`);
 
 export interface ServeOptions {
   /** Model ids (their installed `@ko-classify/model-<id>` package) or `{ id: directory }`. */

@@ -54,6 +54,11 @@ export interface BackendDescriptor {
   warmUp?(ort: OrtWithEnv): Promise<void>;
   /** A note for `backendNotes` once selected, after `name: selected (dtype, file`. */
   selectedNote?(threads: number): string;
+  /**
+   * The files of onnxruntime-web's dist this backend loads at run time in a browser (its glue and
+   * `.wasm`): what the Vite plugin, the script-tag build and the testing kit serve. None in Node.
+   */
+  readonly runtimeFiles?: readonly string[];
 }
 
 /** A backend that may be tried, with what its probe found. */

@@ -15,4 +15,5 @@ export const wasmBackend: BackendDescriptor = {
   dtypeOrder: () => ['int8', 'fp32', 'fp16', 'int4'],
   warmUp: warmUpWasm,
   selectedNote: (threads) => `, ${threads} thread${threads > 1 ? 's' : ''}`,
+  runtimeFiles: ['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.mjs'],
 };

@@ -25,4 +25,6 @@ export const webgpuBackend: BackendDescriptor = {
   sessionOptions: () => ({ executionProviders: ['webgpu'], graphOptimizationLevel: 'all', logSeverityLevel: 3 }),
   dtypeOrder: (hasF16) => (hasF16 ? ['int4', 'fp16', 'fp32'] : ['int4', 'fp32']),
   warmUp: warmUpWasm,
+  // The JSEP/asyncify build onnxruntime-web/webgpu loads.
+  runtimeFiles: ['ort-wasm-simd-threaded.asyncify.wasm', 'ort-wasm-simd-threaded.asyncify.mjs'],
 };

@@ -2,16 +2,12 @@ import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import type { Plugin, ResolvedConfig } from 'vite';
+import { BROWSER_RUNTIME_FILES } from '../backends/browser.js';
 import { isModelFile } from '../model/layout.js';
 import { modelPackageName, resolveModelDir, walkFiles } from '../node/model-dir.js';
 
-/** The ORT runtime files ko-classify loads: the WASM build and the WebGPU (asyncify) build. */
-export const ORT_FILES = [
-  'ort-wasm-simd-threaded.wasm',
-  'ort-wasm-simd-threaded.mjs',
-  'ort-wasm-simd-threaded.asyncify.wasm',
-  'ort-wasm-simd-threaded.asyncify.mjs',
-] as const;
+/** The ORT runtime files ko-classify loads: every browser backend's `runtimeFiles` (WASM, WebGPU). */
+export const ORT_FILES = BROWSER_RUNTIME_FILES;
 
 /** A model the plugin ships: an embedded model id (its npm package) or your own model directory. */
 export type ModelEntry = string | { id: string; dir: string };

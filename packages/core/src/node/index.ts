@@ -7,4 +7,6 @@ export type { Manifest } from '../model/layout.js';
 export { KoClassifyError, isKoClassifyError } from '../errors.js';
 export { DiskFiles, readModelConfig, readModelJson } from './disk-files.js';
 export { cpuBackend, nodeBackends, nodeWasmBackend } from './backends.js';
+export { BROWSER_RUNTIME_FILES, browserBackends } from '../backends/browser.js';
+export { WORKER_NAME } from '../protocol/worker-name.js';
 export type { Availability, BackendDescriptor, BackendEnv, OrtWithEnv, RuntimeSettings } from '../backends/descriptor.js';

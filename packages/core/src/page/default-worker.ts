@@ -1,3 +1,5 @@
+import { WORKER_NAME } from '../protocol/worker-name.js';
+
 /**
  * How `createClassifier()` starts its worker when no `createWorker` option is given. Kept in its own
  * module: bundlers see `new Worker(new URL(..., import.meta.url))` and emit the worker as a chunk,
@@ -9,5 +11,5 @@
  * createClassifier({ createWorker: () => (myWorker = defaultWorker()) });
  */
 export function defaultWorker(): Worker {
-  return new Worker(new URL('../worker/worker.js', import.meta.url), { type: 'module', name: 'ko-classify' });
+  return new Worker(new URL('../worker/worker.js', import.meta.url), { type: 'module', name: WORKER_NAME });
 }
