@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { BackendDescriptor, OrtWithEnv } from '../src/backends/descriptor.js';
 import { wasmBackend } from '../src/backends/wasm.js';
 import { webgpuBackend } from '../src/backends/webgpu.js';
-import { chooseDtype } from '../src/model/layout.js';
+import { autoDtypeOrder, chooseDtype } from '../src/model/layout.js';
 import { cpuBackend, nodeBackends, nodeWasmBackend } from '../src/node/backends.js';
 import { createClassifier } from '../src/node/client.js';
 import { FIXTURE } from './helpers.js';
@@ -70,6 +70,10 @@ describe('dtype auto asks the backend descriptor (the two latent bugs)', () => {
     expect(chooseDtype('auto', wasmBackend, all).dtype).toBe('int8');
     expect(chooseDtype('auto', webgpuBackend, all, true).dtype).toBe('int4');
     expect(chooseDtype('auto', webgpuBackend, ['onnx/model.onnx', 'onnx/model_fp16.onnx'], true).dtype).toBe('fp16');
+    // By name, as 0.1 callers of ./model-layout pass it; and the deprecated order helper agrees.
+    expect(chooseDtype('auto', 'cpu', all, true).dtype).toBe('int8');
+    expect(autoDtypeOrder('cpu', true)[0]).toBe('int8');
+    expect(autoDtypeOrder('webgpu', true)).toEqual(webgpuBackend.dtypeOrder(true));
   });
 
   it('the Node client on onnxruntime-node loads as cpu (not as wasm in disguise) and picks int8', async () => {

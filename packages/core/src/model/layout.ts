@@ -52,13 +52,23 @@ export const DTYPE_FILES: Record<Dtype, readonly string[]> = {
   int4: ['onnx/model_q4.onnx'],
 };
 
+/** What dtype `auto` asks of a backend: its name and its order (a descriptor, or a built-in backend's name). */
+export type DtypeOrderSource = Pick<BackendDescriptor, 'name' | 'dtypeOrder'> | 'wasm' | 'webgpu' | 'cpu';
+
+function orderSource(b: DtypeOrderSource): Pick<BackendDescriptor, 'name' | 'dtypeOrder'> {
+  if (typeof b !== 'string') return b;
+  if (b === 'webgpu') return webgpuBackend;
+  // onnxruntime-node's CPU kernels prefer what WASM does: int8 MatMulInteger first.
+  return b === 'wasm' ? wasmBackend : { name: 'cpu', dtypeOrder: wasmBackend.dtypeOrder };
+}
+
 /**
  * dtype `auto` on a backend: the first dtype of the backend's own order (its descriptor's
  * `dtypeOrder`) whose file exists (`available`), so only that file is downloaded. `backend` is a
- * descriptor, or the name of a browser backend (`'wasm'`, `'webgpu'`).
+ * descriptor, or the name of a built-in backend (`'wasm'`, `'webgpu'`, `'cpu'`).
  */
-export function chooseDtype(option: DtypeOption, backend: BackendDescriptor | 'wasm' | 'webgpu', available: readonly string[], hasF16 = false): { dtype: Dtype; file: string } {
-  const d = backend === 'wasm' ? wasmBackend : backend === 'webgpu' ? webgpuBackend : backend;
+export function chooseDtype(option: DtypeOption, backend: DtypeOrderSource, available: readonly string[], hasF16 = false): { dtype: Dtype; file: string } {
+  const d = orderSource(backend);
   const fileOf = (x: Dtype) => DTYPE_FILES[x].find((f) => available.includes(f));
   if (option !== 'auto') {
     const file = fileOf(option);
@@ -74,6 +84,16 @@ export function chooseDtype(option: DtypeOption, backend: BackendDescriptor | 'w
     if (file) return { dtype: x, file };
   }
   throw new KoClassifyError('DTYPE_UNAVAILABLE', `no ONNX file usable on ${d.name} in the model directory (looked for ${order.flatMap((x) => DTYPE_FILES[x]).join(', ')})`, { present: available });
+}
+
+/**
+ * dtype `auto`'s preference order on a built-in backend.
+ * @deprecated The order belongs to the backend: use its descriptor's `dtypeOrder(hasF16)`, or
+ * `chooseDtype(option, backend, files)`. (Until 0.1 every backend but `wasm` got WebGPU's order;
+ * `cpu` now gets its own, int8 first.)
+ */
+export function autoDtypeOrder(backend: 'wasm' | 'webgpu' | 'cpu', hasF16: boolean): Dtype[] {
+  return orderSource(backend).dtypeOrder(hasF16);
 }
 
 /**
