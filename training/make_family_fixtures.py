@@ -31,6 +31,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ko_train.bert import BertConfig, BertForSequenceClassification, ElectraForSequenceClassification, WordPiece  # noqa: E402
 from ko_train.data import nsmc  # noqa: E402
+from ko_train.tokenizer import longest_first  # noqa: E402
 from ko_train.deberta import DebertaV2Config, DebertaV2ForSequenceClassification, use_sliced_relative_attention  # noqa: E402
 from ko_train.export import export_onnx  # noqa: E402
 from ko_train.fixture_tools import spread_head  # noqa: E402
@@ -100,8 +101,8 @@ def encode_pair(ids_of, a: str, b: str | None, max_len: int, cls: int, sep: int)
         ids = [cls] + x[: max_len - 2] + [sep]
         return ids, [0] * len(ids)
     y = ids_of(b)
-    while len(x) + len(y) > max_len - 3:  # longest first, as transformers truncates
-        (x if len(x) >= len(y) else y).pop()
+    kx, ky = longest_first(len(x), len(y), max_len - 3)  # as Hugging Face tokenizers truncates
+    x, y = x[:kx], y[:ky]
     return [cls] + x + [sep] + y + [sep], [0] * (len(x) + 2) + [1] * (len(y) + 1)
 
 

@@ -160,9 +160,22 @@ class SpmEncoder:
         if pair is None:
             return [CLS] + a[: max_length - 2] + [SEP]
         b = self.sp.encode(pair)
-        while len(a) + len(b) > max_length - 3:  # longest-first, like HF truncation
-            if len(a) >= len(b):
-                a.pop()
-            else:
-                b.pop()
-        return [CLS] + a + [SEP] + b + [SEP]
+        ka, kb = longest_first(len(a), len(b), max_length - 3)
+        return [CLS] + a[:ka] + [SEP] + b[:kb] + [SEP]
+
+
+def longest_first(na: int, nb: int, budget: int) -> tuple[int, int]:
+    """Tokens each text of a pair keeps: Hugging Face tokenizers' `longest_first` (truncate_encodings).
+
+    Only the longer text is cut while the shorter fits beside it; when both must be cut the shorter
+    keeps budget // 2 and the longer the rest (a tie counts the pair as the longer).
+    """
+    if na + nb <= budget:
+        return na, nb
+    swap = na > nb
+    short = nb if swap else na
+    long = short if short > budget else max(short, budget - short)
+    if short + long > budget:
+        short = budget // 2
+        long = budget - short
+    return (min(na, long), min(nb, short)) if swap else (min(na, short), min(nb, long))

@@ -1,10 +1,14 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sentencePieceCore, tokenizersJsCore, type TokenizerCore } from '../src/engine/tokenizer-core.js';
 
 // The built-in SentencePiece pipeline (no tokenizers.js in the worker for these models) must give
-// tokenizers.js's pieces — with the exact charsmap and segmentation both use — on everything.
+// tokenizers.js's pieces — with the exact charsmap and segmentation both use — on everything, and
+// those of Hugging Face's Python `tokenizers` and of SentencePiece (hf-pieces.json, from
+// scripts/hf-goldens.py): references that share no code with ours, as tokenizers.js here runs our
+// segmenter and charsmap.
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 const json = (dir: string, f: string): unknown => JSON.parse(readFileSync(join(dir, f), 'utf8'));
 const column = (file: string, col: string) => {
@@ -12,30 +16,8 @@ const column = (file: string, col: string) => {
   return rows.map((r) => r[head!.indexOf(col)]!);
 };
 const parity = (json(FIXTURES, 'tokenizer-parity.json') as { texts: string[] }).texts;
-const TRICKY = [
-  '',
-  ' ',
-  '   ',
-  '\t\n',
-  '  앞뒤 공백  ',
-  '여러    칸   띄어쓰기',
-  '[CLS] 특수 토큰이 [SEP] 본문에 [MASK] 있으면',
-  '[CLS][SEP][PAD]',
-  '붙여[SEP]쓴 토큰',
-  '[cls] 소문자는 특수 토큰이 아니다',
-  '▁이미 ▁메타스페이스 ▁문자',
-  '▁',
-  'ㅋㅋㅋㅋㅋㅋㅋㅋ ㅠㅠㅠㅠ ?????!!!!',
-  '영화ㄳ ㄵ ㅄ',
-  '한\u0301국어 NFD: \u1112\u1161\u11ab',
-  '😀👍🏽 emoji 🇰🇷',
-  'ＦＵＬＬ ｗｉｄｔｈ ①②③ ﬁ',
-  '\u200b제로\u200d폭\ufeff',
-  'a\u0000b\u0007c',
-  '龍 漢字 ひらがな カタカナ',
-  'x'.repeat(300),
-  '정말 '.repeat(200),
-];
+/** Edge cases, shared with scripts/hf-goldens.py. */
+const TRICKY = (json(FIXTURES, 'tokenizer-edge-cases.json') as { texts: string[] }).texts;
 
 function compare(dir: string, texts: string[]): Promise<string[]> {
   const tj = json(dir, 'tokenizer.json');
@@ -84,4 +66,100 @@ describe('the built-in SentencePiece pipeline equals tokenizers.js', () => {
     expect(sentencePieceCore({ ...tj, normalizer: { type: 'Precompiled', precompiled_charsmap: null } }, tc)).toBeNull();
     expect(sentencePieceCore({ ...tj, post_processor: { type: 'RobertaProcessing' } }, tc)).toBeNull();
   });
+});
+
+interface PiecesGolden {
+  generator: { tokenizers: string; sentencepiece: string };
+  tricky: string[];
+  models: {
+    name: string;
+    dir: string;
+    tokenizer_json_sha256: string;
+    unk_id: number;
+    sets: {
+      source: string;
+      count: number;
+      ids: string[];
+      digests?: string[];
+      unk_pieces?: Record<string, string[]>;
+      differences?: Record<string, { tokenizers: string; sentencepiece: string }>;
+    }[];
+  }[];
+}
+
+// Hugging Face tokenizers and SentencePiece (the models were trained with it, 0.1.97) disagree on a
+// few texts, in two ways only, and there ours are SentencePiece's: tokenizers' Unigram breaks ties
+// between equal-score segmentations otherwise ('?????' → '?' '????', SentencePiece '????' '?'), and
+// its Precompiled normalizer looks up one grapheme cluster at a time (whole only under 6 bytes, else
+// char by char), never the longest match across characters that SentencePiece takes, so jamo
+// sequences (NFD Hangul 한, compatibility jamo ㄴㅏ) stay jamo where SentencePiece's charsmap
+// composes them (나). hf-pieces.json lists those texts with both references' ids.
+describe('the built-in SentencePiece pipeline equals Hugging Face tokenizers, and SentencePiece where they differ', () => {
+  const golden = json(FIXTURES, 'hf-pieces.json') as PiecesGolden;
+  const ROOT = join(import.meta.dirname, '../../..');
+  const sources: Record<string, string[]> = {
+    TRICKY,
+    'tokenizer-parity.json': parity,
+    'nsmc-dev-sample.tsv:document': column('nsmc-dev-sample.tsv', 'document'),
+    'hate-speech-holdout.tsv:comments': column('hate-speech-holdout.tsv', 'comments'),
+  };
+  const digest = (ids: number[]) => createHash('sha256').update(ids.join(' ')).digest('hex').slice(0, 16);
+  const { tokenizers, sentencepiece } = golden.generator;
+
+  it('the goldens cover every edge case here (else rerun scripts/hf-goldens.py)', () => {
+    expect(golden.tricky).toEqual(TRICKY);
+  });
+
+  for (const model of golden.models) {
+    const total = model.sets.reduce((n, s) => n + s.count, 0);
+    const differ = model.sets.reduce((n, s) => n + Object.keys(s.differences ?? {}).length, 0);
+    it(`${model.name}: ${total} texts (${model.sets.map((s) => s.source).join(', ')}): tokenizers ${tokenizers}'s ids, SentencePiece ${sentencepiece}'s on the ${differ} where they differ`, () => {
+      const dir = join(ROOT, model.dir);
+      const sha = createHash('sha256').update(readFileSync(join(dir, 'tokenizer.json'))).digest('hex');
+      expect(sha, 'tokenizer.json changed: rerun scripts/hf-goldens.py').toBe(model.tokenizer_json_sha256);
+      const tj = json(dir, 'tokenizer.json') as { model: { vocab: [string, number][] }; added_tokens: { id: number; content: string }[] };
+      const core = sentencePieceCore(tj, json(dir, 'tokenizer_config.json'));
+      expect(core, 'the built-in pipeline covers this tokenizer.json').not.toBeNull();
+      // Each id's piece, read from tokenizer.json here (not through our code).
+      const pieceOf = tj.model.vocab.map(([p]) => p);
+      for (const t of tj.added_tokens) pieceOf[t.id] = t.content;
+      const wrong = model.sets.flatMap((set) => {
+        const texts = sources[set.source]!.slice(0, set.count);
+        expect(texts.length, set.source).toBe(set.count);
+        return texts.flatMap((text, i) => {
+          const pieces = core!.tokenize(text);
+          const ids = pieces.map((p) => core!.tokenId(p) ?? model.unk_id);
+          const both = set.differences?.[String(i)];
+          const hf = both?.tokenizers ?? (i < set.ids.length ? set.ids[i]! : null);
+          const same = both ? ids.join(' ') === both.sentencepiece : hf !== null ? ids.join(' ') === hf : digest(ids) === set.digests![i - set.ids.length];
+          // The ids fix the pieces through the vocabulary (an unknown run is one [UNK] piece here,
+          // as in tokenizers.js; tokenizers keeps the run's text as the token: unk_pieces, shown below).
+          if (same && pieces.every((p, k) => p === pieceOf[ids[k]!])) return [];
+          const unknown = set.unk_pieces?.[String(i)];
+          return [
+            `${set.source}[${i}] ${JSON.stringify(text)}: ours ${JSON.stringify(pieces)} = ${ids.join(' ')} / tokenizers ${hf ?? `ids with sha256 ${set.digests![i - set.ids.length]}`}` +
+              (both ? ` / SentencePiece ${both.sentencepiece}` : '') +
+              (unknown ? `, unknown ${JSON.stringify(unknown)}` : ''),
+          ];
+        });
+      });
+      expect(wrong).toEqual([]);
+    });
+
+    it(`${model.name}: tokenizers and SentencePiece differ only in those two ways`, () => {
+      // Per-character NFKC, then composition: what a charsmap that composes jamo sequences adds.
+      const composes = (t: string) => {
+        const each = Array.from(t, (c) => c.normalize('NFKC')).join('');
+        return each.normalize('NFC') !== each;
+      };
+      const sorted = (ids: string) => ids.split(' ').map(Number).sort((a, b) => a - b).join(' ');
+      const other = model.sets.flatMap((set) =>
+        Object.entries(set.differences ?? {}).flatMap(([i, { tokenizers: hf, sentencepiece: sp }]) => {
+          const text = sources[set.source]![Number(i)]!;
+          return sorted(hf) === sorted(sp) || composes(text) ? [] : [`${set.source}[${i}] ${JSON.stringify(text)}: tokenizers ${hf} / SentencePiece ${sp}`];
+        }),
+      );
+      expect(other).toEqual([]);
+    });
+  }
 });

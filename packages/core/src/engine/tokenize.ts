@@ -122,13 +122,17 @@ export class Tokenizer {
       return this.assemble(a.length > room ? a.slice(0, room) : a, null);
     }
     const b = this.tokenize(input.textPair, maxLength);
-    let excess = a.length + b.length - (maxLength - this.specialCount.pair);
-    // Longest-first: drop from the longer sequence, one token at a time (ties: the first).
-    while (excess-- > 0) {
-      if (a.length >= b.length) a.pop();
-      else b.pop();
-    }
-    return this.assemble(a, b);
+    // Which text is longer decides who keeps an odd budget's extra token. A text cut to a prefix
+    // (tokenize) is counted whole when its prefix leaves that open: both cut, or its prefix no
+    // longer than the other text.
+    const aCut = input.text.length > maxLength * 32;
+    const bCut = input.textPair.length > maxLength * 32;
+    let na = a.length;
+    let nb = b.length;
+    if (aCut && (bCut || na <= nb)) na = this.tokenizeWhole(input.text).length;
+    if (bCut && (aCut || nb <= na)) nb = this.tokenizeWhole(input.textPair).length;
+    const [ka, kb] = longestFirst(na, nb, maxLength - this.specialCount.pair);
+    return this.assemble(a.slice(0, ka), b.slice(0, kb));
   }
 
   /**
@@ -193,4 +197,21 @@ export class Tokenizer {
     const { tokens, typeIds } = this.core.postProcess(a, b);
     return { ids: tokens.map((t) => this.core.tokenId(t) ?? this.unkId), typeIds: typeIds ?? new Array<number>(tokens.length).fill(0) };
   }
+}
+
+/**
+ * How many tokens of each text a pair keeps within `budget`: Hugging Face tokenizers' `longest_first`.
+ * Only the longer text is cut while the shorter fits beside it; when both must be cut the shorter keeps
+ * ⌊budget/2⌋ and the longer the rest (a tie counts the pair as the longer).
+ */
+export function longestFirst(na: number, nb: number, budget: number): [number, number] {
+  if (na + nb <= budget) return [na, nb];
+  const swap = na > nb;
+  let short = swap ? nb : na;
+  let long = short > budget ? short : Math.max(short, budget - short);
+  if (short + long > budget) {
+    short = Math.floor(budget / 2);
+    long = budget - short;
+  }
+  return swap ? [Math.min(na, long), Math.min(nb, short)] : [Math.min(na, short), Math.min(nb, long)];
 }
