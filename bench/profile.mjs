@@ -29,8 +29,8 @@ export async function profileCalls(browser, base, { texts, threads, step, varian
     const phases = Object.fromEntries(PHASES.map((p) => [p, median(steady.map((c) => c[p]))]));
     const total = median(steady.map((c) => PHASES.reduce((a, p) => a + c[p], 0)));
     const runByRound = Array.from({ length: rounds }, (_, k) => median(round(k).map((c) => c.run)));
-    out.push({ ...v, phases, total, runByRound, createMs: r.createMs, ops: r.ops });
-    console.log(`profile ${v.name}: ${total.toFixed(2)} ms per call in round ${rounds}, session ${r.createMs.toFixed(0)} ms (${PHASES.map((p) => `${p} ${phases[p].toFixed(3)}`).join(', ')}); run by round ${runByRound.map((x) => x.toFixed(2)).join(' ')}`);
+    out.push({ ...v, phases, total, runByRound, createMs: r.createMs, firstCreateMs: r.firstCreateMs, ops: r.ops });
+    console.log(`profile ${v.name}: ${total.toFixed(2)} ms per call in round ${rounds}, session ${r.createMs.toFixed(0)} ms, runtime start ${(r.firstCreateMs - r.createMs).toFixed(0)} ms (${PHASES.map((p) => `${p} ${phases[p].toFixed(3)}`).join(', ')}); run by round ${runByRound.map((x) => x.toFixed(2)).join(' ')}`);
   }
   await context.close();
   return out;
