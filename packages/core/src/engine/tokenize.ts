@@ -125,8 +125,8 @@ export class Tokenizer {
     // Which text is longer decides who keeps an odd budget's extra token. A text cut to a prefix
     // (tokenize) is counted whole when its prefix leaves that open: both cut, or its prefix no
     // longer than the other text.
-    const aCut = input.text.length > maxLength * 32;
-    const bCut = input.textPair.length > maxLength * 32;
+    const aCut = input.text.length > prefixChars(maxLength);
+    const bCut = input.textPair.length > prefixChars(maxLength);
     let na = a.length;
     let nb = b.length;
     if (aCut && (bCut || na <= nb)) na = this.tokenizeWhole(input.text).length;
@@ -179,7 +179,7 @@ export class Tokenizer {
    * (no vocabulary piece is longer than 32 characters).
    */
   private tokenize(text: string, maxLength: number): string[] {
-    const limit = maxLength * 32;
+    const limit = prefixChars(maxLength);
     let t = text;
     if (t.length > limit) {
       const cut = t.lastIndexOf(' ', limit);
@@ -197,6 +197,11 @@ export class Tokenizer {
     const { tokens, typeIds } = this.core.postProcess(a, b);
     return { ids: tokens.map((t) => this.core.tokenId(t) ?? this.unkId), typeIds: typeIds ?? new Array<number>(tokens.length).fill(0) };
   }
+}
+
+/** Characters of a text `tokenize` segments for `maxLength` tokens: no vocabulary piece is longer than 32. */
+function prefixChars(maxLength: number): number {
+  return maxLength * 32;
 }
 
 /**

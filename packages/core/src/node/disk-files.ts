@@ -48,7 +48,12 @@ export class DiskFiles implements ModelFiles {
     const file = join(this.dir, 'manifest.json');
     if (existsSync(file)) {
       const bytes = readFileSync(file);
-      const parsed = readModelJson(this.dir, 'manifest.json') as Manifest | null;
+      let parsed: Manifest | null;
+      try {
+        parsed = JSON.parse(bytes.toString('utf8')) as Manifest | null;
+      } catch (e) {
+        throw new KoClassifyError('MODEL_INVALID', `${file}: ${(e as Error).message}`, { file: 'manifest.json' });
+      }
       if (!parsed || typeof parsed.files !== 'object') throw new KoClassifyError('MODEL_INVALID', `${file} has no "files" object: run ko-classify manifest ${this.dir}`);
       this.manifest = parsed;
       this.revision = await revisionOf(bytes);
