@@ -3,7 +3,8 @@
 // embedded default model (models/ko-sentiment/). Every URL inside resolves relative to the script or
 // the worker chunk that asks for it (`base: './'`: never a root-absolute `/assets/…`), so the folder
 // works copied to any static host at any sub-path, or from a CDN path that mirrors the npm package.
-import { copyFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { BROWSER_RUNTIME_FILES, copyBrowserModel } from '@ko-classify/core/node';
@@ -59,4 +60,25 @@ for (const f of BROWSER_RUNTIME_FILES.filter((x) => x.endsWith('.mjs'))) copyFil
 // The model <ko-sentiment> uses by default; other models: copy a model package's files to models/<id>/.
 const MODELS = ['ko-sentiment'];
 for (const id of MODELS) copyBrowserModel(resolve(here, '../../public/models', id), resolve(out, 'models', id));
-console.log(`built ${out}/: ko-classify.js, ko-classify.worker.js, assets/, models/${MODELS.join(', models/')}`);
+// The optional service worker (src/offline-sw.ts): one classic script, no eval, told at build time
+// which of the embed's files it precaches — the page script, the worker and their chunks, never the ORT
+// runtime (*.wasm, ort-wasm-*.mjs) or models/, which the Web Worker caches itself — and their hash.
+const swFiles = [
+  ...readdirSync(out).filter((f) => f.endsWith('.js')),
+  ...readdirSync(resolve(out, 'assets')).filter((f) => f.endsWith('.js')).map((f) => `assets/${f}`),
+].sort();
+const swVersion = createHash('sha256').update(swFiles.map((f) => `${f}\0${createHash('sha256').update(readFileSync(resolve(out, f))).digest('hex')}`).join('\n')).digest('hex').slice(0, 16);
+await build({
+  configFile: false,
+  logLevel: 'warn',
+  define: { __KO_FILES__: JSON.stringify(swFiles), __KO_VERSION__: JSON.stringify(swVersion) },
+  build: {
+    outDir: out,
+    emptyOutDir: false,
+    minify: true,
+    copyPublicDir: false,
+    modulePreload: false,
+    rollupOptions: { input: resolve(here, 'src/offline-sw.ts'), output: { format: 'iife', entryFileNames: 'ko-classify-sw.js' } },
+  },
+});
+console.log(`built ${out}/: ko-classify.js, ko-classify.worker.js, ko-classify-sw.js (optional), assets/, models/${MODELS.join(', models/')}`);
