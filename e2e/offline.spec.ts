@@ -1,0 +1,197 @@
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { STRICT_CSP, createStaticServer } from '../scripts/static-server.mjs';
+
+// The script-tag page made fully offline by the embed's optional service worker, set up as README's
+// script-tag section tells a user to: the embed folder copied to ko-classify/, ko-classify-sw.js copied
+// next to the page (its scope is its own folder), and `data-offline` on the script tag. Served as a
+// strict static host serves it: COOP/COEP, `Cache-Control: no-store`, a strict CSP whose worker-src is
+// 'self' alone. Its own server (any free port), whose request log shows that nothing reached it offline.
+const root = join(import.meta.dirname, '..');
+const dist = join(root, 'packages/embed/dist');
+const CSP = STRICT_CSP.replace("worker-src 'self' blob:", "worker-src 'self'");
+const REGISTER = '<script src="./ko-classify/ko-classify.js" data-offline="ko-classify-sw.js"></script>';
+const site = join(tmpdir(), `ko-classify-offline-site-${process.pid}`);
+mkdirSync(site, { recursive: true });
+const html = readFileSync(join(root, 'examples/script-tag/index.html'), 'utf8');
+const page0 = html.replace('<script src="./ko-classify/ko-classify.js"></script>', REGISTER);
+if (page0 === html) throw new Error('examples/script-tag/index.html no longer has the script tag this test rewrites');
+writeFileSync(join(site, 'index.html'), page0);
+copyFileSync(join(root, 'examples/script-tag/style.css'), join(site, 'style.css'));
+copyFileSync(join(dist, 'ko-classify-sw.js'), join(site, 'ko-classify-sw.js'));
+
+const server = createStaticServer({
+  mounts: [
+    ['/site/ko-classify/', dist],
+    ['/site/', site],
+  ],
+  csp: () => CSP,
+});
+/** Path prefix → the `Service-Worker-Allowed` value sent with files under it (the scope test sets it). */
+const allowed = new Map<string, string>();
+/**
+ * Offline, the host is unreachable too: a request that still arrives is recorded and its connection
+ * cut, as a real network failure would. Chromium's offline emulation (`context.setOffline`) covers the
+ * page's, the worker's and the service worker's own fetches, but not the browser's update check of the
+ * service-worker script, which reaches the network anyway (the Playwright caveat).
+ */
+let offline = false;
+const reachedOffline: string[] = [];
+const [serve] = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+server.removeAllListeners('request');
+server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+  if (offline) {
+    reachedOffline.push(req.url ?? '');
+    req.socket.destroy();
+    return;
+  }
+  for (const [prefix, value] of allowed) if (req.url?.startsWith(prefix)) res.setHeader('Service-Worker-Allowed', value);
+  serve!(req, res);
+});
+let base = '';
+test.beforeAll(async () => {
+  base = await server.start(0);
+});
+test.afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+const RUNTIME_OR_MODEL = /\.wasm$|\/ort-wasm[^/]*\.mjs$|\/models\/|\/onnx\/|\/(manifest|tokenizer)\.json$/;
+
+/** Every URL in the service worker's caches (one per scope and version). */
+function swCached(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const urls: string[] = [];
+    for (const name of await caches.keys()) if (name.startsWith('ko-classify-offline ')) for (const r of await (await caches.open(name)).keys()) urls.push(r.url);
+    return urls;
+  });
+}
+
+/** The first visit, online: the page classifies, and the service worker controls it and holds its files. */
+async function visitOnline(page: Page): Promise<void> {
+  await page.goto(`${base}/site/`);
+  const el = page.locator('ko-sentiment');
+  await expect(el).toHaveAttribute('state', 'idle', { timeout: 90_000 });
+  await page.getByLabel('영화는 어땠나요?').pressSequentially('정말 감동적이고 재미있는 영화였어요', { delay: 5 });
+  await expect(el).toHaveAttribute('label', 'positive');
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  const want = [`${base}/site/`, `${base}/site/style.css`, `${base}/site/ko-classify/ko-classify.js`, `${base}/site/ko-classify/ko-classify.worker.js`];
+  await expect
+    .poll(async () => {
+      const cached = await swCached(page);
+      return want.filter((u) => !cached.includes(u));
+    })
+    .toEqual([]);
+}
+
+/** Offline: the browser context's network emulation, and the host unreachable. */
+async function goOffline(context: BrowserContext): Promise<void> {
+  await context.setOffline(true);
+  reachedOffline.length = 0;
+  offline = true;
+}
+test.afterEach(() => {
+  offline = false;
+});
+
+/** Offline, only the browser's service-worker update check may have tried the host (and failed). */
+function expectNothingReachedTheHost(): void {
+  test.info().annotations.push({ type: 'reached the host offline', description: JSON.stringify(reachedOffline) });
+  expect(reachedOffline.filter((u) => new URL(u, base).pathname !== '/site/ko-classify-sw.js')).toEqual([]);
+}
+
+/** What the page fetched after going offline: URL and whether the service worker answered. */
+function watchResponses(page: Page): { url: string; sw: boolean; status: number }[] {
+  const seen: { url: string; sw: boolean; status: number }[] = [];
+  page.on('response', (r) => seen.push({ url: r.url(), sw: r.fromServiceWorker(), status: r.status() }));
+  page.on('requestfailed', (r) => seen.push({ url: r.url(), sw: false, status: 0 }));
+  return seen;
+}
+
+test.describe('offline script-tag page (the embed\'s service worker)', () => {
+  test('offline reload: the page, the script, the worker and its chunks come from the service worker; it holds no runtime or model file', async ({ page, context }) => {
+    const violations: string[] = [];
+    page.on('console', (m) => /Content Security Policy|Refused to/i.test(m.text()) && violations.push(m.text()));
+    await visitOnline(page);
+    const cached = await swCached(page);
+    expect(cached.filter((u) => RUNTIME_OR_MODEL.test(new URL(u).pathname))).toEqual([]);
+    expect(cached.filter((u) => /\/assets\/.+\.js$/.test(u)).length).toBeGreaterThanOrEqual(3);
+
+    await goOffline(context);
+    const seen = watchResponses(page);
+    const workers: string[] = [];
+    page.on('worker', (w) => workers.push(w.url()));
+    const nav = await page.reload();
+    expect(nav?.fromServiceWorker()).toBe(true);
+    expect(nav?.headers()['content-security-policy']).toBe(CSP);
+    expect(await page.evaluate(() => ({ isolated: crossOriginIsolated, api: typeof (window as unknown as { KoClassify?: { createClassifier?: unknown } }).KoClassify?.createClassifier, element: !!customElements.get('ko-sentiment') }))).toEqual({ isolated: true, api: 'function', element: true });
+    const el = page.locator('ko-sentiment');
+    // The worker started and ran its loader: it ends ready (the runtime cached by the worker) or failed.
+    await expect(el).toHaveAttribute('state', /^(idle|error)$/, { timeout: 60_000 });
+    expect(workers.some((u) => u.endsWith('/site/ko-classify/ko-classify.worker.js'))).toBe(true);
+    const own = seen.filter((r) => !RUNTIME_OR_MODEL.test(new URL(r.url).pathname) && r.url.startsWith(base));
+    for (const path of ['/site/', '/site/style.css', '/site/ko-classify/ko-classify.js', '/site/ko-classify/ko-classify.worker.js']) {
+      expect(own.find((r) => new URL(r.url).pathname === path), path).toMatchObject({ sw: true, status: 200 });
+    }
+    expect(own.filter((r) => /\/assets\/.+\.js$/.test(r.url)).length).toBeGreaterThanOrEqual(2);
+    expect(own.filter((r) => !r.sw)).toEqual([]);
+    // The service worker's network-first fetches failed offline (none reached the host) and it answered from its cache.
+    expectNothingReachedTheHost();
+
+    // Reported, not asserted: where the runtime and model stand offline (the worker's caches' job).
+    const state = await el.evaluate((node) => ({ state: node.getAttribute('state'), message: node.shadowRoot?.querySelector('.message')?.textContent ?? '' }));
+    const stores = await page.evaluate(async () => ({ caches: await caches.keys(), idb: (await indexedDB.databases()).map((d) => d.name) }));
+    const runtimeOrModel = seen.filter((r) => RUNTIME_OR_MODEL.test(new URL(r.url).pathname)).map((r) => `${new URL(r.url).pathname} ${r.status ? r.status : 'failed'}${r.sw ? ' (sw)' : ''}`);
+    const report = { ...state, ...stores, runtimeOrModelResponses: runtimeOrModel };
+    test.info().annotations.push({ type: 'offline state', description: JSON.stringify(report) });
+    console.log('offline state:', JSON.stringify(report));
+    expect(violations).toEqual([]);
+  });
+
+  test('offline reload classifies', async ({ page, context }) => {
+    await visitOnline(page);
+    await goOffline(context);
+    await page.reload();
+    const el = page.locator('ko-sentiment');
+    await expect(el).toHaveAttribute('state', /^(idle|error)$/, { timeout: 60_000 });
+    const message = await el.evaluate((node) => node.shadowRoot?.querySelector('.message')?.textContent ?? '');
+    expect(await el.getAttribute('state'), message).toBe('idle');
+    await page.getByLabel('영화는 어땠나요?').pressSequentially('최악이다. 돈 아깝고 지루해서 중간에 나왔음', { delay: 5 });
+    await expect(el).toHaveAttribute('label', 'negative');
+    expectNothingReachedTheHost();
+  });
+
+  test('online, the page\'s files are network-first: a changed page is served fresh, not the cached copy', async ({ page }) => {
+    await visitOnline(page);
+    const original = readFileSync(join(site, 'index.html'), 'utf8');
+    try {
+      writeFileSync(join(site, 'index.html'), original.replace('<h1>리뷰 쓰기</h1>', '<h1>리뷰 쓰기 v2</h1>'));
+      server.clearLog();
+      const nav = await page.reload();
+      expect(nav?.fromServiceWorker()).toBe(true);
+      await expect(page.locator('h1')).toHaveText('리뷰 쓰기 v2');
+      expect(server.log.map((e) => e.url)).toContain('/site/');
+    } finally {
+      writeFileSync(join(site, 'index.html'), original);
+    }
+  });
+
+  test('scope: left in the embed folder it may control the page only where the host sends Service-Worker-Allowed', async ({ page }) => {
+    await page.goto(`${base}/site/`);
+    const register = () =>
+      page.evaluate(() =>
+        navigator.serviceWorker.register('ko-classify/ko-classify-sw.js', { scope: './' }).then(
+          (r) => `registered ${new URL(r.scope).pathname}`,
+          (e: Error) => `${e.name}: ${e.message}`,
+        ),
+      );
+    expect(await register()).toMatch(/^SecurityError: .*scope/i);
+    allowed.set('/site/ko-classify/ko-classify-sw.js', '/site/');
+    try {
+      expect(await register()).toBe('registered /site/');
+    } finally {
+      allowed.clear();
+    }
+  });
+});
