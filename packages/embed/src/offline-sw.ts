@@ -14,8 +14,9 @@
  * Worker keeps those in its own caches; a second copy here would double 14 MB + 8 MB per origin.
  *
  * Its scope is its own folder, so it is copied next to the page; it learns where the embed folder is
- * from `?embed=<path>` in its URL (`registerOffline()` adds it), else it assumes its own folder (a host
- * that sends `Service-Worker-Allowed` may leave it in the embed folder and register a wider scope).
+ * from `?embed=<url>` in its URL (`registerOffline()` adds it), else it assumes its own folder (a host
+ * that sends `Service-Worker-Allowed` may leave it in the embed folder and register a wider scope). An
+ * embed folder on another origin (a CDN) is fetched with CORS, which such a page needs anyway.
  */
 
 // Filled in by build.mjs: the embed's files (relative to the embed folder) and their content hash.
@@ -54,27 +55,28 @@ const CACHE = PREFIX + __KO_VERSION__;
 /** The worker's own caches' files: the ORT runtime and the models. */
 const NOT_OURS = /\.wasm$|\/ort-wasm[^/]*\.mjs$|\/models\/|\/onnx\/|\/(manifest|tokenizer)\.json$/;
 
-/** Whether this worker may answer (and keep) `url`: same origin, in its scope or the embed folder, not the runtime's or a model's. */
+/** Whether this worker may answer (and keep) `url`: in its scope or the embed folder, not the runtime's or a model's. */
 function ours(url: string): boolean {
   const u = new URL(url);
-  return u.origin === sw.location.origin && (u.href.startsWith(scope) || u.href.startsWith(embed)) && !NOT_OURS.test(u.pathname);
+  return (u.href.startsWith(scope) || u.href.startsWith(embed)) && !NOT_OURS.test(u.pathname);
 }
 
-const fresh = (url: string) => fetch(new Request(url, { cache: 'reload' }));
-const keepable = (r: Response) => r.ok && r.type === 'basic' && !r.redirected;
+// CORS for the embed on another origin (same-origin requests are unaffected); the HTTP cache bypassed.
+const fresh = (url: string) => new Request(url, { cache: 'reload', mode: 'cors' });
+const keepable = (r: Response) => r.ok && (r.type === 'basic' || r.type === 'cors') && !r.redirected;
 
 sw.addEventListener('install', (e) => {
   e.waitUntil(
     (async () => {
       const cache = await caches.open(CACHE);
-      await cache.addAll(embedFiles.map((u) => new Request(u, { cache: 'reload' })));
+      await cache.addAll(embedFiles.map(fresh));
       // Pages and their files kept by an older version: fetched again (offline: the old copy).
       for (const name of await caches.keys()) {
         if (!name.startsWith(PREFIX) || name === CACHE) continue;
         const old = await caches.open(name);
         for (const req of await old.keys()) {
           if ((await cache.match(req)) || !ours(req.url)) continue;
-          const r = await fresh(req.url).catch(() => null);
+          const r = await fetch(fresh(req.url)).catch(() => null);
           const copy = r && keepable(r) ? r : await old.match(req);
           if (copy) await cache.put(req, copy);
         }
@@ -102,7 +104,7 @@ sw.addEventListener('message', (e) => {
       const cache = await caches.open(CACHE);
       for (const url of urls) {
         if (typeof url !== 'string' || !ours(url) || (await cache.match(url))) continue;
-        const r = await fresh(url).catch(() => null);
+        const r = await fetch(fresh(url)).catch(() => null);
         if (r && keepable(r)) await cache.put(url, r);
       }
     })(),
