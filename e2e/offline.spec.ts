@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { STRICT_CSP, createStaticServer } from '../scripts/static-server.mjs';
 // script-tag section tells a user to: the embed folder copied to ko-classify/, ko-classify-sw.js copied
 // next to the page (its scope is its own folder), and `data-offline` on the script tag. Served as a
 // strict static host serves it: COOP/COEP, `Cache-Control: no-store`, a strict CSP whose worker-src is
-// 'self' alone. Its own server (any free port), whose request log shows that nothing reached it offline.
+// 'self' alone. Its own servers (any free port), which record whatever still reaches them offline.
 const root = join(import.meta.dirname, '..');
 const dist = join(root, 'packages/embed/dist');
 const CSP = STRICT_CSP.replace("worker-src 'self' blob:", "worker-src 'self'");
@@ -23,39 +23,59 @@ writeFileSync(join(site, 'index.html'), page0);
 copyFileSync(join(root, 'examples/script-tag/style.css'), join(site, 'style.css'));
 copyFileSync(join(dist, 'ko-classify-sw.js'), join(site, 'ko-classify-sw.js'));
 
-const server = createStaticServer({
-  mounts: [
-    ['/site/ko-classify/', dist],
-    ['/site/', site],
-  ],
-  csp: () => CSP,
-});
 /** Path prefix → the `Service-Worker-Allowed` value sent with files under it (the scope test sets it). */
 const allowed = new Map<string, string>();
 /**
- * Offline, the host is unreachable too: a request that still arrives is recorded and its connection
+ * Offline, the hosts are unreachable too: a request that still arrives is recorded and its connection
  * cut, as a real network failure would. Chromium's offline emulation (`context.setOffline`) covers the
  * page's, the worker's and the service worker's own fetches, but not the browser's update check of the
  * service-worker script, which reaches the network anyway (the Playwright caveat).
  */
 let offline = false;
 const reachedOffline: string[] = [];
-const [serve] = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
-server.removeAllListeners('request');
-server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-  if (offline) {
-    reachedOffline.push(req.url ?? '');
-    req.socket.destroy();
-    return;
-  }
-  for (const [prefix, value] of allowed) if (req.url?.startsWith(prefix)) res.setHeader('Service-Worker-Allowed', value);
-  serve!(req, res);
-});
+function host(options: Parameters<typeof createStaticServer>[0]) {
+  const server = createStaticServer(options);
+  const [serve] = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (offline) {
+      reachedOffline.push(req.url ?? '');
+      req.socket.destroy();
+      return;
+    }
+    for (const [prefix, value] of allowed) if (req.url?.startsWith(prefix)) res.setHeader('Service-Worker-Allowed', value);
+    serve!(req, res);
+  });
+  return server;
+}
+// The site, and a CDN on another origin that mirrors the npm package (CORS, CORP cross-origin).
 let base = '';
+let cdn = '';
+/** README's policy for a page that takes the script from a CDN. */
+const cdnCsp = () => `default-src 'self'; script-src 'self' blob: ${cdn} 'wasm-unsafe-eval'; worker-src 'self' blob: ${cdn}; connect-src 'self' ${cdn}; object-src 'none'; base-uri 'none'`;
+const server = host({
+  mounts: [
+    ['/site/ko-classify/', dist],
+    ['/site/', site],
+  ],
+  csp: (path) => (path.startsWith('/site/cdn/') ? cdnCsp() : CSP),
+});
+const cdnServer = host({ mounts: [['/npm/embed/dist/', dist]], cors: true });
 test.beforeAll(async () => {
   base = await server.start(0);
+  cdn = await cdnServer.start(0);
+  // The same page with the script from the CDN, its own folder and copy of the service worker.
+  mkdirSync(join(site, 'cdn'), { recursive: true });
+  const meta = /<meta http-equiv="Content-Security-Policy" content="[^"]*" \/>/;
+  if (!meta.test(page0)) throw new Error('examples/script-tag/index.html no longer has the CSP meta tag this test rewrites');
+  writeFileSync(join(site, 'cdn/index.html'), page0.replace('./ko-classify/ko-classify.js', `${cdn}/npm/embed/dist/ko-classify.js`).replace(meta, `<meta http-equiv="Content-Security-Policy" content="${cdnCsp()}" />`));
+  copyFileSync(join(root, 'examples/script-tag/style.css'), join(site, 'cdn/style.css'));
+  copyFileSync(join(dist, 'ko-classify-sw.js'), join(site, 'cdn/ko-classify-sw.js'));
 });
-test.afterAll(() => new Promise<void>((r) => server.close(() => r())));
+test.afterAll(async () => {
+  await Promise.all([server, cdnServer].map((s) => new Promise((r) => s.close(r))));
+  rmSync(site, { recursive: true, force: true });
+});
 
 const RUNTIME_OR_MODEL = /\.wasm$|\/ort-wasm[^/]*\.mjs$|\/models\/|\/onnx\/|\/(manifest|tokenizer)\.json$/;
 
@@ -69,14 +89,14 @@ function swCached(page: Page): Promise<string[]> {
 }
 
 /** The first visit, online: the page classifies, and the service worker controls it and holds its files. */
-async function visitOnline(page: Page): Promise<void> {
-  await page.goto(`${base}/site/`);
+async function visitOnline(page: Page, pageUrl = `${base}/site/`, embed = `${base}/site/ko-classify/`): Promise<void> {
+  await page.goto(pageUrl);
   const el = page.locator('ko-sentiment');
   await expect(el).toHaveAttribute('state', 'idle', { timeout: 90_000 });
   await page.getByLabel('영화는 어땠나요?').pressSequentially('정말 감동적이고 재미있는 영화였어요', { delay: 5 });
   await expect(el).toHaveAttribute('label', 'positive');
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
-  const want = [`${base}/site/`, `${base}/site/style.css`, `${base}/site/ko-classify/ko-classify.js`, `${base}/site/ko-classify/ko-classify.worker.js`];
+  const want = [pageUrl, `${pageUrl}style.css`, `${embed}ko-classify.js`, `${embed}ko-classify.worker.js`];
   await expect
     .poll(async () => {
       const cached = await swCached(page);
@@ -85,7 +105,7 @@ async function visitOnline(page: Page): Promise<void> {
     .toEqual([]);
 }
 
-/** Offline: the browser context's network emulation, and the host unreachable. */
+/** Offline: the browser context's network emulation, and the hosts unreachable. */
 async function goOffline(context: BrowserContext): Promise<void> {
   await context.setOffline(true);
   reachedOffline.length = 0;
@@ -95,13 +115,13 @@ test.afterEach(() => {
   offline = false;
 });
 
-/** Offline, only the browser's service-worker update check may have tried the host (and failed). */
+/** Offline, only the browser's service-worker update check may have tried a host (and failed). */
 function expectNothingReachedTheHost(): void {
-  test.info().annotations.push({ type: 'reached the host offline', description: JSON.stringify(reachedOffline) });
-  expect(reachedOffline.filter((u) => new URL(u, base).pathname !== '/site/ko-classify-sw.js')).toEqual([]);
+  test.info().annotations.push({ type: 'reached a host offline', description: JSON.stringify(reachedOffline) });
+  expect(reachedOffline.filter((u) => !new URL(u, base).pathname.endsWith('/ko-classify-sw.js'))).toEqual([]);
 }
 
-/** What the page fetched after going offline: URL and whether the service worker answered. */
+/** What the page and its workers fetched: URL and whether the service worker answered (0: failed). */
 function watchResponses(page: Page): { url: string; sw: boolean; status: number }[] {
   const seen: { url: string; sw: boolean; status: number }[] = [];
   page.on('response', (r) => seen.push({ url: r.url(), sw: r.fromServiceWorker(), status: r.status() }));
@@ -109,44 +129,56 @@ function watchResponses(page: Page): { url: string; sw: boolean; status: number 
   return seen;
 }
 
-test.describe('offline script-tag page (the embed\'s service worker)', () => {
+/**
+ * After an online visit: the SW holds no runtime or model file; offline, a reload gets the page, the
+ * script, the worker and its chunks from it, under the page's own CSP, and the worker starts its loader.
+ */
+async function offlineReload(page: Page, context: BrowserContext, pageUrl: string, embed: string, csp: string): Promise<void> {
+  const violations: string[] = [];
+  page.on('console', (m) => /Content Security Policy|Refused to/i.test(m.text()) && violations.push(m.text()));
+  await visitOnline(page, pageUrl, embed);
+  const cached = await swCached(page);
+  expect(cached.filter((u) => RUNTIME_OR_MODEL.test(new URL(u).pathname))).toEqual([]);
+  expect(cached.filter((u) => u.startsWith(`${embed}assets/`) && u.endsWith('.js')).length).toBeGreaterThanOrEqual(3);
+
+  await goOffline(context);
+  const seen = watchResponses(page);
+  const workers: string[] = [];
+  page.on('worker', (w) => workers.push(w.url()));
+  const nav = await page.reload();
+  expect(nav?.fromServiceWorker()).toBe(true);
+  expect(nav?.headers()['content-security-policy']).toBe(csp);
+  expect(await page.evaluate(() => ({ isolated: crossOriginIsolated, api: typeof (window as unknown as { KoClassify?: { createClassifier?: unknown } }).KoClassify?.createClassifier, element: !!customElements.get('ko-sentiment') }))).toEqual({ isolated: true, api: 'function', element: true });
+  const el = page.locator('ko-sentiment');
+  // The worker started and ran its loader: it ends ready (the runtime cached by the worker) or failed.
+  await expect(el).toHaveAttribute('state', /^(idle|error)$/, { timeout: 60_000 });
+  expect(workers.length).toBeGreaterThanOrEqual(1);
+  const own = seen.filter((r) => !RUNTIME_OR_MODEL.test(new URL(r.url).pathname) && !r.url.startsWith('blob:'));
+  for (const url of [pageUrl, `${pageUrl}style.css`, `${embed}ko-classify.js`, `${embed}ko-classify.worker.js`]) {
+    expect(own.find((r) => r.url === url), url).toMatchObject({ sw: true, status: 200 });
+  }
+  expect(own.filter((r) => r.url.startsWith(`${embed}assets/`)).length).toBeGreaterThanOrEqual(2);
+  expect(own.filter((r) => !r.sw)).toEqual([]);
+  // The service worker's network-first fetches failed offline (none reached a host) and it answered from its cache.
+  expectNothingReachedTheHost();
+
+  // Reported, not asserted: where the runtime and model stand offline (the worker's caches' job).
+  const state = await el.evaluate((node) => ({ state: node.getAttribute('state'), message: node.shadowRoot?.querySelector('.message')?.textContent ?? '' }));
+  const stores = await page.evaluate(async () => ({ caches: await caches.keys(), idb: (await indexedDB.databases()).map((d) => d.name) }));
+  const runtimeOrModel = seen.filter((r) => RUNTIME_OR_MODEL.test(new URL(r.url).pathname)).map((r) => `${r.url} ${r.status || 'failed'}${r.sw ? ' (sw)' : ''}`);
+  const report = { ...state, ...stores, runtimeOrModelResponses: runtimeOrModel };
+  test.info().annotations.push({ type: 'offline state', description: JSON.stringify(report) });
+  console.log('offline state:', JSON.stringify(report));
+  expect(violations).toEqual([]);
+}
+
+test.describe("offline script-tag page (the embed's service worker)", () => {
   test('offline reload: the page, the script, the worker and its chunks come from the service worker; it holds no runtime or model file', async ({ page, context }) => {
-    const violations: string[] = [];
-    page.on('console', (m) => /Content Security Policy|Refused to/i.test(m.text()) && violations.push(m.text()));
-    await visitOnline(page);
-    const cached = await swCached(page);
-    expect(cached.filter((u) => RUNTIME_OR_MODEL.test(new URL(u).pathname))).toEqual([]);
-    expect(cached.filter((u) => /\/assets\/.+\.js$/.test(u)).length).toBeGreaterThanOrEqual(3);
+    await offlineReload(page, context, `${base}/site/`, `${base}/site/ko-classify/`, CSP);
+  });
 
-    await goOffline(context);
-    const seen = watchResponses(page);
-    const workers: string[] = [];
-    page.on('worker', (w) => workers.push(w.url()));
-    const nav = await page.reload();
-    expect(nav?.fromServiceWorker()).toBe(true);
-    expect(nav?.headers()['content-security-policy']).toBe(CSP);
-    expect(await page.evaluate(() => ({ isolated: crossOriginIsolated, api: typeof (window as unknown as { KoClassify?: { createClassifier?: unknown } }).KoClassify?.createClassifier, element: !!customElements.get('ko-sentiment') }))).toEqual({ isolated: true, api: 'function', element: true });
-    const el = page.locator('ko-sentiment');
-    // The worker started and ran its loader: it ends ready (the runtime cached by the worker) or failed.
-    await expect(el).toHaveAttribute('state', /^(idle|error)$/, { timeout: 60_000 });
-    expect(workers.some((u) => u.endsWith('/site/ko-classify/ko-classify.worker.js'))).toBe(true);
-    const own = seen.filter((r) => !RUNTIME_OR_MODEL.test(new URL(r.url).pathname) && r.url.startsWith(base));
-    for (const path of ['/site/', '/site/style.css', '/site/ko-classify/ko-classify.js', '/site/ko-classify/ko-classify.worker.js']) {
-      expect(own.find((r) => new URL(r.url).pathname === path), path).toMatchObject({ sw: true, status: 200 });
-    }
-    expect(own.filter((r) => /\/assets\/.+\.js$/.test(r.url)).length).toBeGreaterThanOrEqual(2);
-    expect(own.filter((r) => !r.sw)).toEqual([]);
-    // The service worker's network-first fetches failed offline (none reached the host) and it answered from its cache.
-    expectNothingReachedTheHost();
-
-    // Reported, not asserted: where the runtime and model stand offline (the worker's caches' job).
-    const state = await el.evaluate((node) => ({ state: node.getAttribute('state'), message: node.shadowRoot?.querySelector('.message')?.textContent ?? '' }));
-    const stores = await page.evaluate(async () => ({ caches: await caches.keys(), idb: (await indexedDB.databases()).map((d) => d.name) }));
-    const runtimeOrModel = seen.filter((r) => RUNTIME_OR_MODEL.test(new URL(r.url).pathname)).map((r) => `${new URL(r.url).pathname} ${r.status ? r.status : 'failed'}${r.sw ? ' (sw)' : ''}`);
-    const report = { ...state, ...stores, runtimeOrModelResponses: runtimeOrModel };
-    test.info().annotations.push({ type: 'offline state', description: JSON.stringify(report) });
-    console.log('offline state:', JSON.stringify(report));
-    expect(violations).toEqual([]);
+  test('the same with the script from a CDN: the service worker keeps CORS copies of the embed files', async ({ page, context }) => {
+    await offlineReload(page, context, `${base}/site/cdn/`, `${cdn}/npm/embed/dist/`, cdnCsp());
   });
 
   test('offline reload classifies', async ({ page, context }) => {
