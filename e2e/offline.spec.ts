@@ -209,6 +209,24 @@ test.describe("offline script-tag page (the embed's service worker)", () => {
     }
   });
 
+  test('a new embed build is a new service worker: it precaches afresh, keeps the page and drops the old copy', async ({ page }) => {
+    await visitOnline(page);
+    const before = await page.evaluate(() => caches.keys());
+    const file = join(site, 'ko-classify-sw.js');
+    const original = readFileSync(file, 'utf8');
+    const version = original.match(/`([0-9a-f]{16})`/g);
+    expect(version).toHaveLength(1);
+    try {
+      writeFileSync(file, original.replace(version![0]!, '`0000000000000002`'));
+      await page.evaluate(() => navigator.serviceWorker.ready.then((r) => r.update()));
+      await expect.poll(() => page.evaluate(() => caches.keys())).toEqual([before[0]!.replace(/ [0-9a-f]{16}$/, ' 0000000000000002')]);
+      const cached = await swCached(page);
+      for (const url of [`${base}/site/`, `${base}/site/style.css`, `${base}/site/ko-classify/ko-classify.js`, `${base}/site/ko-classify/ko-classify.worker.js`]) expect(cached).toContain(url);
+    } finally {
+      writeFileSync(file, original);
+    }
+  });
+
   test('scope: left in the embed folder it may control the page only where the host sends Service-Worker-Allowed', async ({ page }) => {
     await page.goto(`${base}/site/`);
     const register = () =>
