@@ -174,6 +174,8 @@ async function offlineReload(page: Page, context: BrowserContext, pageUrl: strin
 
 test.describe("offline script-tag page (the embed's service worker)", () => {
   test('offline reload: the page, the script, the worker and its chunks come from the service worker; it holds no runtime or model file', async ({ page, context }) => {
+    // The registration README documents is the one this page uses.
+    expect(readFileSync(join(root, 'README.md'), 'utf8')).toContain(' data-offline="ko-classify-sw.js"></script>');
     await offlineReload(page, context, `${base}/site/`, `${base}/site/ko-classify/`, CSP);
   });
 
