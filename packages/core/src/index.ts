@@ -6,8 +6,9 @@ export { createLiveClassification, type LiveClassification, type LiveOptions, ty
 export { createClassifierStore, pageClassifierStore, type ClassifierState, type ClassifierStatus, type ClassifierStore } from './page/classifier-store.js';
 export { classificationState, type ClassificationState } from './page/classification-state.js';
 export { KoClassifyError, isKoClassifyError, type KoClassifyErrorCode } from './errors.js';
-export { deleteCachedModel, listCachedModels } from './page/cache-api.js';
+export { deleteCachedModel, deleteCachedRuntime, listCache, listCachedModels, type CacheEntry } from './page/cache-api.js';
 export { IDB_LAYOUT, cacheKey, metaKey, metaRecord, type CachedModel } from './model/cache-index.js';
+export { runtimeKey, type CachedRuntime } from './model/runtime-cache.js';
 export { revisionOf } from './model/manifest.js';
 export { WIRE_ERROR_NAME, toWireError, type WireError } from './protocol/comlink-errors.js';
 export type { LoadSpec, WorkerApi } from './protocol/worker-protocol.js';
@@ -24,6 +25,7 @@ export type {
   Dtype,
   DtypeOption,
   ModelInfo,
+  RuntimeInfo,
   ProblemType,
   ProgressCallback,
   ProgressEvent,

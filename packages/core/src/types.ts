@@ -113,6 +113,15 @@ export type ProgressEvent =
 export type ProgressCallback = (event: ProgressEvent) => void;
 
 /** What `info()` reports about a loaded classifier. */
+/** Which onnxruntime-web `.wasm` a page's worker runs, and whether it came from the runtime cache. */
+export interface RuntimeInfo {
+  /** onnxruntime-web's version. */
+  version: string;
+  /** The file in onnxruntime-web's dist, e.g. `ort-wasm-simd-threaded.wasm`. */
+  file: string;
+  source: 'network' | 'cache';
+}
+
 export interface ModelInfo {
   model: string;
   modelUrl: string;
@@ -135,6 +144,8 @@ export interface ModelInfo {
   backendNotes: string[];
   /** Where each file came from on this load (`disk`: the Node client's model directory). */
   source: Record<string, 'network' | 'cache' | 'disk'>;
+  /** ONNX Runtime's `.wasm` on this load: its version and file, and where it came from; null in Node. */
+  runtime: RuntimeInfo | null;
   /** The origin's storage (`navigator.storage`): bytes used and available, and whether it is persistent. */
   storage: { usage: number | null; quota: number | null; persisted: boolean | null };
 }

@@ -64,6 +64,7 @@ function infoOf(spec: LoadSpec, labels: string[]): ModelInfo {
     backendNotes: ['mock: @ko-classify/testing'],
     source: {},
     storage: { usage: null, quota: null, persisted: null },
+    runtime: null,
   };
 }
 

@@ -9,6 +9,7 @@ import type { ModelFiles } from '../model/files.js';
 import { DTYPE_FILES, TEXT_FILES, chooseDtype } from '../model/layout.js';
 import type { LoadSpec } from '../protocol/worker-protocol.js';
 import type { Dtype, ModelInfo, ProgressEvent } from '../types.js';
+import type { RuntimeCache } from '../model/runtime-cache.js';
 import { startRuntime } from './runtime.js';
 
 /** A tiny input whose run proves a backend works before we report it as chosen. */
@@ -24,6 +25,8 @@ export interface LoadDeps {
   emit: (e: ProgressEvent) => void;
   /** Used to name a runtime file that failed to load. Default: the global fetch. */
   fetch?: typeof fetch;
+  /** Where ORT's `.wasm` is kept between page loads (the worker's IndexedDB); none in Node. */
+  runtimeCache?: RuntimeCache | null;
   /** The storage `info()` reports. Default: unknown. */
   storage?: () => Promise<ModelInfo['storage']>;
   /** Max tokens instead of the tokenizer's (the quantizer's calibration). */
@@ -44,7 +47,7 @@ export async function loadModel(spec: LoadSpec, deps: LoadDeps): Promise<{ engin
   const notes: string[] = [];
   const candidates = await selectBackends(spec.backend, deps.backends, deps.env, notes);
   const settings = { threads: spec.threads, wasmPaths: spec.wasmPaths, crossOriginIsolated: deps.env.crossOriginIsolated };
-  const start = (c: Candidate) => startRuntime(c.descriptor, settings, deps.fetch);
+  const start = (c: Candidate) => startRuntime(c.descriptor, settings, { fetch: deps.fetch, cache: deps.runtimeCache, emit: deps.emit });
   // Start the runtime (fetch and compile ORT's .wasm, start its threads: most of a warm start)
   // while the manifest is revalidated and the model files download or come out of the cache.
   const early = candidates[0] ? start(candidates[0]) : null;
@@ -65,7 +68,7 @@ export async function loadModel(spec: LoadSpec, deps: LoadDeps): Promise<{ engin
       const [config, tokenizer, tokenizerConfig] = texts!;
       const files: EngineFiles = { config, tokenizer, tokenizerConfig, model };
       deps.emit({ type: 'compile', backend: name, dtype });
-      const { ort, threads } = await runtime;
+      const { ort, threads, runtime: runtimeInfo } = await runtime;
       const engine = await Engine.create(ort, files, { maxLength: deps.maxLength, sessionOptions: c.descriptor.sessionOptions(threads) });
       for (const w of engine.tokenizer.warnings) deps.emit({ type: 'warning', code: w.code, message: w.message });
       try {
@@ -91,6 +94,7 @@ export async function loadModel(spec: LoadSpec, deps: LoadDeps): Promise<{ engin
         maxLength: engine.tokenizer.maxLength,
         backendNotes: notes,
         source: { ...source.sources },
+        runtime: runtimeInfo,
         storage: (await deps.storage?.()) ?? { usage: null, quota: null, persisted: null },
       };
       await source.complete(spec.keepOldRevisions);

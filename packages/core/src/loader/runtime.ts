@@ -1,24 +1,78 @@
 /**
- * Starting a backend's runtime: import its ORT build, apply its settings, warm it up — and when that
+ * Starting a backend's runtime: import its ORT build, apply its settings, give it its `.wasm` from the
+ * runtime cache when there is one (else let ORT fetch it and store a copy), warm it up — and when that
  * fails because a runtime file was missing or mis-served, an error that names the URL and the fix.
  */
 import type { BackendDescriptor, OrtWithEnv, RuntimeSettings } from '../backends/descriptor.js';
 import { KoClassifyError } from '../errors.js';
+import type { RuntimeCache } from '../model/runtime-cache.js';
+import type { ProgressEvent, RuntimeInfo } from '../types.js';
+
+/** A runtime started once per worker: a second load reuses it (ORT starts once per module instance). */
+const started = new WeakMap<object, RuntimeInfo | null>();
+
+export interface RuntimeDeps {
+  /** Used to name a runtime file that failed to load. Default: the global fetch. */
+  fetch?: typeof fetch;
+  cache?: RuntimeCache | null;
+  emit?: (e: ProgressEvent) => void;
+}
 
 /** Imports, configures and warms up a backend's runtime; returns it with the threads in effect. */
-export async function startRuntime(d: BackendDescriptor, settings: RuntimeSettings, fetchFn: typeof fetch | undefined): Promise<{ ort: OrtWithEnv; threads: number }> {
+export async function startRuntime(d: BackendDescriptor, settings: RuntimeSettings, deps: RuntimeDeps = {}): Promise<{ ort: OrtWithEnv; threads: number; runtime: RuntimeInfo | null }> {
   const fetched: RuntimeFetch[] = [];
-  // ORT fetches its .wasm itself and takes no fetch to use: the only way to see which URL failed
-  // (and what it answered) is to watch the global fetch while it starts. The runtime cache of the
-  // offline-start work fetches the runtime through an injected fetch instead, and this goes.
-  const restore = recordRuntimeFetches(fetched);
+  const wasmFile = d.runtimeFiles?.find((f) => f.endsWith('.wasm'));
+  const cache = wasmFile && d.warmUp ? (deps.cache ?? null) : null;
+  let copy: Promise<Uint8Array | null> | null = null;
+  // ORT fetches its .wasm itself and takes no fetch to use: watching the global fetch while it starts
+  // is the only way to name a URL that failed, and to keep a copy of the bytes for the cache.
+  const restore = recordRuntimeFetches(fetched, (r, url) => {
+    if (cache && !copy && r.ok && /\.wasm(\?|#|$)/.test(url)) copy = r.clone().arrayBuffer().then((b) => new Uint8Array(b), () => null);
+  });
   try {
     const ort = await d.importOrt();
     const threads = d.configure(ort, settings);
-    await d.warmUp?.(ort);
-    return { ort, threads };
+    const version = ort.env.versions?.web;
+    if (started.has(ort)) {
+      await d.warmUp?.(ort);
+      return { ort, threads, runtime: started.get(ort)! };
+    }
+    if (!cache || !version || !wasmFile) {
+      await d.warmUp?.(ort);
+      started.set(ort, null);
+      return { ort, threads, runtime: null };
+    }
+    const warn = (what: string, e: unknown) => deps.emit?.({ type: 'warning', code: 'STORAGE', message: `runtime cache: ${what} (${(e as Error)?.message ?? String(e)}); continuing without it` });
+    // Held while this worker downloads and stores the runtime, not while it starts a cached one.
+    const cached = await cache.exclusive(`ko-classify runtime ${version}/${wasmFile}`, async () => {
+      const bytes = await cache.get(version, wasmFile).catch((e: unknown) => void warn('could not read', e));
+      if (bytes) return bytes;
+      await d.warmUp!(ort);
+      const copied = await (copy as Promise<Uint8Array | null> | null);
+      const url = fetched.find((f) => f.url.includes('.wasm'))?.url ?? null;
+      if (copied) await cache.put(version, wasmFile, copied, url).catch((e: unknown) => warn("could not store ORT's .wasm", e));
+      return null;
+    });
+    if (!cached) {
+      const runtime: RuntimeInfo = { version, file: wasmFile, source: 'network' };
+      started.set(ort, runtime);
+      return { ort, threads, runtime };
+    }
+    ort.env.wasm.wasmBinary = cached;
+    try {
+      await d.warmUp!(ort);
+    } catch (e) {
+      // ORT's failed start is final for this worker; the next start fetches a fresh copy.
+      await cache.delete(version, wasmFile).catch(() => undefined);
+      throw e;
+    } finally {
+      ort.env.wasm.wasmBinary = undefined; // compiled by now: the bytes need not stay referenced
+    }
+    const runtime: RuntimeInfo = { version, file: wasmFile, source: 'cache' };
+    started.set(ort, runtime);
+    return { ort, threads, runtime };
   } catch (e) {
-    throw await runtimeError(e, fetched, settings.wasmPaths, fetchFn ?? globalThis.fetch);
+    throw await runtimeError(e, fetched, settings.wasmPaths, deps.fetch ?? globalThis.fetch);
   } finally {
     restore();
   }
@@ -31,7 +85,7 @@ interface RuntimeFetch {
 }
 
 /** Notes every ORT runtime file (.wasm / .mjs) fetched until `restore()`, to name one that failed. */
-function recordRuntimeFetches(into: RuntimeFetch[]): () => void {
+function recordRuntimeFetches(into: RuntimeFetch[], onResponse: (r: Response, url: string) => void): () => void {
   const original = globalThis.fetch;
   if (typeof original !== 'function') return () => undefined;
   const wrapped: typeof fetch = async (input, init) => {
@@ -39,7 +93,10 @@ function recordRuntimeFetches(into: RuntimeFetch[]): () => void {
     const isRuntime = /\.(wasm|mjs)(\?|#|$)/.test(url);
     try {
       const r = await original(input, init);
-      if (isRuntime) into.push({ url: r.url || url, status: r.status, contentType: r.headers.get('content-type') });
+      if (isRuntime) {
+        into.push({ url: r.url || url, status: r.status, contentType: r.headers.get('content-type') });
+        onResponse(r, r.url || url);
+      }
       return r;
     } catch (e) {
       if (isRuntime) into.push({ url, status: null, contentType: null });

@@ -10,6 +10,7 @@ export { IDB_LAYOUT } from './store.js';
 
 /** One model revision in the cache. */
 export interface CachedModel {
+  kind: 'model';
   /** The model directory's URL. */
   model: string;
   revision: string;
@@ -86,7 +87,7 @@ export async function listCached(store: ModelStore): Promise<CachedModel[]> {
     const p = parseKey(k);
     if (!p) continue;
     const id = `${p.model}@${p.revision}`;
-    const entry = byRevision.get(id) ?? { model: p.model, revision: p.revision, files: [], bytes: 0, lastUsed: null };
+    const entry = byRevision.get(id) ?? { kind: 'model' as const, model: p.model, revision: p.revision, files: [], bytes: 0, lastUsed: null };
     entry.files.push(p.file);
     byRevision.set(id, entry);
   }

@@ -1,5 +1,6 @@
-/** The page's view of the model cache: list and delete what ko-classify keeps in IndexedDB. */
+/** The page's view of the cache: list and delete what ko-classify keeps in IndexedDB (models, ORT's runtime). */
 import { deleteCached, listCached, type CachedModel } from '../model/cache-index.js';
+import { deleteRuntimes, listRuntimes, type CachedRuntime } from '../model/runtime-cache.js';
 import { idbModelStore } from '../model/store.js';
 import type { ClassifierOptions } from '../types.js';
 import { resolveSpec } from './client.js';
@@ -25,4 +26,30 @@ export function listCachedModels(): Promise<CachedModel[]> {
 export async function deleteCachedModel(model: string, options: { revision?: string; modelsBaseUrl?: ClassifierOptions['modelsBaseUrl'] } = {}): Promise<number> {
   const { modelUrl } = resolveSpec({ model, modelsBaseUrl: options.modelsBaseUrl });
   return deleteCached(idbModelStore(), modelUrl, options.revision);
+}
+
+/** One thing ko-classify keeps in this origin's IndexedDB; `kind` says which. */
+export type CacheEntry = CachedModel | CachedRuntime;
+
+/**
+ * Everything ko-classify keeps in this origin's IndexedDB: model revisions (`kind: 'model'`) and
+ * ONNX Runtime's `.wasm` files (`kind: 'runtime'`, one per onnxruntime-web version and build).
+ *
+ * @example
+ * for (const e of await listCache()) console.log(e.kind, e.kind === 'model' ? e.model : e.file, (e.bytes / 1e6).toFixed(1), 'MB');
+ */
+export async function listCache(): Promise<CacheEntry[]> {
+  const store = idbModelStore();
+  return [...(await listCached(store)), ...(await listRuntimes(store))];
+}
+
+/**
+ * Deletes cached ONNX Runtime files: every version, or only `version`. The next load downloads the
+ * runtime again. Resolves with the files deleted.
+ *
+ * @example
+ * await deleteCachedRuntime();
+ */
+export function deleteCachedRuntime(options: { version?: string } = {}): Promise<number> {
+  return deleteRuntimes(idbModelStore(), options);
 }

@@ -7,6 +7,8 @@ import type { GpuLike } from '../backends/descriptor.js';
 import { browserBackends } from '../backends/browser.js';
 import { KoClassifyError } from '../errors.js';
 import { createModelHost } from '../loader/host.js';
+import { GuardedStore } from '../model/guarded-store.js';
+import { storeRuntimeCache } from '../model/runtime-cache.js';
 import { ModelSource } from '../model/source.js';
 import { idbModelStore } from '../model/store.js';
 import { registerErrorTransfer } from '../protocol/comlink-errors.js';
@@ -52,7 +54,10 @@ const api: WorkerApi = {
       const files = new ModelSource({ modelUrl: spec.modelUrl, revision: spec.revision, store: spec.cache ? idbModelStore() : null, emit });
       const gpu = (globalThis.navigator as { gpu?: GpuLike } | undefined)?.gpu ?? null;
       const env = { gpu, crossOriginIsolated: globalThis.crossOriginIsolated === true };
-      const info = await host.load(spec, { files, backends: browserBackends, env, emit, storage: storageInfo });
+      // ORT's .wasm is kept beside the models (the same cache switch), one download per origin.
+      const locks = (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
+      const runtimeCache = spec.cache ? storeRuntimeCache(new GuardedStore(idbModelStore(), 5000, emit), locks) : null;
+      const info = await host.load(spec, { files, backends: browserBackends, env, emit, storage: storageInfo, runtimeCache });
       emit({ type: 'ready', info });
       return info;
     } finally {
