@@ -42,6 +42,27 @@ test.describe('strict Content-Security-Policy', () => {
     for (const v of control.violations) expect(v).toMatch(/^script-src/);
   });
 
+  test('a repeat visit under the strict CSP starts ORT from the runtime cache: no runtime request, no violation', async ({ page, context }) => {
+    await page.goto('/script-tag/');
+    await expect(page.locator('ko-sentiment')).toHaveAttribute('state', 'idle', { timeout: 90_000 });
+    await page.close();
+    const again = await context.newPage();
+    const messages = await watchViolations(again);
+    const runtime: string[] = [];
+    await again.route(/\.wasm(\?.*)?$|\/ort-wasm[^/]*\.mjs(\?.*)?$/, (route) => {
+      runtime.push(route.request().url());
+      return route.abort('internetdisconnected');
+    });
+    await again.goto('/script-tag/');
+    const el = again.locator('ko-sentiment');
+    await expect(el).toHaveAttribute('state', 'idle', { timeout: 90_000 });
+    await again.getByLabel('영화는 어땠나요?').pressSequentially('배우들 연기가 정말 최고였어요', { delay: 5 });
+    await expect(el).toHaveAttribute('state', 'done');
+    expect(runtime).toEqual([]);
+    expect(await again.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations)).toEqual([]);
+    expect(messages).toEqual([]);
+  });
+
   test('the PWA classifies with no violation; no request while classifying once loaded', async ({ page }) => {
     const messages = await watchViolations(page);
     await page.goto('/pwa/');

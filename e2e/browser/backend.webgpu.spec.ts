@@ -40,6 +40,23 @@ test.describe('WebGPU backend (SwiftShader adapter)', () => {
     expect(new Set(out.results.map((r) => r.label)).size).toBe(3);
   });
 
+  test("the WebGPU build's runtime is cached too: a repeat load starts it from IndexedDB", async ({ page }) => {
+    await openHarness(page);
+    const sources = await page.evaluate(async (url) => {
+      const out: unknown[] = [];
+      for (let i = 0; i < 2; i++) {
+        const clf = await window.koClassify.createClassifier({ model: url, backend: 'webgpu', dtype: 'fp32', shared: false });
+        out.push(clf.info().runtime);
+        await clf.dispose();
+      }
+      const cached = (await window.koClassify.listCache()).filter((e) => e.kind === 'runtime').map((e) => (e.kind === 'runtime' ? e.file : ''));
+      return { out, cached };
+    }, FIXTURE_URL);
+    expect(sources.out.map((r) => (r as { source: string; file: string }).source)).toEqual(['network', 'cache']);
+    expect((sources.out[0] as { file: string }).file).toBe('ort-wasm-simd-threaded.asyncify.wasm');
+    expect(sources.cached).toEqual(['ort-wasm-simd-threaded.asyncify.wasm']);
+  });
+
   test('auto picks WebGPU with int4 (MatMulNBits) when an adapter exists', async ({ page }) => {
     await openHarness(page);
     const info = await autoInfo(page);
