@@ -1,5 +1,6 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-web';
 import { KoClassifyError } from '../errors.js';
+import { sessionOptionsFor } from './onnx-metadata.js';
 import type { Classification, ClassifyOptions } from '../types.js';
 import { makeBatches } from './batch.js';
 import { defaultMaxLength, parseModelConfig, type ModelConfig } from './model-config.js';
@@ -55,6 +56,11 @@ export interface EngineOptions {
   sessionOptions?: InferenceSession.SessionOptions;
   /** Overrides the default max tokens (tokenizer's model_max_length). */
   maxLength?: number;
+  /**
+   * A file `ko-classify optimize` marked is loaded with ORT's graph optimiser off (default true):
+   * false applies `sessionOptions` as given (experiments comparing levels).
+   */
+  trustOptimizedGraph?: boolean;
 }
 
 const DEFAULT_BATCH = 32;
@@ -91,7 +97,8 @@ export class Engine {
     const padId = padTokenId(files.config, files.tokenizerConfig, tokenizer);
     let session: InferenceSession;
     try {
-      session = await ort.InferenceSession.create(files.model, options.sessionOptions);
+      const sessionOptions = options.trustOptimizedGraph === false ? options.sessionOptions : sessionOptionsFor(options.sessionOptions, files.model);
+      session = await ort.InferenceSession.create(files.model, sessionOptions);
     } catch (e) {
       throw new KoClassifyError('MODEL_INVALID', `the ONNX model could not be loaded: ${(e as Error).message}`);
     }

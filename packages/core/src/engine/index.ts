@@ -6,3 +6,4 @@ export { decide, postprocess, softmax, sigmoid, type HeadConfig } from './postpr
 export { Tokenizer, hangulWarnings, normalizeInput, type Encoded, type NormalizedInput, type TokenizerWarning } from './tokenize.js';
 export { createTokenizerCore, sentencePieceCore, tokenizersJsCore, type TokenizerCore } from './tokenizer-core.js';
 export { KoClassifyError } from '../errors.js';
+export { OPTIMIZED_KEY, onnxMetadata, sessionOptionsFor } from './onnx-metadata.js';
