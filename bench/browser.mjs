@@ -14,7 +14,8 @@ export const LATENCY_CALLS = 300;
 export async function startBrowser(mounts) {
   // Code may come from the HTTP cache on a warm start; model files never do, so a library that
   // re-downloads its model shows up in the request log.
-  const server = createStaticServer({ mounts, cacheControl: (p) => (p.startsWith('/models/') || p.endsWith('.html') ? 'no-store' : 'max-age=3600') });
+  // Compressed as a real host serves it: brotli for JS, JSON and wasm; ONNX files (octet-stream) as is.
+  const server = createStaticServer({ mounts, compress: true, cacheControl: (p) => (p.startsWith('/models/') || p.endsWith('.html') ? 'no-store' : 'max-age=3600') });
   const base = await server.start();
   const launchOptions = { executablePath: '/usr/bin/chromium', headless: true, args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] };
   const browser = await chromium.launch(launchOptions);
@@ -100,7 +101,7 @@ export function sameAnswer(whole, shuffled, each) {
  */
 export async function runLibraries({ server, base, launchOptions }, { libs, reps, threads, texts }) {
   const runs = Object.fromEntries(
-    libs.map((lib) => [lib, { cold: [], coldNet: [], warm: [], coldFiles: [], warmModelRequests: [], batch: [], latency: [], steady: [], chunks: [], memLoad: [], memPeak: [], workers: 0, each: null, coldPhases: null, warmPhases: null, sameAnswer: null }]),
+    libs.map((lib) => [lib, { cold: [], coldNet: [], coldNetBytes: [], warm: [], coldFiles: [], warmModelRequests: [], batch: [], latency: [], steady: [], chunks: [], memLoad: [], memPeak: [], workers: 0, each: null, coldPhases: null, warmPhases: null, sameAnswer: null }]),
   );
   const requested = () => server.log.map((r) => r.url);
   for (let rep = 0; rep < reps; rep++) {
@@ -160,8 +161,11 @@ export async function runLibraries({ server, base, launchOptions }, { libs, reps
       const netProfile = mkdtempSync(join(os.tmpdir(), 'ko-bench-'));
       const netContext = await chromium.launchPersistentContext(netProfile, launchOptions);
       const netPage = await openPage(netContext, base, lib, true);
+      server.clearLog();
       const coldNet = await step(netPage, `${lib} cold start over ${NETWORK.downloadMbit} Mbit`, (t) => window.bench.start(t), threads, 300_000);
       r.coldNet.push(coldNet.ms);
+      // Bytes on the wire from the call on (the page's own HTML and module were fetched before it).
+      r.coldNetBytes.push(server.log.reduce((a, e) => a + (e.bytes ?? 0), 0));
       await netContext.close();
       rmSync(netProfile, { recursive: true, force: true });
       console.log(`${NAMES[lib]} rep ${rep + 1}/${reps}: cold ${cold.ms.toFixed(0)} ms (${NETWORK.downloadMbit} Mbit: ${coldNet.ms.toFixed(0)} ms), warm ${warm.ms.toFixed(0)} ms, memory ${(r.memLoad.at(-1) / 1e6).toFixed(0)} → ${(r.memPeak.at(-1) / 1e6).toFixed(0)} MB, ${texts.length} sentences in ${batch.ms.toFixed(0)} ms (${(texts.length / (batch.ms / 1000)).toFixed(0)}/s), p50 ${median(each.ms).toFixed(2)} ms (steady ${median(again.ms).toFixed(2)} ms), ${batch.longTasks} long tasks`);

@@ -137,6 +137,7 @@ for (const lib of LIBS) {
     steadyP95: percentile(r.steady.flat(), 95),
     cold: median(r.cold),
     coldNet: median(r.coldNet),
+    coldNetBytes: median(r.coldNetBytes),
     warm: median(r.warm),
     memLoad: median(r.memLoad),
     memPeak: median(r.memPeak),
@@ -166,7 +167,14 @@ const checks = [
   [`labels agree with transformers.js on ≥ ${(BOUNDS.agreement * 100).toFixed(1)}% of the sample`, agreement >= BOUNDS.agreement],
 ];
 
+// The shipped models' files (their cards have the scores), for the report's size table.
+const modelFiles = ['ko-sentiment', 'ko-hate-speech', 'ko-moderation'].map((m) => ({
+  model: m,
+  files: Object.fromEntries(['model_int8.onnx', 'model_q4.onnx', 'model.onnx'].map((f) => [f, existsSync(join(root, 'public/models', m, 'onnx', f)) ? statSync(join(root, 'public/models', m, 'onnx', f)).size : null])),
+}));
+
 const data = {
+  modelFiles,
   root, model: MODEL, modelDir, threads: THREADS, reps: REPS, chromiumVersion, sample, runs, fig, bytes, gemm, bulk, checks, spreads, profile,
   agreement, ratios, latencyCalls: LATENCY_CALLS,
   selfAgreement: ko.eachLabels.filter((l, i) => l === ko.labels[i]).length / LATENCY_CALLS,

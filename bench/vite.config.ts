@@ -24,6 +24,7 @@ export default defineConfig({
         tjs: resolve(import.meta.dirname, 'tjs.html'),
         gemm: resolve(import.meta.dirname, 'gemm.html'),
         profile: resolve(import.meta.dirname, 'profile.html'),
+        runtime: resolve(import.meta.dirname, 'runtime.html'),
       },
     },
   },

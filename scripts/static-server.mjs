@@ -5,6 +5,13 @@
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
+
+/**
+ * What a real host compresses: text, JSON and WebAssembly (the types CDNs and static hosts list), not
+ * `application/octet-stream` (ONNX files), which they send as is.
+ */
+export const COMPRESSIBLE = /^(text\/|application\/(json|wasm|manifest\+json)|image\/svg)/;
 
 export const CONTENT_TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json',
@@ -23,10 +30,12 @@ export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-ev
  * @property {(path: string) => string} [cacheControl] default `no-store`.
  * @property {boolean} [faults] answer /__fault?path=…&mode=status|drop|trickle|corrupt[&status=][&times=].
  * @property {boolean} [cors] serve to any origin (a CDN): `Access-Control-Allow-Origin: *`, CORP cross-origin.
+ * @property {boolean} [compress] answer with brotli (else gzip) where the request accepts it and the type is COMPRESSIBLE, as a host would.
  */
 
 /**
- * A static server (not yet listening). `log` lists `{ url, status }` of every answered request;
+ * A static server (not yet listening). `log` lists `{ url, status, bytes }` of every answered request
+ * (`bytes`: the body as sent, after any compression);
  * `/__log` serves it as JSON (`?clear` empties it afterwards).
  * @param {StaticServerOptions} o
  */
@@ -35,6 +44,8 @@ export function createStaticServer(o) {
   const log = [];
   /** @type {Map<string, { mode: string, status: number, times: number }>} */
   const faults = new Map();
+  /** @type {Map<string, Buffer>} compressed bodies by encoding + file + mtime: compressed once */
+  const packed = new Map();
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     let path;
@@ -85,9 +96,28 @@ export function createStaticServer(o) {
       res.end('not found');
       return;
     }
-    log.push({ url: url.pathname, status: 200 });
-    res.setHeader('Content-Type', CONTENT_TYPES[extname(file)] ?? 'application/octet-stream');
-    res.setHeader('Content-Length', statSync(file).size);
+    const type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
+    res.setHeader('Content-Type', type);
+    const accept = String(req.headers['accept-encoding'] ?? '');
+    const encoding = o.compress && !active && COMPRESSIBLE.test(type) ? (/\bbr\b/.test(accept) ? 'br' : /\bgzip\b/.test(accept) ? 'gzip' : null) : null;
+    if (encoding) {
+      const id = `${encoding} ${file} ${statSync(file).mtimeMs}`;
+      let body = packed.get(id);
+      if (!body) {
+        const raw = readFileSync(file);
+        body = encoding === 'br' ? brotliCompressSync(raw, { params: { [zlib.BROTLI_PARAM_QUALITY]: 9, [zlib.BROTLI_PARAM_SIZE_HINT]: raw.length } }) : gzipSync(raw, { level: 9 });
+        packed.set(id, body);
+      }
+      log.push({ url: url.pathname, status: 200, bytes: body.length });
+      res.setHeader('Content-Encoding', encoding);
+      res.setHeader('Vary', 'Accept-Encoding');
+      res.setHeader('Content-Length', body.length);
+      res.end(req.method === 'HEAD' ? undefined : body);
+      return;
+    }
+    const size = statSync(file).size;
+    log.push({ url: url.pathname, status: 200, bytes: size });
+    res.setHeader('Content-Length', size);
     if (active) return misbehave(active, file, res);
     createReadStream(file).pipe(res);
   });
