@@ -90,8 +90,9 @@ export interface ClassifyOptions {
 
 /**
  * Progress of `load`: `manifest` (again whenever the files to read grow), per-file `download` or
- * `cached`, `compile` (again when a backend fails and the next one is tried), `warning` at any time,
- * and `ready` last.
+ * `cached`, `compile` (again when a backend fails and the next one is tried), `runtime` once that
+ * backend's ONNX Runtime has started (`info().runtime`; null in Node), `warning` at any time, and
+ * `ready` last.
  */
 export type ProgressEvent =
   | { type: 'manifest'; files: string[]; totalBytes: number | null }
@@ -107,6 +108,7 @@ export type ProgressEvent =
     }
   | { type: 'cached'; file: string; bytes: number; totalLoaded: number; totalBytes: number | null }
   | { type: 'compile'; backend: Backend; dtype: Dtype }
+  | { type: 'runtime'; backend: Backend; runtime: RuntimeInfo | null }
   | { type: 'ready'; info: ModelInfo }
   | { type: 'warning'; code: string; message: string };
 

@@ -168,6 +168,9 @@ describe('loadModel fallback policy', () => {
     expect(types[0]).toBe('manifest');
     expect(h.events.filter((e) => e.type === 'compile')).toEqual([{ type: 'compile', backend: 'wasm', dtype: 'int8' }]);
     expect(types.lastIndexOf('download')).toBeLessThan(types.indexOf('compile'));
+    // Once the chosen backend's runtime has started (no runtime cache here: nothing to report).
+    expect(h.events.filter((e) => e.type === 'runtime')).toEqual([{ type: 'runtime', backend: 'wasm', runtime: null }]);
+    expect(types.indexOf('runtime')).toBeGreaterThan(types.indexOf('compile'));
     await engine.release();
   });
 });

@@ -69,6 +69,7 @@ export async function loadModel(spec: LoadSpec, deps: LoadDeps): Promise<{ engin
       const files: EngineFiles = { config, tokenizer, tokenizerConfig, model };
       deps.emit({ type: 'compile', backend: name, dtype });
       const { ort, threads, runtime: runtimeInfo } = await runtime;
+      deps.emit({ type: 'runtime', backend: name, runtime: runtimeInfo });
       const engine = await Engine.create(ort, files, { maxLength: deps.maxLength, sessionOptions: c.descriptor.sessionOptions(threads) });
       for (const w of engine.tokenizer.warnings) deps.emit({ type: 'warning', code: w.code, message: w.message });
       try {
