@@ -60,7 +60,8 @@ for (const f of BROWSER_RUNTIME_FILES.filter((x) => x.endsWith('.mjs'))) copyFil
 // The model <ko-sentiment> uses by default; other models: copy a model package's files to models/<id>/.
 const MODELS = ['ko-sentiment'];
 for (const id of MODELS) copyBrowserModel(resolve(here, '../../public/models', id), resolve(out, 'models', id));
-// The optional service worker (src/offline-sw.ts): one classic script, no eval, told at build time
+// The optional offline file (src/offline-sw.ts): a classic script that, loaded by the page, registers
+// itself as the page's service worker. No eval; told at build time
 // which of the embed's files it precaches — the page script, the worker and their chunks, never the ORT
 // runtime (*.wasm, ort-wasm-*.mjs) or models/, which the Web Worker caches itself — and their hash.
 const swFiles = [

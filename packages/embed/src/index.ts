@@ -12,13 +12,11 @@
 import { createClassifier as createCoreClassifier, type Classifier, type ClassifierOptions } from '@ko-classify/core';
 import { KoClassifyElement } from './ko-classify.js';
 import { KoSentimentElement } from './ko-sentiment.js';
-import { registerFromScriptTag } from './register-offline.js';
 import { scriptUrl } from './script-url.js';
 
 export { KoClassifyError, isKoClassifyError } from '@ko-classify/core';
 export type { Classification, Classifier, ClassifierOptions, ModelInfo, ProgressEvent } from '@ko-classify/core';
 export { KoClassifyElement, KoSentimentElement };
-export { registerOffline } from './register-offline.js';
 
 /** `createClassifier` with models resolved next to the script (`<script dir>/models/`). */
 export function createClassifier(options: ClassifierOptions = {}): Promise<Classifier> {
@@ -29,5 +27,3 @@ if (typeof customElements !== 'undefined') {
   if (!customElements.get('ko-sentiment')) customElements.define('ko-sentiment', KoSentimentElement);
   if (!customElements.get('ko-classify')) customElements.define('ko-classify', KoClassifyElement);
 }
-
-registerFromScriptTag();
