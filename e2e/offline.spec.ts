@@ -7,17 +7,18 @@ import { STRICT_CSP, createStaticServer } from '../scripts/static-server.mjs';
 
 // The script-tag page made fully offline by the embed's optional service worker, set up as README's
 // script-tag section tells a user to: the embed folder copied to ko-classify/, ko-classify-sw.js copied
-// next to the page (its scope is its own folder), and `data-offline` on the script tag. Served as a
+// next to the page (its scope is its own folder) and loaded there by one script tag. Served as a
 // strict static host serves it: COOP/COEP, `Cache-Control: no-store`, a strict CSP whose worker-src is
 // 'self' alone. Its own servers (any free port), which record whatever still reaches them offline.
 const root = join(import.meta.dirname, '..');
 const dist = join(root, 'packages/embed/dist');
 const CSP = STRICT_CSP.replace("worker-src 'self' blob:", "worker-src 'self'");
-const REGISTER = '<script src="./ko-classify/ko-classify.js" data-offline="ko-classify-sw.js"></script>';
+const REGISTER = '<script src="ko-classify-sw.js"></script>';
 const site = join(tmpdir(), `ko-classify-offline-site-${process.pid}`);
 mkdirSync(site, { recursive: true });
 const html = readFileSync(join(root, 'examples/script-tag/index.html'), 'utf8');
-const page0 = html.replace('<script src="./ko-classify/ko-classify.js"></script>', REGISTER);
+const SCRIPT = '<script src="./ko-classify/ko-classify.js"></script>';
+const page0 = html.replace(SCRIPT, `${SCRIPT}\n    ${REGISTER}`);
 if (page0 === html) throw new Error('examples/script-tag/index.html no longer has the script tag this test rewrites');
 writeFileSync(join(site, 'index.html'), page0);
 copyFileSync(join(root, 'examples/script-tag/style.css'), join(site, 'style.css'));
@@ -71,6 +72,14 @@ test.beforeAll(async () => {
   writeFileSync(join(site, 'cdn/index.html'), page0.replace('./ko-classify/ko-classify.js', `${cdn}/npm/embed/dist/ko-classify.js`).replace(meta, `<meta http-equiv="Content-Security-Policy" content="${cdnCsp()}" />`));
   copyFileSync(join(root, 'examples/script-tag/style.css'), join(site, 'cdn/style.css'));
   copyFileSync(join(dist, 'ko-classify-sw.js'), join(site, 'cdn/ko-classify-sw.js'));
+  // The page one folder down, with the service worker left in the embed folder and a wider scope asked for.
+  mkdirSync(join(site, 'wide'), { recursive: true });
+  const wide = page0.replace('./ko-classify/ko-classify.js', '../ko-classify/ko-classify.js');
+  writeFileSync(join(site, 'wide/index.html'), wide.replace(REGISTER, '<script src="../ko-classify/ko-classify-sw.js" data-scope="../"></script>'));
+  // And a copy beside a page whose embed folder is outside that folder.
+  writeFileSync(join(site, 'wide/narrow.html'), wide);
+  copyFileSync(join(dist, 'ko-classify-sw.js'), join(site, 'wide/ko-classify-sw.js'));
+  copyFileSync(join(root, 'examples/script-tag/style.css'), join(site, 'wide/style.css'));
 });
 test.afterAll(async () => {
   await Promise.all([server, cdnServer].map((s) => new Promise((r) => s.close(r))));
@@ -152,7 +161,7 @@ async function offlineReload(page: Page, context: BrowserContext, pageUrl: strin
   const el = page.locator('ko-sentiment');
   // The worker started and ran its loader: it ends ready (the runtime cached by the worker) or failed.
   await expect(el).toHaveAttribute('state', /^(idle|error)$/, { timeout: 60_000 });
-  expect(workers.length).toBeGreaterThanOrEqual(1);
+  expect(workers.length, JSON.stringify(await el.evaluate((n) => n.shadowRoot?.querySelector(".message")?.textContent))).toBeGreaterThanOrEqual(1);
   const own = seen.filter((r) => !RUNTIME_OR_MODEL.test(new URL(r.url).pathname) && !r.url.startsWith('blob:'));
   for (const url of [pageUrl, `${pageUrl}style.css`, `${embed}ko-classify.js`, `${embed}ko-classify.worker.js`]) {
     expect(own.find((r) => r.url === url), url).toMatchObject({ sw: true, status: 200 });
@@ -175,7 +184,7 @@ async function offlineReload(page: Page, context: BrowserContext, pageUrl: strin
 test.describe("offline script-tag page (the embed's service worker)", () => {
   test('offline reload: the page, the script, the worker and its chunks come from the service worker; it holds no runtime or model file', async ({ page, context }) => {
     // The registration README documents is the one this page uses.
-    expect(readFileSync(join(root, 'README.md'), 'utf8')).toContain(' data-offline="ko-classify-sw.js"></script>');
+    expect(readFileSync(join(root, 'README.md'), 'utf8')).toContain(REGISTER);
     await offlineReload(page, context, `${base}/site/`, `${base}/site/ko-classify/`, CSP);
   });
 
@@ -229,21 +238,25 @@ test.describe("offline script-tag page (the embed's service worker)", () => {
     }
   });
 
-  test('scope: left in the embed folder it may control the page only where the host sends Service-Worker-Allowed', async ({ page }) => {
-    await page.goto(`${base}/site/`);
-    const register = () =>
-      page.evaluate(() =>
-        navigator.serviceWorker.register('ko-classify/ko-classify-sw.js', { scope: './' }).then(
-          (r) => `registered ${new URL(r.scope).pathname}`,
-          (e: Error) => `${e.name}: ${e.message}`,
-        ),
-      );
-    expect(await register()).toMatch(/^SecurityError: .*scope/i);
+  test('scope: left in the embed folder it controls the page only where the host sends Service-Worker-Allowed', async ({ page, context }) => {
+    // README's alternative: no copy; `data-scope` asks for a scope over the page and the embed folder.
+    const warnings: string[] = [];
+    page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
+    await page.goto(`${base}/site/wide/`);
+    await expect.poll(() => warnings.join('\n')).toMatch(/ko-classify-sw\.js: not registered: SecurityError: .*scope/i);
+    expect(await page.evaluate(() => navigator.serviceWorker.getRegistrations().then((r) => r.length))).toBe(0);
     allowed.set('/site/ko-classify/ko-classify-sw.js', '/site/');
     try {
-      expect(await register()).toBe('registered /site/');
+      await offlineReload(page, context, `${base}/site/wide/`, `${base}/site/ko-classify/`, CSP);
     } finally {
       allowed.clear();
     }
+  });
+
+  test('a scope that covers the page but not the embed folder is reported: offline the worker script would not be served', async ({ page }) => {
+    const warnings: string[] = [];
+    page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
+    await page.goto(`${base}/site/wide/narrow.html`);
+    await expect.poll(() => warnings.join('\n')).toContain(`ko-classify-sw.js: the embed folder ${base}/site/ko-classify/ is outside this service worker's scope ${base}/site/wide/`);
   });
 });
