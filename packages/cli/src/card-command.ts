@@ -3,10 +3,11 @@
  * dtype on the evaluation data, file sizes from manifest.json — and the descriptive text of a card
  * metadata file (training/cards/<name>.json for the embedded models).
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { readModelConfig, readModelJson } from '@ko-classify/core/node';
 import { evaluate, type MultiLabelEval } from './eval-command.js';
+import { decodeModel } from './onnx/proto.js';
 
 /** What a card says that cannot be measured. */
 export interface CardMeta {
@@ -45,6 +46,10 @@ export async function writeCard(dir: string, data: string, meta: CardMeta, cols:
     rows.push({ dtype, file: r.file, n: r.n, accuracy: r.accuracy, macro_f1: r.macro_f1, bytes: manifest.files[r.file]!.size, ...(r.multi_label ? { multi_label: r.multi_label } : {}) });
   }
   const pct = (x: number) => `${(100 * x).toFixed(2)}`;
+  // The card says the quantized files hold 4-bit word embeddings only where they do (files quantized
+  // before GatherBlockQuantized keep them int8).
+  const quantized = rows.filter((r) => r.dtype !== 'fp32');
+  const embeddings4 = quantized.length > 0 && quantized.every((r) => decodeModel(readFileSync(join(dir, r.file))).graph?.node.some((n) => n.opType === 'GatherBlockQuantized'));
   const card = `# ${name}
 
 ${meta.summary}
@@ -66,7 +71,7 @@ ${rows[0]!.multi_label ? multiLabelTables(rows) : `| dtype | file | size | accur
 | --- | --- | --- | --- | --- |
 ${rows.map((r) => `| ${r.dtype} | \`${r.file}\` | ${(r.bytes / 1e6).toFixed(2)} MB | ${pct(r.accuracy)}% | ${pct(r.macro_f1)} |`).join('\n')}`}
 
-int8 (MatMulIntegerToFloat) is what the WASM backend loads${meta.calibration ? `: its activation scales were calibrated on ${meta.calibration} and are fixed in the file, so a text gets the same scores alone, in any batch, padded or sharded` : ''}; int4 (MatMulNBits) what WebGPU loads.
+int8 (MatMulIntegerToFloat) is what the WASM backend loads${meta.calibration ? `: its activation scales were calibrated on ${meta.calibration} and are fixed in the file, so a text gets the same scores alone, in any batch, padded or sharded` : ''}; int4 (MatMulNBits) what WebGPU loads.${embeddings4 ? ' Both store the word-embedding table in 4 bits (GatherBlockQuantized: blocks of 32 along each row, half scales).' : ''}
 
 ## Reproduce
 

@@ -5,6 +5,7 @@ import type * as Ort from 'onnxruntime-node';
 import { batchFeeds, logitsOutput } from '@ko-classify/core/engine';
 import { readModelJson } from '@ko-classify/core/node';
 import { refreshManifest } from './quantize-command.js';
+import { toHalfBits } from './onnx/quant-math.js';
 import { DataType, decodeModel, dimsOf, encodeModel, floatData, node, tensor, type Model, type Node } from './onnx/proto.js';
 
 export interface OptimizeReport {
@@ -31,32 +32,6 @@ async function nativeOrt(): Promise<typeof Ort> {
   } catch (e) {
     throw new OptimizeError(`optimize runs onnxruntime-node, which is not installed (${(e as Error).message.split('\n')[0]}): npm i onnxruntime-node — only the native runtime saves an optimised graph`);
   }
-}
-
-/** float32 → IEEE half bits, rounding to nearest even (subnormals kept, overflow to ±Inf). */
-export function toHalfBits(v: number): number {
-  const f = new Float32Array([v]);
-  const x = new Uint32Array(f.buffer)[0]!;
-  const sign = (x >>> 16) & 0x8000;
-  const exp = (x >>> 23) & 0xff;
-  let mant = x & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  let e = exp - 127 + 15;
-  if (e >= 0x1f) return sign | 0x7c00;
-  if (e <= 0) {
-    if (e < -10) return sign;
-    mant |= 0x800000;
-    const shift = 14 - e;
-    let h = mant >>> shift;
-    const rest = mant & ((1 << shift) - 1);
-    const half = 1 << (shift - 1);
-    if (rest > half || (rest === half && h & 1)) h++;
-    return sign | h;
-  }
-  let h = (e << 10) | (mant >>> 13);
-  const rest = mant & 0x1fff;
-  if (rest > 0x1000 || (rest === 0x1000 && h & 1)) h++;
-  return sign | h;
 }
 
 /**
@@ -141,31 +116,47 @@ export async function optimizeFile(input: string, o: { output?: string; toleranc
     const vocab = Number(config.vocab_size ?? 1000);
     const maxLength = Math.min(Number(read('tokenizer_config.json').model_max_length ?? 128), Number(config.max_position_embeddings ?? 128), 512);
     const inputs = parityInputs(Math.max(10, vocab), Math.max(4, maxLength));
-    const maxDiffOf = async (bytes: Uint8Array): Promise<number> => {
+    /** Largest |Δlogit| over the parity inputs, and how many of their rows moved at all. */
+    const diffOf = async (bytes: Uint8Array): Promise<{ max: number; moved: number; rows: number }> => {
       const session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'disabled', logSeverityLevel: 3 });
       try {
-        let m = 0;
+        const d = { max: 0, moved: 0, rows: 0 };
         for (const x of inputs) {
           const a = await logits(ort, reference!, x);
           const b = await logits(ort, session, x);
           if (a.length !== b.length) throw new OptimizeError(`the optimised graph gives ${b.length} logits, the original ${a.length}`);
-          for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+          const [rows] = x.dims;
+          const per = a.length / rows;
+          for (let r = 0; r < rows; r++) {
+            let m = 0;
+            for (let i = r * per; i < (r + 1) * per; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+            d.max = Math.max(d.max, m);
+            d.moved += m > 0 ? 1 : 0;
+          }
+          d.rows += rows;
         }
-        return m;
+        return d;
       } finally {
         await session.release();
       }
     };
     // ORT's rewrite computes the same function (folding and fusion reorder float sums, and a last-bit
-    // change can flip an int8 activation's rounding: hundredths at most); fp16 constants are the lossy
-    // step. Either way the saved graph is one fixed function: batch-independence does not depend on it.
-    const exactDiff = await maxDiffOf(readFileSync(tmp));
-    if (!(exactDiff <= 0.05)) throw new OptimizeError(`ONNX Runtime's optimised graph gives logits up to ${exactDiff} away from the original; ${input} is unchanged`);
+    // change can flip an int8 activation's rounding); fp16 constants are the lossy step. Either way the
+    // saved graph is one fixed function: batch-independence does not depend on it. A flip moves the one
+    // row it happens in, by hundredths and at times more (ko-moderation with 4-bit embeddings: 0.082 in
+    // 1 of the 17 parity rows; on 600 of its validation texts 593 stayed bit-identical, the others
+    // within 0.032), while a rewrite that computes another function moves every row. So the gap may
+    // pass 0.05 only in at most an eighth of the rows, and never the fp16 tolerance.
+    const exact = await diffOf(readFileSync(tmp));
+    const exactDiff = exact.max;
+    if (!(exactDiff <= 0.05 || (exactDiff <= tolerance && exact.moved <= exact.rows / 8))) {
+      throw new OptimizeError(`ONNX Runtime's optimised graph gives logits up to ${exactDiff} away from the original (${exact.moved} of ${exact.rows} parity rows moved); ${input} is unchanged`);
+    }
     const model = decodeModel(readFileSync(tmp));
     const original = decodeModel(before).graph;
     const halved = halveFoldedConstants(model, new Set((original?.initializer ?? []).map((t) => t.name)));
     const after = encodeModel(model);
-    const maxDiff = halved ? await maxDiffOf(after) : exactDiff;
+    const maxDiff = halved ? (await diffOf(after)).max : exactDiff;
     if (!(maxDiff <= tolerance)) throw new OptimizeError(`with its folded constants in fp16 the graph's logits differ by up to ${maxDiff} (tolerance ${tolerance}); ${input} is unchanged`);
     writeFileSync(output, after);
     refreshManifest(output);

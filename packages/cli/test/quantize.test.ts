@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Engine, makeBatches, type OrtModule } from '@ko-classify/core/engine';
 import { decodeModel, encodeModel, onnx, floatData, dimsOf, type Model } from '../src/onnx/proto.js';
 import { QuantizeError, SOFTMAX_PAD, quantizeModel } from '../src/onnx/quantize.js';
+import { toHalfBits as toHalf } from '../src/onnx/quant-math.js';
 import { DEFAULT_CALIBRATION, calibrationTexts, quantizeFile } from '../src/quantize-command.js';
 
 const FIXTURE = join(import.meta.dirname, '../../core/test/fixtures/tiny-deberta');
@@ -78,11 +79,28 @@ const RUNTIMES: [string, OrtModule][] = [
   ['onnxruntime-web', ortWeb as unknown as OrtModule],
 ];
 
-/** Label agreement and largest logit gap of a quantized file against fp32, on one runtime (logged). */
-async function versusFp32(ort: OrtModule, name: string, file: string): Promise<ReturnType<typeof compare>> {
-  const r = compare(await logitsOf(ort, fp32Bytes), await logitsOf(ort, readFileSync(join(dir, file))));
-  console.log(`${name} vs fp32: argmax agreement ${(r.agreement * 100).toFixed(1)}%, max |Δlogit| ${r.maxAbsDiff.toFixed(4)}, correlation ${r.correlation.toFixed(4)}`);
+/** Label agreement and largest logit gap of a quantized file against fp32 (or `reference`), on one runtime (logged). */
+async function versusFp32(ort: OrtModule, name: string, file: string, reference = fp32Bytes): Promise<ReturnType<typeof compare>> {
+  const r = compare(await logitsOf(ort, reference), await logitsOf(ort, readFileSync(join(dir, file))));
+  console.log(`${name} vs ${reference === fp32Bytes ? 'fp32' : 'fp32 with its 4-bit embeddings'}: argmax agreement ${(r.agreement * 100).toFixed(1)}%, max |Δlogit| ${r.maxAbsDiff.toFixed(4)}, correlation ${r.correlation.toFixed(4)}`);
   return r;
+}
+
+/** The fp32 graph with its word-embedding Gather replaced by `file`'s GatherBlockQuantized + Cast (and tables). */
+function fp32WithEmbeddingsOf(file: string): Uint8Array {
+  const q = decodeModel(readFileSync(join(dir, file))).graph!;
+  const gbq = q.node.find((n) => n.opType === 'GatherBlockQuantized');
+  if (!gbq) throw new Error(`${file} has no GatherBlockQuantized: its embeddings are not in 4 bits`);
+  const cast = q.node.find((n) => n.input[0] === gbq.output[0])!;
+  const m = decodeModel(fp32Bytes);
+  const g = m.graph!;
+  const at = g.node.findIndex((n) => n.opType === 'Gather' && /word_embeddings/.test(n.input[0]!));
+  const gather = g.node[at]!;
+  cast.output[0] = gather.output[0]!;
+  g.node.splice(at, 1, gbq, cast);
+  g.initializer = [...g.initializer.filter((t) => t.name !== gather.input[0]), ...q.initializer.filter((t) => t.name === gbq.input[0] || t.name === gbq.input[2])];
+  m.opsetImport.push(onnx.OperatorSetIdProto.create({ domain: 'com.microsoft', version: 1 }) as never);
+  return encodeModel(m);
 }
 
 describe('int8 (QuantizeLinear + MatMulIntegerToFloat) for WASM', () => {
@@ -159,21 +177,6 @@ describe('int8 (QuantizeLinear + MatMulIntegerToFloat) for WASM', () => {
     }
   });
 
-  it('stores the embedding table int8 with one scale per row (max |row| / 127)', () => {
-    const m = int8();
-    const table = m.graph!.initializer.find((t) => t.dataType === onnx.TensorProto.DataType.INT8 && /word_embeddings/.test(t.name))!;
-    const scales = floatData(m.graph!.initializer.find((t) => /word_embeddings.*_row_scale/.test(t.name))!);
-    const [V, H] = dimsOf(table) as [number, number];
-    expect(scales.length).toBe(V);
-    const orig = floatData(new Map(decodeModel(fp32Bytes).graph!.initializer.map((t) => [t.name, t])).get(table.name.replace(/_quantized__q\d+$/, ''))!);
-    const q = new Int8Array(table.rawData.buffer, table.rawData.byteOffset, V * H);
-    for (let r = 0; r < V; r += 97) {
-      const max = Math.max(...orig.subarray(r * H, (r + 1) * H).map(Math.abs));
-      expect(scales[r]).toBeCloseTo(max > 0 ? max / 127 : 1, 7); // an all-zero row (padding) keeps scale 1
-      for (let c = 0; c < H; c++) expect(q[r * H + c]).toBe(Math.round(orig[r * H + c]! / scales[r]!) + 0);
-    }
-  });
-
   it('widens each attention Softmax by masked entries and slices back', () => {
     const g = int8().graph!;
     const inits = new Map(g.initializer.map((t) => [t.name, t]));
@@ -217,12 +220,23 @@ describe('int8 (QuantizeLinear + MatMulIntegerToFloat) for WASM', () => {
   // free: chance is ~36%; a permuted or sign-flipped head lands far below the bounds. Its random
   // weights leave close logits, so the 7-bit weights cost it more than the shipped models (measured:
   // 93.1% agreement, max |Δlogit| 0.57, correlation 0.9945; 8-bit weights gave ≥ 97% on WASM; the
-  // shipped models' card scores moved by 0.02–0.26 pt).
-  it.each(RUNTIMES)('%s: agrees with fp32 on ≥ 90% of 1,000 NSMC dev sentences, logits within 0.75', async (_n, ort) => {
-    const { agreement, maxAbsDiff, correlation } = await versusFp32(ort, 'int8', 'm/onnx/model_int8.onnx');
+  // shipped models' card scores moved by 0.02–0.26 pt). The int8 rewrite is held to that against fp32
+  // with the file's own 4-bit embeddings (measured on both runtimes: 94.0%, 0.63, 0.9949); the
+  // embeddings' own error is bounded below ("the word embeddings in 4 bits").
+  it.each(RUNTIMES)('%s: agrees with fp32 (its embeddings in the same 4 bits) on ≥ 90% of 1,000 NSMC dev sentences, logits within 0.75', async (_n, ort) => {
+    const { agreement, maxAbsDiff, correlation } = await versusFp32(ort, 'int8', 'm/onnx/model_int8.onnx', fp32WithEmbeddingsOf('m/onnx/model_int8.onnx'));
     expect(agreement).toBeGreaterThanOrEqual(0.9);
     expect(maxAbsDiff).toBeLessThan(0.75);
     expect(correlation).toBeGreaterThan(0.99);
+  });
+
+  // The whole file against plain fp32: 4 bits over this fixture's random 32-wide table (8% RMS error)
+  // move its close logits further (measured 88.2%, max |Δlogit| 1.26, correlation 0.981); the shipped
+  // models' scores are on their cards.
+  it.each(RUNTIMES)('%s: the whole file agrees with plain fp32 on ≥ 85% of the sentences, correlation > 0.97', async (_n, ort) => {
+    const { agreement, correlation } = await versusFp32(ort, 'int8', 'm/onnx/model_int8.onnx');
+    expect(agreement).toBeGreaterThanOrEqual(0.85);
+    expect(correlation).toBeGreaterThan(0.97);
   });
 });
 
@@ -278,6 +292,132 @@ describe('int4 (MatMulNBits) for WebGPU', () => {
     const { agreement, correlation } = await versusFp32(ort, 'int4', 'm/onnx/model_q4.onnx');
     expect(agreement).toBeGreaterThanOrEqual(0.65);
     expect(correlation).toBeGreaterThan(0.85);
+  });
+});
+
+/** IEEE half bits → number: the test's own decoder, not the quantizer's. */
+function half(bits: number): number {
+  const e = (bits >> 10) & 0x1f;
+  const m = bits & 0x3ff;
+  const v = e === 0 ? m * 2 ** -24 : (1 + m / 1024) * 2 ** (e - 15);
+  return bits & 0x8000 ? -v : v;
+}
+
+// Both files store the word embeddings in 4 bits: blocks of 32 along each row, one half scale per
+// block, read by com.microsoft GatherBlockQuantized (uint8 data, no zero points: value = (nibble − 8) ×
+// scale). The fixture's table is 2,000 × 32: one block per row.
+describe.each([['int8', 'm/onnx/model_int8.onnx'], ['int4', 'm/onnx/model_q4.onnx']])('%s file: the word embeddings in 4 bits', (_mode, file) => {
+  const fp32Table = () => decodeModel(fp32Bytes).graph!.initializer.find((t) => /word_embeddings/.test(t.name))!;
+
+  it('GatherBlockQuantized (bits 4, block 32) on uint8 nibbles with half scales, no other copy of the table, each nibble the nearest level of its block', () => {
+    const m = decodeModel(readFileSync(join(dir, file)));
+    const g = m.graph!;
+    const inits = new Map(g.initializer.map((t) => [t.name, t]));
+    const gbq = g.node.filter((n) => n.opType === 'GatherBlockQuantized');
+    expect(gbq.length).toBe(1);
+    const [n] = gbq as [(typeof gbq)[0]];
+    expect(n.domain).toBe('com.microsoft');
+    expect(Object.fromEntries(n.attribute.map((a) => [a.name, Number(a.i)]))).toEqual({ gather_axis: 0, quantize_axis: 1, block_size: 32, bits: 4 });
+    expect(n.input[1]).toBe('input_ids');
+    expect(n.input.length).toBe(3); // no zero points: the default 8
+    const cast = g.node.find((x) => x.input[0] === n.output[0])!;
+    expect([cast.opType, Number(cast.attribute[0]!.i)]).toEqual(['Cast', onnx.TensorProto.DataType.FLOAT]);
+    const orig = fp32Table();
+    const [V, H] = dimsOf(orig) as [number, number];
+    const data = inits.get(n.input[0]!)!;
+    const scales = inits.get(n.input[2]!)!;
+    expect([data.dataType, dimsOf(data)]).toEqual([onnx.TensorProto.DataType.UINT8, [V, H / 2]]);
+    expect([scales.dataType, dimsOf(scales)]).toEqual([onnx.TensorProto.DataType.FLOAT16, [V, H / 32]]);
+    // Nothing else holds the table: no initializer of V × H elements in any type, no plain Gather of one.
+    const elements = (t: (typeof g.initializer)[0]) => dimsOf(t).reduce((a, b) => a * b, 1);
+    expect(g.initializer.filter((t) => elements(t) >= V * H).map((t) => t.name)).toEqual([]);
+    expect(g.node.filter((x) => x.opType === 'Gather' && (inits.get(x.input[0]!)?.dims.length ?? 0) === 2 && elements(inits.get(x.input[0]!)!) >= V * 8).map((x) => x.name)).toEqual([]);
+    const w = floatData(orig);
+    const nib = (i: number) => (data.rawData[i >> 1]! >> ((i & 1) * 4)) & 0x0f;
+    const s16 = new Uint16Array(new Uint8Array(scales.rawData).buffer);
+    // A LayerNormalization reading the table's rows scales each column's error by γ_c, and the search
+    // weighs it by γ_c² (the shipped models); here the fixture's token-type embeddings are added first,
+    // so every column weighs 1.
+    const fp32 = decodeModel(fp32Bytes).graph!;
+    const gather = fp32.node.find((x) => x.opType === 'Gather' && x.input[0] === orig.name)!;
+    const ln = fp32.node.find((x) => x.opType === 'LayerNormalization' && x.input[0] === gather.output[0]);
+    const gamma = ln ? floatData(fp32.initializer.find((t) => t.name === ln.input[1])!) : new Float32Array(H).fill(1);
+    expect(gamma.length).toBe(H);
+    const blockError = (from: number, scale: number) => {
+      let e = 0;
+      for (let i = from; i < from + 32; i++) e += (Math.min(7, Math.max(-8, Math.round(w[i]! / scale))) * scale - w[i]!) ** 2 * gamma[i % H]! ** 2;
+      return e;
+    };
+    let [searched, wrong] = [0, 0];
+    for (let r = 0; r < V; r++) {
+      for (let b = 0; b < H / 32; b++) {
+        const from = r * H + b * 32;
+        const s = half(s16[r * (H / 32) + b]!);
+        const block = w.subarray(from, from + 32);
+        const extreme = block.reduce((a, v) => (Math.abs(v) > Math.abs(a) ? v : a), 0);
+        if (extreme === 0) continue;
+        // The scale: no coarser than the block's largest value on −8 would need by more than 1.2×,
+        // nor finer than 0.6×, and no worse in (γ²-weighted) squared error than that starting point.
+        expect(Math.abs(s) / (Math.abs(extreme) / 8)).toBeGreaterThan(0.59);
+        expect(Math.abs(s) / (Math.abs(extreme) / 8)).toBeLessThan(1.21);
+        expect(blockError(from, s)).toBeLessThanOrEqual(blockError(from, half(toHalf(extreme / -8))) + 1e-12);
+        if (Math.abs(s - extreme / -8) > Math.abs(extreme) * 2e-3) searched++;
+        for (let i = from; i < from + 32; i++) if (nib(i) - 8 !== Math.min(7, Math.max(-8, Math.round(w[i]! / s)))) wrong++;
+      }
+    }
+    expect(wrong).toBe(0);
+    expect(searched).toBeGreaterThan(V / 10); // the search moved many scales off the starting point
+    // The table's bytes: half a byte per value plus 2 per block (int8 rows took 1 + 4 / 32).
+    expect(data.rawData.byteLength + scales.rawData.byteLength).toBe((V * H) / 2 + (V * H * 2) / 32);
+  });
+
+  // What the runtimes read: every token's row through the file's own GatherBlockQuantized + Cast, against
+  // the test's dequantizer (to the half rounding of the kernel's output) and against the fp32 table.
+  it.each(RUNTIMES)('%s: gathers exactly the stored rows, within a 4-bit step of fp32 (RMS error under 12% of the table\'s RMS)', async (_n, ort) => {
+    const m = decodeModel(readFileSync(join(dir, file)));
+    const g = m.graph!;
+    const n = g.node.find((x) => x.opType === 'GatherBlockQuantized')!;
+    expect(n, `${file} has no GatherBlockQuantized`).toBeDefined();
+    const cast = g.node.find((x) => x.input[0] === n.output[0])!;
+    const inits = new Map(g.initializer.map((t) => [t.name, t]));
+    const probe = onnx.ModelProto.create({
+      irVersion: m.irVersion,
+      opsetImport: m.opsetImport,
+      graph: onnx.GraphProto.create({
+        name: 'embeddings',
+        node: [n, cast],
+        initializer: [inits.get(n.input[0]!)!, inits.get(n.input[2]!)!],
+        input: [onnx.ValueInfoProto.create({ name: 'input_ids', type: { tensorType: { elemType: onnx.TensorProto.DataType.INT64, shape: { dim: [{ dimParam: 'n' }] } } } })],
+        output: [onnx.ValueInfoProto.create({ name: cast.output[0]!, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT } } })],
+      }),
+    });
+    const orig = fp32Table();
+    const [V, H] = dimsOf(orig) as [number, number];
+    const session = await ort.InferenceSession.create(onnx.ModelProto.encode(probe).finish());
+    const ids = BigInt64Array.from({ length: V }, (_, i) => BigInt(V - 1 - i)); // every row, in reverse
+    const out = (await session.run({ input_ids: new ort.Tensor('int64', ids, [V]) }))[cast.output[0]!]!.data as Float32Array;
+    await session.release();
+    expect(out.length).toBe(V * H);
+    const data = inits.get(n.input[0]!)!;
+    const s16 = new Uint16Array(new Uint8Array(inits.get(n.input[2]!)!.rawData).buffer);
+    const w = floatData(orig);
+    let [err, sum, wrong] = [0, 0, 0];
+    for (let k = 0; k < V; k++) {
+      const r = V - 1 - k;
+      for (let c = 0; c < H; c++) {
+        const i = r * H + c;
+        const s = half(s16[r * (H / 32) + Math.floor(c / 32)]!);
+        const mine = (((data.rawData[i >> 1]! >> ((i & 1) * 4)) & 0x0f) - 8) * s;
+        const got = out[k * H + c]!;
+        if (!(Math.abs(got - mine) <= Math.abs(mine) * 2 ** -11)) wrong++;
+        err += (got - w[i]!) ** 2;
+        sum += w[i]! ** 2;
+      }
+    }
+    expect(wrong).toBe(0);
+    const relative = Math.sqrt(err / sum);
+    console.log(`${file} on ${_n}: 4-bit embedding RMS error ${(relative * 100).toFixed(2)}% of the table's RMS`);
+    expect(relative).toBeLessThan(0.12);
   });
 });
 

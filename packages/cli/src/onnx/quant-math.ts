@@ -1,7 +1,8 @@
 /**
  * Quantization math, free of ONNX: symmetric int8 weights per output channel (for the int8 GEMM),
- * symmetric int8 per row (int8 embedding tables) or per tensor (int4 files' tables), block-wise
- * 4-bit (for MatMulNBits), and uint8 affine activation scales from a calibrated range.
+ * block-wise 4-bit along K (for MatMulNBits) and along each row (embedding tables, for
+ * GatherBlockQuantized), symmetric int8 per tensor (a table that is not 2-D), uint8 affine activation
+ * scales from a calibrated range, and float32 ↔ IEEE half.
  * Weights are `[K, N]` row-major, as a MatMul's second input.
  */
 
@@ -42,18 +43,106 @@ export function quantizeInt8PerTensor(w: Float32Array): { q: Int8Array; scale: n
   return { q, scale: Math.fround(scale) };
 }
 
-/** Symmetric int8 per row of a `[rows, cols]` table (an embedding: one scale per token). */
-export function quantizeInt8PerRow(w: Float32Array, rows: number, cols: number): { q: Int8Array; scales: Float32Array } {
-  const scales = new Float32Array(rows);
-  const q = new Int8Array(rows * cols);
+export interface Int4Rows {
+  /** `[rows, cols / 2]`: two 4-bit values per byte, the even column in the low nibble, stored q + 8. */
+  packed: Uint8Array;
+  /** `[rows, blocks]`: one IEEE half scale per block of `blockSize` columns (the bits). */
+  scales: Uint16Array;
+  blocks: number;
+}
+
+/**
+ * A `[rows, cols]` table (a word embedding) in 4 bits, per block of `blockSize` columns of each row,
+ * as com.microsoft GatherBlockQuantized reads uint8 data without zero points: value = (nibble − 8) ×
+ * scale. The scale starts from the block's value of largest magnitude divided by −8 (that value on
+ * −8, all 16 levels used) and is the half near it with the least squared error (`bestHalfScale`,
+ * column c weighted by `importance[c]`); every value is rounded with the half scale the file stores.
+ * A gathered row depends on its token id alone: nothing from its batch.
+ */
+export function quantizeInt4Rows(w: Float32Array, rows: number, cols: number, blockSize: number, importance?: Float32Array): Int4Rows {
+  if (blockSize < 16 || (blockSize & (blockSize - 1)) !== 0) throw new Error(`block size must be a power of two ≥ 16, got ${blockSize}`);
+  if (cols % 2 !== 0) throw new Error(`a 4-bit table needs an even number of columns, got ${cols}`);
+  const blocks = Math.ceil(cols / blockSize);
+  const packed = new Uint8Array((rows * cols) / 2);
+  const scales = new Uint16Array(rows * blocks);
   for (let r = 0; r < rows; r++) {
-    let max = 0;
-    for (let c = 0; c < cols; c++) max = Math.max(max, Math.abs(w[r * cols + c]!));
-    const scale = Math.fround(max > 0 ? max / 127 : 1);
-    scales[r] = scale;
-    for (let c = 0; c < cols; c++) q[r * cols + c] = clamp(Math.round(w[r * cols + c]! / scale), -127, 127);
+    for (let b = 0; b < blocks; b++) {
+      const [from, to] = [r * cols + b * blockSize, r * cols + Math.min(cols, (b + 1) * blockSize)];
+      let extreme = 0;
+      for (let i = from; i < to; i++) if (Math.abs(w[i]!) > Math.abs(extreme)) extreme = w[i]!;
+      let bits = extreme === 0 ? toHalfBits(1) : bestHalfScale(w, from, to, extreme / -8, importance, r * cols);
+      // A block too small for a normal half scale keeps the smallest one of its sign (never 0).
+      if ((bits & 0x7fff) === 0) bits |= 1;
+      if ((bits & 0x7c00) === 0x7c00) throw new RangeError(`a table value of ${extreme} is too large for a half scale`);
+      scales[r * blocks + b] = bits;
+      const s = halfToFloat(bits);
+      for (let i = from; i < to; i++) {
+        const q = clamp(Math.round(w[i]! / s), -8, 7) + 8;
+        packed[i >> 1]! |= i & 1 ? q << 4 : q;
+      }
+    }
   }
-  return { q, scales };
+  return { packed, scales, blocks };
+}
+
+/**
+ * The half scale, among `first` × 0.60, 0.61, … 1.20, whose 4-bit rounding of `w[from, to)` has the
+ * least squared error, column c weighted by `importance[c]` when given (`first` wins ties). Clipping
+ * the block's largest value a little buys finer steps for the rest: on ko-hate-speech's held-out
+ * split the int8 file scored macro-F1 60.90 with searched (unweighted) scales, 60.48 with `first`
+ * (the largest value exactly on −8) and 59.33 with max / 7 (15 levels).
+ */
+function bestHalfScale(w: Float32Array, from: number, to: number, first: number, importance?: Float32Array, rowStart = 0): number {
+  const error = (bits: number) => {
+    const s = halfToFloat(bits);
+    let e = 0;
+    for (let i = from; i < to; i++) e += (clamp(Math.round(w[i]! / s), -8, 7) * s - w[i]!) ** 2 * (importance ? importance[i - rowStart]! : 1);
+    return e;
+  };
+  let best = toHalfBits(first);
+  let least = error(best);
+  for (let k = 0; k <= 60; k++) {
+    const bits = toHalfBits(first * (0.6 + k / 100));
+    const e = error(bits);
+    if (e < least) [best, least] = [bits, e];
+  }
+  return best;
+}
+
+/** float32 → IEEE half bits, rounding to nearest even (subnormals kept, overflow to ±Inf). */
+export function toHalfBits(v: number): number {
+  const f = new Float32Array([v]);
+  const x = new Uint32Array(f.buffer)[0]!;
+  const sign = (x >>> 16) & 0x8000;
+  const exp = (x >>> 23) & 0xff;
+  let mant = x & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
+  const e = exp - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    mant |= 0x800000;
+    const shift = 14 - e;
+    let h = mant >>> shift;
+    const rest = mant & ((1 << shift) - 1);
+    const half = 1 << (shift - 1);
+    if (rest > half || (rest === half && h & 1)) h++;
+    return sign | h;
+  }
+  let h = (e << 10) | (mant >>> 13);
+  const rest = mant & 0x1fff;
+  if (rest > 0x1000 || (rest === 0x1000 && h & 1)) h++;
+  return sign | h;
+}
+
+/** IEEE half bits → the number they hold (exact). */
+export function halfToFloat(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exp = (bits >> 10) & 0x1f;
+  const mant = bits & 0x3ff;
+  if (exp === 0) return sign * mant * 2 ** -24;
+  if (exp === 0x1f) return mant ? NaN : sign * Infinity;
+  return sign * (1 + mant / 1024) * 2 ** (exp - 15);
 }
 
 export interface Int4Blocks {

@@ -28,9 +28,9 @@ export const FLOAT_MIN = -3.4028234663852886e38;
 
 export interface QuantizeOptions {
   mode: QuantMode;
-  /** MatMulNBits block size (int4). Default 32. */
+  /** 4-bit block size: MatMulNBits weights (int4) and embedding tables (both modes). Default 32. */
   blockSize?: number;
-  /** Gather tables with at least this many elements are stored int8. Default 16384. */
+  /** Gather tables with at least this many elements are stored in 4 bits. Default 16384. */
   embeddingMinElements?: number;
   /** int8 (required): what calibration measured on the fp32 graph (`calibrationTargets` lists it). */
   calibration?: CalibrationData;

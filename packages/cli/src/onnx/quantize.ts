@@ -17,9 +17,11 @@ export { calibrationTargets } from './sites.js';
  *   Softmax is widened by `SOFTMAX_PAD` masked entries and sliced back, so its fp32 sums cannot
  *   change in the last bit with padding and flip a rounding downstream. A MatMul whose input is
  *   itself constant (DeBERTa's relative-position projections) stays fp32 for ONNX Runtime to fold.
- *   A large Gather table (the word embeddings) is stored int8 with one scale per row.
  * - int4 (for WebGPU): MatMul/Gemm with a constant weight → com.microsoft MatMulNBits (bits 4,
- *   block 32, accuracy_level 4); a large Gather table int8 with one scale + DequantizeLinear.
+ *   block 32, accuracy_level 4).
+ * In both, a large 2-D Gather table (the word embeddings) is stored in 4 bits, blocks of 32 along
+ * each row with half scales, read by com.microsoft GatherBlockQuantized (`int4Rows`): a token's row
+ * depends on its id alone. A table of another shape is stored int8 with one scale.
  */
 export function quantizeModel(model: Model, options: QuantizeOptions): QuantizeReport {
   const { graph, sites } = quantizable(model, options);
@@ -79,7 +81,7 @@ function planRewrites(graph: Graph, sites: Site[], options: QuantizeOptions, rw:
   return rewritten;
 }
 
-/** The new node list: rewrites in place of their nodes, folded bias Adds dropped, large Gather tables int8. */
+/** The new node list: rewrites in place of their nodes, folded bias Adds dropped, large Gather tables in 4 bits. */
 function assemble(graph: Graph, rewritten: Map<Node, Node[]>, options: QuantizeOptions, rw: Rewriter, report: QuantizeReport): Node[] {
   const minEmb = options.embeddingMinElements ?? 16384;
   const inits = new Map(graph.initializer.map((t) => [t.name, t]));
@@ -95,7 +97,7 @@ function assemble(graph: Graph, rewritten: Map<Node, Node[]>, options: QuantizeO
       const dims = t ? dimsOf(t) : [];
       if (t && t.dataType === DataType.FLOAT && dims.reduce((a, b) => a * b, 1) >= minEmb && (attr(n, 'axis') ?? 0) === 0) {
         report.embeddings++;
-        out.push(...(options.mode === 'int8' && dims.length === 2 ? rw.int8Rows(n, t, dims as [number, number]) : rw.int8Table(n, t)));
+        out.push(...(dims.length === 2 && dims[1]! % 2 === 0 ? rw.int4Rows(n, t, dims as [number, number]) : rw.int8Table(n, t)));
         continue;
       }
     }
