@@ -304,12 +304,13 @@ function half(bits: number): number {
 }
 
 // Both files store the word embeddings in 4 bits: blocks of 32 along each row, one half scale per
-// block, read by com.microsoft GatherBlockQuantized (uint8 data, no zero points: value = (nibble − 8) ×
-// scale). The fixture's table is 2,000 × 32: one block per row.
-describe.each([['int8', 'm/onnx/model_int8.onnx'], ['int4', 'm/onnx/model_q4.onnx']])('%s file: the word embeddings in 4 bits', (_mode, file) => {
+// block, read by com.microsoft GatherBlockQuantized (uint8 data: value = (nibble − z) × scale). The
+// int8 file has no zero points (z = 8, symmetric); the q4 file stores one per block. The fixture's
+// table is 2,000 × 32: one block per row.
+describe.each([['int8', 'm/onnx/model_int8.onnx', false], ['int4', 'm/onnx/model_q4.onnx', true]] as const)('%s file: the word embeddings in 4 bits', (_mode, file, zeroPoints) => {
   const fp32Table = () => decodeModel(fp32Bytes).graph!.initializer.find((t) => /word_embeddings/.test(t.name))!;
 
-  it('GatherBlockQuantized (bits 4, block 32) on uint8 nibbles with half scales, no other copy of the table, each nibble the nearest level of its block', () => {
+  it(`GatherBlockQuantized (bits 4, block 32) on uint8 nibbles with half scales${zeroPoints ? ' and 4-bit zero points' : ', no zero points'}, no other copy of the table, each nibble the nearest level of its block`, () => {
     const m = decodeModel(readFileSync(join(dir, file)));
     const g = m.graph!;
     const inits = new Map(g.initializer.map((t) => [t.name, t]));
@@ -319,21 +320,25 @@ describe.each([['int8', 'm/onnx/model_int8.onnx'], ['int4', 'm/onnx/model_q4.onn
     expect(n.domain).toBe('com.microsoft');
     expect(Object.fromEntries(n.attribute.map((a) => [a.name, Number(a.i)]))).toEqual({ gather_axis: 0, quantize_axis: 1, block_size: 32, bits: 4 });
     expect(n.input[1]).toBe('input_ids');
-    expect(n.input.length).toBe(3); // no zero points: the default 8
+    expect(n.input.length).toBe(zeroPoints ? 4 : 3); // without zero points, the default 8
     const cast = g.node.find((x) => x.input[0] === n.output[0])!;
     expect([cast.opType, Number(cast.attribute[0]!.i)]).toEqual(['Cast', onnx.TensorProto.DataType.FLOAT]);
     const orig = fp32Table();
     const [V, H] = dimsOf(orig) as [number, number];
+    const blocks = H / 32;
     const data = inits.get(n.input[0]!)!;
     const scales = inits.get(n.input[2]!)!;
+    const zps = zeroPoints ? inits.get(n.input[3]!)! : undefined;
     expect([data.dataType, dimsOf(data)]).toEqual([onnx.TensorProto.DataType.UINT8, [V, H / 2]]);
-    expect([scales.dataType, dimsOf(scales)]).toEqual([onnx.TensorProto.DataType.FLOAT16, [V, H / 32]]);
+    expect([scales.dataType, dimsOf(scales)]).toEqual([onnx.TensorProto.DataType.FLOAT16, [V, blocks]]);
+    if (zps) expect([zps.dataType, dimsOf(zps)]).toEqual([onnx.TensorProto.DataType.UINT8, [V, Math.ceil(blocks / 2)]]);
     // Nothing else holds the table: no initializer of V × H elements in any type, no plain Gather of one.
     const elements = (t: (typeof g.initializer)[0]) => dimsOf(t).reduce((a, b) => a * b, 1);
     expect(g.initializer.filter((t) => elements(t) >= V * H).map((t) => t.name)).toEqual([]);
     expect(g.node.filter((x) => x.opType === 'Gather' && (inits.get(x.input[0]!)?.dims.length ?? 0) === 2 && elements(inits.get(x.input[0]!)!) >= V * 8).map((x) => x.name)).toEqual([]);
     const w = floatData(orig);
     const nib = (i: number) => (data.rawData[i >> 1]! >> ((i & 1) * 4)) & 0x0f;
+    const zOf = (r: number, b: number) => (zps ? (zps.rawData[r * Math.ceil(blocks / 2) + (b >> 1)]! >> ((b & 1) * 4)) & 0x0f : 8);
     const s16 = new Uint16Array(new Uint8Array(scales.rawData).buffer);
     // A LayerNormalization reading the table's rows scales each column's error by γ_c, and the search
     // weighs it by γ_c² (the shipped models); here the fixture's token-type embeddings are added first,
@@ -343,32 +348,39 @@ describe.each([['int8', 'm/onnx/model_int8.onnx'], ['int4', 'm/onnx/model_q4.onn
     const ln = fp32.node.find((x) => x.opType === 'LayerNormalization' && x.input[0] === gather.output[0]);
     const gamma = ln ? floatData(fp32.initializer.find((t) => t.name === ln.input[1])!) : new Float32Array(H).fill(1);
     expect(gamma.length).toBe(H);
-    const blockError = (from: number, scale: number) => {
+    const level = (v: number, scale: number, z: number) => Math.min(15, Math.max(0, Math.round(v / scale) + z));
+    const blockError = (from: number, scale: number, z: number) => {
       let e = 0;
-      for (let i = from; i < from + 32; i++) e += (Math.min(7, Math.max(-8, Math.round(w[i]! / scale))) * scale - w[i]!) ** 2 * gamma[i % H]! ** 2;
+      for (let i = from; i < from + 32; i++) e += ((level(w[i]!, scale, z) - z) * scale - w[i]!) ** 2 * gamma[i % H]! ** 2;
       return e;
     };
     let [searched, wrong] = [0, 0];
     for (let r = 0; r < V; r++) {
-      for (let b = 0; b < H / 32; b++) {
+      for (let b = 0; b < blocks; b++) {
         const from = r * H + b * 32;
-        const s = half(s16[r * (H / 32) + b]!);
+        const [s, z] = [half(s16[r * blocks + b]!), zOf(r, b)];
         const block = w.subarray(from, from + 32);
         const extreme = block.reduce((a, v) => (Math.abs(v) > Math.abs(a) ? v : a), 0);
         if (extreme === 0) continue;
-        // The scale: no coarser than the block's largest value on −8 would need by more than 1.2×,
-        // nor finer than 0.6×, and no worse in (γ²-weighted) squared error than that starting point.
-        expect(Math.abs(s) / (Math.abs(extreme) / 8)).toBeGreaterThan(0.59);
-        expect(Math.abs(s) / (Math.abs(extreme) / 8)).toBeLessThan(1.21);
-        expect(blockError(from, s)).toBeLessThanOrEqual(blockError(from, half(toHalf(extreme / -8))) + 1e-12);
-        if (Math.abs(s - extreme / -8) > Math.abs(extreme) * 2e-3) searched++;
-        for (let i = from; i < from + 32; i++) if (nib(i) - 8 !== Math.min(7, Math.max(-8, Math.round(w[i]! / s)))) wrong++;
+        // The scale: within the searched span of its starting point (symmetric: the largest value on
+        // −8; with a zero point: the block's range, 0 included, over 15 steps, lo on level 0), and no
+        // worse in (γ²-weighted) squared error than that start.
+        const range = Math.max(0, ...block) - Math.min(0, ...block);
+        const start = zeroPoints ? half(toHalf(range / 15)) : half(toHalf(extreme / -8));
+        const z0 = zeroPoints ? Math.min(15, Math.max(0, Math.round(-Math.min(0, ...block) / start))) : 8;
+        const ratio = s / start;
+        expect(ratio).toBeGreaterThan(0.59);
+        expect(ratio).toBeLessThan(zeroPoints ? 1.001 : 1.21);
+        expect(blockError(from, s, z)).toBeLessThanOrEqual(blockError(from, start, z0) + 1e-12);
+        if (Math.abs(ratio - 1) > 2e-3 || z !== z0) searched++;
+        for (let i = from; i < from + 32; i++) if (nib(i) !== level(w[i]!, s, z)) wrong++;
       }
     }
     expect(wrong).toBe(0);
-    expect(searched).toBeGreaterThan(V / 10); // the search moved many scales off the starting point
-    // The table's bytes: half a byte per value plus 2 per block (int8 rows took 1 + 4 / 32).
-    expect(data.rawData.byteLength + scales.rawData.byteLength).toBe((V * H) / 2 + (V * H * 2) / 32);
+    expect(searched).toBeGreaterThan(V / 10); // the search moved many blocks off the starting point
+    // The table's bytes: half a byte per value plus 2 per block (int8 rows took 1 + 4 / 32), and half a
+    // byte per block for zero points.
+    expect(data.rawData.byteLength + scales.rawData.byteLength + (zps?.rawData.byteLength ?? 0)).toBe((V * H) / 2 + (V * blocks * 2) + (zeroPoints ? V * Math.ceil(blocks / 2) : 0));
   });
 
   // What the runtimes read: every token's row through the file's own GatherBlockQuantized + Cast, against
@@ -386,7 +398,7 @@ describe.each([['int8', 'm/onnx/model_int8.onnx'], ['int4', 'm/onnx/model_q4.onn
       graph: onnx.GraphProto.create({
         name: 'embeddings',
         node: [n, cast],
-        initializer: [inits.get(n.input[0]!)!, inits.get(n.input[2]!)!],
+        initializer: n.input.filter((_, i) => i !== 1).map((x) => inits.get(x)!),
         input: [onnx.ValueInfoProto.create({ name: 'input_ids', type: { tensorType: { elemType: onnx.TensorProto.DataType.INT64, shape: { dim: [{ dimParam: 'n' }] } } } })],
         output: [onnx.ValueInfoProto.create({ name: cast.output[0]!, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT } } })],
       }),
@@ -400,14 +412,17 @@ describe.each([['int8', 'm/onnx/model_int8.onnx'], ['int4', 'm/onnx/model_q4.onn
     expect(out.length).toBe(V * H);
     const data = inits.get(n.input[0]!)!;
     const s16 = new Uint16Array(new Uint8Array(inits.get(n.input[2]!)!.rawData).buffer);
+    const zps = zeroPoints ? inits.get(n.input[3]!)!.rawData : undefined;
+    const blocks = H / 32;
+    const zOf = (r: number, b: number) => (zps ? (zps[r * Math.ceil(blocks / 2) + (b >> 1)]! >> ((b & 1) * 4)) & 0x0f : 8);
     const w = floatData(orig);
     let [err, sum, wrong] = [0, 0, 0];
     for (let k = 0; k < V; k++) {
       const r = V - 1 - k;
       for (let c = 0; c < H; c++) {
         const i = r * H + c;
-        const s = half(s16[r * (H / 32) + Math.floor(c / 32)]!);
-        const mine = (((data.rawData[i >> 1]! >> ((i & 1) * 4)) & 0x0f) - 8) * s;
+        const s = half(s16[r * blocks + Math.floor(c / 32)]!);
+        const mine = (((data.rawData[i >> 1]! >> ((i & 1) * 4)) & 0x0f) - zOf(r, Math.floor(c / 32))) * s;
         const got = out[k * H + c]!;
         if (!(Math.abs(got - mine) <= Math.abs(mine) * 2 ** -11)) wrong++;
         err += (got - w[i]!) ** 2;

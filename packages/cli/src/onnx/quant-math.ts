@@ -44,67 +44,98 @@ export function quantizeInt8PerTensor(w: Float32Array): { q: Int8Array; scale: n
 }
 
 export interface Int4Rows {
-  /** `[rows, cols / 2]`: two 4-bit values per byte, the even column in the low nibble, stored q + 8. */
+  /** `[rows, cols / 2]`: two 4-bit values per byte, the even column in the low nibble. */
   packed: Uint8Array;
   /** `[rows, blocks]`: one IEEE half scale per block of `blockSize` columns (the bits). */
   scales: Uint16Array;
+  /** With `zeroPoints`: `[rows, ceil(blocks / 2)]`, one 4-bit zero point per block, the even block low. */
+  zeroPoints?: Uint8Array;
   blocks: number;
 }
 
 /**
  * A `[rows, cols]` table (a word embedding) in 4 bits, per block of `blockSize` columns of each row,
- * as com.microsoft GatherBlockQuantized reads uint8 data without zero points: value = (nibble − 8) ×
- * scale. The scale starts from the block's value of largest magnitude divided by −8 (that value on
- * −8, all 16 levels used) and is the half near it with the least squared error (`bestHalfScale`,
- * column c weighted by `importance[c]`); every value is rounded with the half scale the file stores.
- * A gathered row depends on its token id alone: nothing from its batch.
+ * as com.microsoft GatherBlockQuantized reads uint8 data: value = (nibble − z) × scale, z = 8 without
+ * zero points (symmetric) or one stored per block (`zeroPoints`, half a byte more per block: the
+ * block's range need not be centred on 0). Each block's half scale (and zero point) is the one with
+ * the least squared error near the block's range over 16 levels, column c weighted by
+ * `importance[c]` (`bestSymmetric`, `bestAsymmetric`); every value is rounded with the half scale the
+ * file stores. A gathered row depends on its token id alone: nothing from its batch.
  */
-export function quantizeInt4Rows(w: Float32Array, rows: number, cols: number, blockSize: number, importance?: Float32Array): Int4Rows {
+export function quantizeInt4Rows(w: Float32Array, rows: number, cols: number, blockSize: number, o: { importance?: Float32Array; zeroPoints?: boolean } = {}): Int4Rows {
   if (blockSize < 16 || (blockSize & (blockSize - 1)) !== 0) throw new Error(`block size must be a power of two ≥ 16, got ${blockSize}`);
   if (cols % 2 !== 0) throw new Error(`a 4-bit table needs an even number of columns, got ${cols}`);
   const blocks = Math.ceil(cols / blockSize);
   const packed = new Uint8Array((rows * cols) / 2);
   const scales = new Uint16Array(rows * blocks);
+  const zeroPoints = o.zeroPoints ? new Uint8Array(rows * Math.ceil(blocks / 2)) : undefined;
   for (let r = 0; r < rows; r++) {
+    const weight = (i: number) => (o.importance ? o.importance[i - r * cols]! : 1);
     for (let b = 0; b < blocks; b++) {
       const [from, to] = [r * cols + b * blockSize, r * cols + Math.min(cols, (b + 1) * blockSize)];
-      let extreme = 0;
-      for (let i = from; i < to; i++) if (Math.abs(w[i]!) > Math.abs(extreme)) extreme = w[i]!;
-      let bits = extreme === 0 ? toHalfBits(1) : bestHalfScale(w, from, to, extreme / -8, importance, r * cols);
+      let [extreme, lo, hi] = [0, 0, 0];
+      for (let i = from; i < to; i++) {
+        if (Math.abs(w[i]!) > Math.abs(extreme)) extreme = w[i]!;
+        [lo, hi] = [Math.min(lo, w[i]!), Math.max(hi, w[i]!)];
+      }
+      let [bits, z] = extreme === 0 ? [toHalfBits(1), 8] : zeroPoints ? bestAsymmetric(w, from, to, hi - lo, lo, weight) : [bestSymmetric(w, from, to, extreme / -8, weight), 8];
       // A block too small for a normal half scale keeps the smallest one of its sign (never 0).
       if ((bits & 0x7fff) === 0) bits |= 1;
       if ((bits & 0x7c00) === 0x7c00) throw new RangeError(`a table value of ${extreme} is too large for a half scale`);
       scales[r * blocks + b] = bits;
+      if (zeroPoints) zeroPoints[r * Math.ceil(blocks / 2) + (b >> 1)]! |= b & 1 ? z << 4 : z;
       const s = halfToFloat(bits);
       for (let i = from; i < to; i++) {
-        const q = clamp(Math.round(w[i]! / s), -8, 7) + 8;
+        const q = clamp(Math.round(w[i]! / s) + z, 0, 15);
         packed[i >> 1]! |= i & 1 ? q << 4 : q;
       }
     }
   }
-  return { packed, scales, blocks };
+  return { packed, scales, zeroPoints, blocks };
+}
+
+/** Weighted squared error of `w[from, to)` in 4 bits at half scale `bits` and zero point `z`. */
+function error4(w: Float32Array, from: number, to: number, bits: number, z: number, weight: (i: number) => number): number {
+  const s = halfToFloat(bits);
+  let e = 0;
+  for (let i = from; i < to; i++) e += ((clamp(Math.round(w[i]! / s) + z, 0, 15) - z) * s - w[i]!) ** 2 * weight(i);
+  return e;
 }
 
 /**
- * The half scale, among `first` × 0.60, 0.61, … 1.20, whose 4-bit rounding of `w[from, to)` has the
- * least squared error, column c weighted by `importance[c]` when given (`first` wins ties). Clipping
- * the block's largest value a little buys finer steps for the rest: on ko-hate-speech's held-out
- * split the int8 file scored macro-F1 60.90 with searched (unweighted) scales, 60.48 with `first`
- * (the largest value exactly on −8) and 59.33 with max / 7 (15 levels).
+ * Symmetric (z = 8): the half scale among `first` × 0.60, 0.61, … 1.20 with the least error, `first`
+ * (the block's largest value on −8, all 16 levels used) winning ties. Clipping the largest value a
+ * little buys finer steps for the rest: on ko-hate-speech's held-out split the int8 file scored
+ * macro-F1 60.90 with searched (unweighted) scales, 60.48 with `first` and 59.33 with max / 7.
  */
-function bestHalfScale(w: Float32Array, from: number, to: number, first: number, importance?: Float32Array, rowStart = 0): number {
-  const error = (bits: number) => {
-    const s = halfToFloat(bits);
-    let e = 0;
-    for (let i = from; i < to; i++) e += (clamp(Math.round(w[i]! / s), -8, 7) * s - w[i]!) ** 2 * (importance ? importance[i - rowStart]! : 1);
-    return e;
-  };
+function bestSymmetric(w: Float32Array, from: number, to: number, first: number, weight: (i: number) => number): number {
   let best = toHalfBits(first);
-  let least = error(best);
+  let least = error4(w, from, to, best, 8, weight);
   for (let k = 0; k <= 60; k++) {
     const bits = toHalfBits(first * (0.6 + k / 100));
-    const e = error(bits);
+    const e = error4(w, from, to, bits, 8, weight);
     if (e < least) [best, least] = [bits, e];
+  }
+  return best;
+}
+
+/**
+ * With a zero point: the half scale among range / 15 × 0.60, 0.61, … 1.00 (`range` spans the block and
+ * 0) and, for each, the zero points within 2 of the one that puts `lo` on level 0, with the least
+ * error; range / 15 and that zero point win ties.
+ */
+function bestAsymmetric(w: Float32Array, from: number, to: number, range: number, lo: number, weight: (i: number) => number): [number, number] {
+  const start = toHalfBits(range / 15);
+  const z0 = (bits: number) => clamp(Math.round(-lo / halfToFloat(bits)), 0, 15);
+  let best: [number, number] = [start, z0(start)];
+  let least = error4(w, from, to, best[0], best[1], weight);
+  for (let k = 0; k <= 40; k++) {
+    const bits = toHalfBits((range / 15) * (0.6 + k / 100));
+    if ((bits & 0x7fff) === 0) continue;
+    for (let z = Math.max(0, z0(bits) - 2); z <= Math.min(15, z0(bits) + 2); z++) {
+      const e = error4(w, from, to, bits, z, weight);
+      if (e < least) [best, least] = [[bits, z], e];
+    }
   }
   return best;
 }
