@@ -16,6 +16,7 @@ import { locate } from '../scripts/static-server.mjs';
 import { LATENCY_CALLS, runLibraries, startBrowser, step } from './browser.mjs';
 import { benchBulk } from './bulk.mjs';
 import { measureGemm } from './gemm.mjs';
+import { compareHosting } from './hosting.mjs';
 import { profileCalls } from './profile.mjs';
 import { renderReport } from './report.mjs';
 import { loadSample, median, percentile } from './sample.mjs';
@@ -173,7 +174,12 @@ const modelFiles = ['ko-sentiment', 'ko-hate-speech', 'ko-moderation'].map((m) =
   files: Object.fromEntries(['model_int8.onnx', 'model_q4.onnx', 'model.onnx'].map((f) => [f, existsSync(join(root, 'public/models', m, 'onnx', f)) ? statSync(join(root, 'public/models', m, 'onnx', f)).size : null])),
 }));
 
+// Several models on one page: one worker hosting both, or one worker each (the runtime downloads once either way).
+console.log('bench: two models on one page, one worker or one each');
+const hosting = await compareHosting({ threads: THREADS, calls: 100, reps: 3 });
+
 const data = {
+  hosting,
   modelFiles,
   root, model: MODEL, modelDir, threads: THREADS, reps: REPS, chromiumVersion, sample, runs, fig, bytes, gemm, bulk, checks, spreads, profile,
   agreement, ratios, latencyCalls: LATENCY_CALLS,

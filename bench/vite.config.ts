@@ -25,6 +25,7 @@ export default defineConfig({
         gemm: resolve(import.meta.dirname, 'gemm.html'),
         profile: resolve(import.meta.dirname, 'profile.html'),
         runtime: resolve(import.meta.dirname, 'runtime.html'),
+        hosting: resolve(import.meta.dirname, 'hosting.html'),
       },
     },
   },
