@@ -2,7 +2,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type * as Ort from 'onnxruntime-node';
-import { batchFeeds, logitsOutput } from '@ko-classify/core/engine';
+import { OPTIMIZED_KEY, batchFeeds, logitsOutput } from '@ko-classify/core/engine';
 import { readModelJson } from '@ko-classify/core/node';
 import { refreshManifest } from './quantize-command.js';
 import { toHalfBits } from './onnx/quant-math.js';
@@ -153,6 +153,8 @@ export async function optimizeFile(input: string, o: { output?: string; toleranc
       throw new OptimizeError(`ONNX Runtime's optimised graph gives logits up to ${exactDiff} away from the original (${exact.moved} of ${exact.rows} parity rows moved); ${input} is unchanged`);
     }
     const model = decodeModel(readFileSync(tmp));
+    // The mark that makes ko-classify load this graph with ORT's optimiser off (its work is done).
+    model.metadataProps = [...(model.metadataProps ?? []).filter((p) => p.key !== OPTIMIZED_KEY), { key: OPTIMIZED_KEY, value: 'extended' }];
     const original = decodeModel(before).graph;
     const halved = halveFoldedConstants(model, new Set((original?.initializer ?? []).map((t) => t.name)));
     const after = encodeModel(model);

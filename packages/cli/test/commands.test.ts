@@ -302,6 +302,9 @@ describe('optimize', () => {
     const ops = decodeModel(readFileSync(file)).graph!.node.map((n) => n.opType);
     expect(ops).toEqual(expect.arrayContaining(['QuantizeLinear', 'MatMulIntegerToFloat', 'LayerNormalization']));
     expect(ops).not.toContain('MatMulInteger');
+    // Marked, so ko-classify loads it with ORT's optimiser off; the mark is read from the bytes.
+    const { onnxMetadata, OPTIMIZED_KEY } = await import('@ko-classify/core/engine');
+    expect(onnxMetadata(new Uint8Array(readFileSync(file)))).toEqual({ [OPTIMIZED_KEY]: 'extended' });
     const manifest = JSON.parse(readFileSync(join(copy, 'manifest.json'), 'utf8')) as { files: Record<string, { sha256: string }> };
     expect(manifest.files['onnx/model_int8.onnx']!.sha256).toBe(createHash('sha256').update(readFileSync(file)).digest('hex'));
     // Real sentences: the optimised file labels them as the original does, on both runtimes.

@@ -56,6 +56,8 @@ export interface Model {
   producerName: string;
   opsetImport: OpsetId[];
   graph: Graph | null;
+  /** ModelProto.metadata_props: free-form key/value pairs (e.g. `ko-classify optimize`'s mark). */
+  metadataProps?: { key: string; value: string }[];
 }
 
 export const DataType = onnx.TensorProto.DataType;
