@@ -62,6 +62,18 @@ test.describe('README claims in the browser', () => {
 
   test("the element's wasm-paths attribute points ORT at another folder", async ({ page }) => {
     await page.goto('/script-tag/');
+    await expect(page.locator('ko-sentiment').first()).toHaveAttribute('state', 'idle', { timeout: 90_000 });
+    // The page's own element stored the runtime it fetched from assets/: drop that copy so the new
+    // worker has to fetch it, and show where from.
+    await page.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => Object.assign(indexedDB.open('ko-classify'), { onsuccess(this: IDBOpenDBRequest) { resolve(this.result); }, onerror: reject }));
+      const tx = db.transaction('model-files', 'readwrite');
+      const store = tx.objectStore('model-files');
+      for (const k of (await new Promise<IDBValidKey[]>((resolve) => Object.assign(store.getAllKeys(), { onsuccess(this: IDBRequest<IDBValidKey[]>) { resolve(this.result); } })))) {
+        if (/^(meta:)?runtime:/.test(String(k))) store.delete(k);
+      }
+      await new Promise((resolve) => (tx.oncomplete = resolve));
+    });
     await serverLog(page, true);
     await page.evaluate(() => {
       const area = Object.assign(document.createElement('textarea'), { id: 'third' });

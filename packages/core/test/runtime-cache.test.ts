@@ -141,6 +141,43 @@ describe('the runtime cache', () => {
     expect(sources).toEqual(['network', 'cache', 'cache']);
   });
 
+  it("with ORT's chunk on another origin (a CDN), its glue .mjs is cached too and given back as a blob: URL; same-origin builds never store or use one", async () => {
+    const GLUE = new TextEncoder().encode('export default async function ortWasmThreaded() {}\n');
+    const withGlue = (ort: OrtWithEnv, seen: { binary: Uint8Array | undefined }[]): BackendDescriptor => ({
+      ...descriptor(ort, seen),
+      async warmUp(o) {
+        const wasm = o.env.wasm as { wasmBinary?: Uint8Array; wasmPaths?: { mjs?: string } };
+        seen.push({ binary: wasm.wasmBinary });
+        // As onnxruntime-web does from another origin: the glue fetched (then imported as a blob), unless given.
+        if (!wasm.wasmPaths?.mjs) await (await globalThis.fetch('http://cdn/assets/ort-wasm-simd-threaded.mjs')).arrayBuffer();
+        if (!wasm.wasmBinary) await (await globalThis.fetch(URL_SEEN)).arrayBuffer();
+      },
+    });
+    globalThis.fetch = (async (input: string | URL | Request) => {
+      const url = String(input instanceof Request ? input.url : input);
+      fetches.push(url);
+      return new Response((url.endsWith('.mjs') ? GLUE : WASM).slice(), { status: 200 });
+    }) as typeof fetch;
+    const store = memoryModelStore();
+    const a = fakeOrt();
+    await startRuntime(withGlue(a.ort, a.seen), SETTINGS, { cache: cacheOver(store), crossOriginGlue: true });
+    expect((await listRuntimes(store)).map((e) => e.file)).toEqual(['ort-wasm-simd-threaded.mjs', FILE]);
+    fetches = [];
+    const b = fakeOrt();
+    const r = await startRuntime(withGlue(b.ort, b.seen), SETTINGS, { cache: cacheOver(store), crossOriginGlue: true });
+    expect(r.runtime?.source).toBe('cache');
+    expect(fetches).toEqual([]);
+    expect((b.ort.env.wasm as { wasmPaths?: { mjs?: string } }).wasmPaths?.mjs).toMatch(/^blob:/);
+    // A same-origin build on that origin keeps ORT's embedded glue (no blob: its CSP may refuse).
+    const c = fakeOrt();
+    await startRuntime(descriptor(c.ort, c.seen), SETTINGS, { cache: cacheOver(store) });
+    expect((c.ort.env.wasm as { wasmPaths?: unknown }).wasmPaths).toBeUndefined();
+    const fresh = memoryModelStore();
+    const d = fakeOrt();
+    await startRuntime(descriptor(d.ort, d.seen), SETTINGS, { cache: cacheOver(fresh) });
+    expect((await listRuntimes(fresh)).map((e) => e.file)).toEqual([FILE]);
+  });
+
   it('without a cache (Node, cache: false) nothing is stored and no runtime is reported', async () => {
     const a = fakeOrt();
     const r = await startRuntime(descriptor(a.ort, a.seen), SETTINGS, { cache: null });

@@ -27,6 +27,8 @@ export interface LoadDeps {
   fetch?: typeof fetch;
   /** Where ORT's `.wasm` is kept between page loads (the worker's IndexedDB); none in Node. */
   runtimeCache?: RuntimeCache | null;
+  /** ORT's chunk is on another origin (a CDN), so its glue `.mjs` is cached too (`RuntimeDeps`). */
+  crossOriginGlue?: boolean;
   /** The storage `info()` reports. Default: unknown. */
   storage?: () => Promise<ModelInfo['storage']>;
   /** Max tokens instead of the tokenizer's (the quantizer's calibration). */
@@ -47,7 +49,7 @@ export async function loadModel(spec: LoadSpec, deps: LoadDeps): Promise<{ engin
   const notes: string[] = [];
   const candidates = await selectBackends(spec.backend, deps.backends, deps.env, notes);
   const settings = { threads: spec.threads, wasmPaths: spec.wasmPaths, crossOriginIsolated: deps.env.crossOriginIsolated };
-  const start = (c: Candidate) => startRuntime(c.descriptor, settings, { fetch: deps.fetch, cache: deps.runtimeCache, emit: deps.emit });
+  const start = (c: Candidate) => startRuntime(c.descriptor, settings, { fetch: deps.fetch, cache: deps.runtimeCache, emit: deps.emit, crossOriginGlue: deps.crossOriginGlue });
   // Start the runtime (fetch and compile ORT's .wasm, start its threads: most of a warm start)
   // while the manifest is revalidated and the model files download or come out of the cache.
   const early = candidates[0] ? start(candidates[0]) : null;

@@ -15,6 +15,12 @@ export interface RuntimeDeps {
   /** Used to name a runtime file that failed to load. Default: the global fetch. */
   fetch?: typeof fetch;
   cache?: RuntimeCache | null;
+  /**
+   * ORT's chunk is on another origin (the script-tag build from a CDN): ORT then fetches its glue
+   * `.mjs` too and imports it through a `blob:` URL (which such a page's CSP allows), so the glue is
+   * cached beside the `.wasm` and imported from a `blob:` URL of the copy. Same-origin builds embed it.
+   */
+  crossOriginGlue?: boolean;
   emit?: (e: ProgressEvent) => void;
 }
 
@@ -22,12 +28,14 @@ export interface RuntimeDeps {
 export async function startRuntime(d: BackendDescriptor, settings: RuntimeSettings, deps: RuntimeDeps = {}): Promise<{ ort: OrtWithEnv; threads: number; runtime: RuntimeInfo | null }> {
   const fetched: RuntimeFetch[] = [];
   const wasmFile = d.runtimeFiles?.find((f) => f.endsWith('.wasm'));
+  const glueFile = deps.crossOriginGlue ? d.runtimeFiles?.find((f) => f.endsWith('.mjs')) : undefined;
   const cache = wasmFile && d.warmUp ? (deps.cache ?? null) : null;
-  let copy: Promise<Uint8Array | null> | null = null;
+  const copies = new Map<'wasm' | 'mjs', Promise<Uint8Array | null>>();
   // ORT fetches its .wasm itself and takes no fetch to use: watching the global fetch while it starts
   // is the only way to name a URL that failed, and to keep a copy of the bytes for the cache.
   const restore = recordRuntimeFetches(fetched, (r, url) => {
-    if (cache && !copy && r.ok && /\.wasm(\?|#|$)/.test(url)) copy = r.clone().arrayBuffer().then((b) => new Uint8Array(b), () => null);
+    const kind = /\.wasm(\?|#|$)/.test(url) ? 'wasm' : /\.mjs(\?|#|$)/.test(url) ? 'mjs' : null;
+    if (cache && kind && !copies.has(kind) && r.ok) copies.set(kind, r.clone().arrayBuffer().then((b) => new Uint8Array(b), () => null));
   });
   try {
     const ort = await d.importOrt();
@@ -48,9 +56,13 @@ export async function startRuntime(d: BackendDescriptor, settings: RuntimeSettin
       const bytes = await cache.get(version, wasmFile).catch((e: unknown) => void warn('could not read', e));
       if (bytes) return bytes;
       await d.warmUp!(ort);
-      const copied = await (copy as Promise<Uint8Array | null> | null);
-      const url = fetched.find((f) => f.url.includes('.wasm'))?.url ?? null;
-      if (copied) await cache.put(version, wasmFile, copied, url).catch((e: unknown) => warn("could not store ORT's .wasm", e));
+      const store = async (kind: 'wasm' | 'mjs', file: string) => {
+        const copied = await (copies.get(kind) ?? null);
+        const url = fetched.find((f) => f.url.includes(`.${kind}`))?.url ?? null;
+        if (copied) await cache.put(version, file, copied, url).catch((e: unknown) => warn(`could not store ORT's .${kind}`, e));
+      };
+      await store('wasm', wasmFile);
+      if (glueFile) await store('mjs', glueFile);
       return null;
     });
     if (!cached) {
@@ -59,6 +71,9 @@ export async function startRuntime(d: BackendDescriptor, settings: RuntimeSettin
       return { ort, threads, runtime };
     }
     ort.env.wasm.wasmBinary = cached;
+    const glue = glueFile ? await cache.get(version, glueFile).catch(() => undefined) : undefined;
+    // Kept alive: ORT's threads start workers from the glue's URL.
+    if (glue) ort.env.wasm.wasmPaths = { mjs: URL.createObjectURL(new Blob([glue as Uint8Array<ArrayBuffer>], { type: 'text/javascript' })) };
     try {
       await d.warmUp!(ort);
     } catch (e) {

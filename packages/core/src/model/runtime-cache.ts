@@ -79,9 +79,13 @@ function parseRuntimeKey(key: string): { version: string; file: string } | null 
   return m ? { version: m[1]!, file: m[2]! } : null;
 }
 
-/** WebAssembly's magic number: a damaged entry is never handed to ORT (its init failure is final). */
-function looksLikeWasm(b: Uint8Array | undefined, size: number | null): b is Uint8Array {
-  return !!b && b.byteLength > 8 && (size === null || b.byteLength === size) && b[0] === 0 && b[1] === 0x61 && b[2] === 0x73 && b[3] === 0x6d;
+/**
+ * A `.wasm` must start with WebAssembly's magic number (a damaged entry is never handed to ORT: its
+ * failed start is final for the worker); the glue `.mjs` must be non-empty text; both the recorded size.
+ */
+function looksRight(file: string, b: Uint8Array | undefined, size: number | null): b is Uint8Array {
+  if (!b || b.byteLength < 8 || (size !== null && b.byteLength !== size)) return false;
+  return file.endsWith('.wasm') ? b[0] === 0 && b[1] === 0x61 && b[2] === 0x73 && b[3] === 0x6d : !b.includes(0);
 }
 
 async function readMeta(store: ModelStore, key: string): Promise<RuntimeMeta | null> {
@@ -97,7 +101,7 @@ async function readMeta(store: ModelStore, key: string): Promise<RuntimeMeta | n
 export async function getRuntime(store: ModelStore, version: string, file: string): Promise<Uint8Array | undefined> {
   const key = runtimeKey(version, file);
   const [bytes, meta] = await Promise.all([store.get(key), readMeta(store, key)]);
-  if (!meta || !looksLikeWasm(bytes, meta.bytes)) return undefined;
+  if (!meta || !looksRight(file, bytes, meta.bytes)) return undefined;
   // Last use is bookkeeping only: written after the answer, and its failure is nobody's problem.
   void store.put(META + key, record({ ...meta, lastUsed: Date.now() })).catch(() => undefined);
   return bytes;
@@ -105,7 +109,7 @@ export async function getRuntime(store: ModelStore, version: string, file: strin
 
 /** Stores a runtime file and deletes the other versions of that file. */
 export async function putRuntime(store: ModelStore, version: string, file: string, bytes: Uint8Array, url: string | null): Promise<void> {
-  if (!looksLikeWasm(bytes, null)) return;
+  if (!looksRight(file, bytes, null)) return;
   const key = runtimeKey(version, file);
   const digest = await globalThis.crypto?.subtle?.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>).catch(() => null);
   const sha256 = digest ? [...new Uint8Array(digest)].map((x) => x.toString(16).padStart(2, '0')).join('') : null;

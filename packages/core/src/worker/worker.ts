@@ -57,7 +57,9 @@ const api: WorkerApi = {
       // ORT's .wasm is kept beside the models (the same cache switch), one download per origin.
       const locks = (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
       const runtimeCache = spec.cache ? storeRuntimeCache(new GuardedStore(idbModelStore(), 5000, emit), locks) : null;
-      const info = await host.load(spec, { files, backends: browserBackends, env, emit, storage: storageInfo, runtimeCache });
+      // This worker's code (and ORT's chunk beside it) from another origin: the script tag from a CDN.
+      const crossOriginGlue = new URL(import.meta.url).origin !== new URL(globalThis.location.href).origin;
+      const info = await host.load(spec, { files, backends: browserBackends, env, emit, storage: storageInfo, runtimeCache, crossOriginGlue });
       emit({ type: 'ready', info });
       return info;
     } finally {
