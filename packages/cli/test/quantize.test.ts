@@ -91,14 +91,16 @@ function fp32WithEmbeddingsOf(file: string): Uint8Array {
   const q = decodeModel(readFileSync(join(dir, file))).graph!;
   const gbq = q.node.find((n) => n.opType === 'GatherBlockQuantized');
   if (!gbq) throw new Error(`${file} has no GatherBlockQuantized: its embeddings are not in 4 bits`);
-  const cast = q.node.find((n) => n.input[0] === gbq.output[0])!;
+  const next = q.node.find((n) => n.input[0] === gbq.output[0]);
+  const cast = next?.opType === 'Cast' ? next : null;
   const m = decodeModel(fp32Bytes);
   const g = m.graph!;
   const at = g.node.findIndex((n) => n.opType === 'Gather' && /word_embeddings/.test(n.input[0]!));
   const gather = g.node[at]!;
-  cast.output[0] = gather.output[0]!;
-  g.node.splice(at, 1, gbq, cast);
-  g.initializer = [...g.initializer.filter((t) => t.name !== gather.input[0]), ...q.initializer.filter((t) => t.name === gbq.input[0] || t.name === gbq.input[2])];
+  if (cast) cast.output[0] = gather.output[0]!;
+  else gbq.output[0] = gather.output[0]!;
+  g.node.splice(at, 1, ...(cast ? [gbq, cast] : [gbq]));
+  g.initializer = [...g.initializer.filter((t) => t.name !== gather.input[0]), ...q.initializer.filter((t) => gbq.input.includes(t.name) && t.name !== gbq.input[1])];
   m.opsetImport.push(onnx.OperatorSetIdProto.create({ domain: 'com.microsoft', version: 1 }) as never);
   return encodeModel(m);
 }
@@ -303,14 +305,26 @@ function half(bits: number): number {
   return bits & 0x8000 ? -v : v;
 }
 
-// Both files store the word embeddings in 4 bits: blocks of 32 along each row, one half scale per
-// block, read by com.microsoft GatherBlockQuantized (uint8 data: value = (nibble − z) × scale). The
-// int8 file has no zero points (z = 8, symmetric); the q4 file stores one per block. The fixture's
-// table is 2,000 × 32: one block per row.
+/** The i-th scale of a GatherBlockQuantized scales initializer, half or float. */
+function scaleReader(t: { dataType: number; rawData: Uint8Array }): (i: number) => number {
+  const raw = new Uint8Array(t.rawData);
+  if (t.dataType === onnx.TensorProto.DataType.FLOAT) {
+    const f = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
+    return (i) => f[i]!;
+  }
+  const h = new Uint16Array(raw.buffer, raw.byteOffset, raw.byteLength / 2);
+  return (i) => half(h[i]!);
+}
+
+// Both files store the word embeddings in 4 bits: blocks of 32 along each row, one half-valued scale
+// per block, read by com.microsoft GatherBlockQuantized (uint8 data: value = (nibble − z) × scale). The
+// int8 file has no zero points (z = 8, symmetric) and half scales (its output is cast to float); the q4
+// file stores one zero point per block and its scales as float (WebGPU's kernel needs shader-f16 for
+// half ones). The fixture's table is 2,000 × 32: one block per row.
 describe.each([['int8', 'm/onnx/model_int8.onnx', false], ['int4', 'm/onnx/model_q4.onnx', true]] as const)('%s file: the word embeddings in 4 bits', (_mode, file, zeroPoints) => {
   const fp32Table = () => decodeModel(fp32Bytes).graph!.initializer.find((t) => /word_embeddings/.test(t.name))!;
 
-  it(`GatherBlockQuantized (bits 4, block 32) on uint8 nibbles with half scales${zeroPoints ? ' and 4-bit zero points' : ', no zero points'}, no other copy of the table, each nibble the nearest level of its block`, () => {
+  it(`GatherBlockQuantized (bits 4, block 32) on uint8 nibbles with ${zeroPoints ? 'float scales and 4-bit zero points' : 'half scales, no zero points'}, no other copy of the table, each nibble the nearest level of its block`, () => {
     const m = decodeModel(readFileSync(join(dir, file)));
     const g = m.graph!;
     const inits = new Map(g.initializer.map((t) => [t.name, t]));
@@ -322,7 +336,8 @@ describe.each([['int8', 'm/onnx/model_int8.onnx', false], ['int4', 'm/onnx/model
     expect(n.input[1]).toBe('input_ids');
     expect(n.input.length).toBe(zeroPoints ? 4 : 3); // without zero points, the default 8
     const cast = g.node.find((x) => x.input[0] === n.output[0])!;
-    expect([cast.opType, Number(cast.attribute[0]!.i)]).toEqual(['Cast', onnx.TensorProto.DataType.FLOAT]);
+    if (zeroPoints) expect(cast.opType).not.toBe('Cast');
+    else expect([cast.opType, Number(cast.attribute[0]!.i)]).toEqual(['Cast', onnx.TensorProto.DataType.FLOAT]);
     const orig = fp32Table();
     const [V, H] = dimsOf(orig) as [number, number];
     const blocks = H / 32;
@@ -330,7 +345,7 @@ describe.each([['int8', 'm/onnx/model_int8.onnx', false], ['int4', 'm/onnx/model
     const scales = inits.get(n.input[2]!)!;
     const zps = zeroPoints ? inits.get(n.input[3]!)! : undefined;
     expect([data.dataType, dimsOf(data)]).toEqual([onnx.TensorProto.DataType.UINT8, [V, H / 2]]);
-    expect([scales.dataType, dimsOf(scales)]).toEqual([onnx.TensorProto.DataType.FLOAT16, [V, blocks]]);
+    expect([scales.dataType, dimsOf(scales)]).toEqual([zeroPoints ? onnx.TensorProto.DataType.FLOAT : onnx.TensorProto.DataType.FLOAT16, [V, blocks]]);
     if (zps) expect([zps.dataType, dimsOf(zps)]).toEqual([onnx.TensorProto.DataType.UINT8, [V, Math.ceil(blocks / 2)]]);
     // Nothing else holds the table: no initializer of V × H elements in any type, no plain Gather of one.
     const elements = (t: (typeof g.initializer)[0]) => dimsOf(t).reduce((a, b) => a * b, 1);
@@ -339,7 +354,7 @@ describe.each([['int8', 'm/onnx/model_int8.onnx', false], ['int4', 'm/onnx/model
     const w = floatData(orig);
     const nib = (i: number) => (data.rawData[i >> 1]! >> ((i & 1) * 4)) & 0x0f;
     const zOf = (r: number, b: number) => (zps ? (zps.rawData[r * Math.ceil(blocks / 2) + (b >> 1)]! >> ((b & 1) * 4)) & 0x0f : 8);
-    const s16 = new Uint16Array(new Uint8Array(scales.rawData).buffer);
+    const scaleAt = scaleReader(scales);
     // A LayerNormalization reading the table's rows scales each column's error by γ_c, and the search
     // weighs it by γ_c² (the shipped models); here the fixture's token-type embeddings are added first,
     // so every column weighs 1.
@@ -358,7 +373,8 @@ describe.each([['int8', 'm/onnx/model_int8.onnx', false], ['int4', 'm/onnx/model
     for (let r = 0; r < V; r++) {
       for (let b = 0; b < blocks; b++) {
         const from = r * H + b * 32;
-        const [s, z] = [half(s16[r * blocks + b]!), zOf(r, b)];
+        const [s, z] = [scaleAt(r * blocks + b), zOf(r, b)];
+        expect(half(toHalf(s))).toBe(s); // half-valued either way (the search works on half scales)
         const block = w.subarray(from, from + 32);
         const extreme = block.reduce((a, v) => (Math.abs(v) > Math.abs(a) ? v : a), 0);
         if (extreme === 0) continue;
@@ -380,7 +396,7 @@ describe.each([['int8', 'm/onnx/model_int8.onnx', false], ['int4', 'm/onnx/model
     expect(searched).toBeGreaterThan(V / 10); // the search moved many blocks off the starting point
     // The table's bytes: half a byte per value plus 2 per block (int8 rows took 1 + 4 / 32), and half a
     // byte per block for zero points.
-    expect(data.rawData.byteLength + scales.rawData.byteLength + (zps?.rawData.byteLength ?? 0)).toBe((V * H) / 2 + (V * blocks * 2) + (zeroPoints ? V * Math.ceil(blocks / 2) : 0));
+    expect(data.rawData.byteLength + scales.rawData.byteLength + (zps?.rawData.byteLength ?? 0)).toBe((V * H) / 2 + V * blocks * (zeroPoints ? 4 : 2) + (zeroPoints ? V * Math.ceil(blocks / 2) : 0));
   });
 
   // What the runtimes read: every token's row through the file's own GatherBlockQuantized + Cast, against
@@ -390,28 +406,29 @@ describe.each([['int8', 'm/onnx/model_int8.onnx', false], ['int4', 'm/onnx/model
     const g = m.graph!;
     const n = g.node.find((x) => x.opType === 'GatherBlockQuantized')!;
     expect(n, `${file} has no GatherBlockQuantized`).toBeDefined();
-    const cast = g.node.find((x) => x.input[0] === n.output[0])!;
+    const cast = zeroPoints ? null : g.node.find((x) => x.input[0] === n.output[0])!;
+    const outName = cast ? cast.output[0]! : n.output[0]!;
     const inits = new Map(g.initializer.map((t) => [t.name, t]));
     const probe = onnx.ModelProto.create({
       irVersion: m.irVersion,
       opsetImport: m.opsetImport,
       graph: onnx.GraphProto.create({
         name: 'embeddings',
-        node: [n, cast],
+        node: cast ? [n, cast] : [n],
         initializer: n.input.filter((_, i) => i !== 1).map((x) => inits.get(x)!),
         input: [onnx.ValueInfoProto.create({ name: 'input_ids', type: { tensorType: { elemType: onnx.TensorProto.DataType.INT64, shape: { dim: [{ dimParam: 'n' }] } } } })],
-        output: [onnx.ValueInfoProto.create({ name: cast.output[0]!, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT } } })],
+        output: [onnx.ValueInfoProto.create({ name: outName, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT } } })],
       }),
     });
     const orig = fp32Table();
     const [V, H] = dimsOf(orig) as [number, number];
     const session = await ort.InferenceSession.create(onnx.ModelProto.encode(probe).finish());
     const ids = BigInt64Array.from({ length: V }, (_, i) => BigInt(V - 1 - i)); // every row, in reverse
-    const out = (await session.run({ input_ids: new ort.Tensor('int64', ids, [V]) }))[cast.output[0]!]!.data as Float32Array;
+    const out = (await session.run({ input_ids: new ort.Tensor('int64', ids, [V]) }))[outName]!.data as Float32Array;
     await session.release();
     expect(out.length).toBe(V * H);
     const data = inits.get(n.input[0]!)!;
-    const s16 = new Uint16Array(new Uint8Array(inits.get(n.input[2]!)!.rawData).buffer);
+    const scaleAt = scaleReader(inits.get(n.input[2]!)!);
     const zps = zeroPoints ? inits.get(n.input[3]!)!.rawData : undefined;
     const blocks = H / 32;
     const zOf = (r: number, b: number) => (zps ? (zps[r * Math.ceil(blocks / 2) + (b >> 1)]! >> ((b & 1) * 4)) & 0x0f : 8);
@@ -421,7 +438,7 @@ describe.each([['int8', 'm/onnx/model_int8.onnx', false], ['int4', 'm/onnx/model
       const r = V - 1 - k;
       for (let c = 0; c < H; c++) {
         const i = r * H + c;
-        const s = half(s16[r * blocks + Math.floor(c / 32)]!);
+        const s = scaleAt(r * blocks + Math.floor(c / 32));
         const mine = (((data.rawData[i >> 1]! >> ((i & 1) * 4)) & 0x0f) - zOf(r, Math.floor(c / 32))) * s;
         const got = out[k * H + c]!;
         if (!(Math.abs(got - mine) <= Math.abs(mine) * 2 ** -11)) wrong++;

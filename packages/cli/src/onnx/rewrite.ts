@@ -1,4 +1,4 @@
-import { quantizeInt4Blocks, quantizeInt4Rows, quantizeInt8PerChannel, quantizeInt8PerTensor, uint8Affine } from './quant-math.js';
+import { halfToFloat, quantizeInt4Blocks, quantizeInt4Rows, quantizeInt8PerChannel, quantizeInt8PerTensor, uint8Affine } from './quant-math.js';
 import { DataType, dimsOf, floatData, node, tensor, type Graph, type Node, type Tensor } from './proto.js';
 import { FLOAT_MIN, QuantizeError, SOFTMAX_PAD, type QuantizeOptions, type QuantizeReport, type SizeRow } from './quantize-types.js';
 import type { Site } from './sites.js';
@@ -130,17 +130,23 @@ export function createRewriter(graph: Graph, options: QuantizeOptions, report: Q
       // labels differ from fp32 with zero points (largest fp32 margin 0.007), 4 without (one at 0.102).
       const zeroPoints = options.mode === 'int4';
       const q = quantizeInt4Rows(floatData(t), rows, cols, blockSize, { importance, zeroPoints });
+      // The q4 file runs on WebGPU, whose GatherBlockQuantized with half scales needs shader-f16
+      // (SwiftShader and many devices lack it: "requires f16 but the device does not support it"):
+      // there the (half-valued) scales are stored as float, 256 KB more for 16,000 × 256.
+      const floatScales = options.mode === 'int4';
       quantizedWeights.set(key, [
         addInit(tensor(fresh(`${t.name}_Q4`), DataType.UINT8, [rows, cols / 2], q.packed), 'embeddings'),
-        addInit(tensor(fresh(`${t.name}_scales`), DataType.FLOAT16, [rows, q.blocks], q.scales), 'embeddings'),
+        addInit(floatScales ? tensor(fresh(`${t.name}_scales`), DataType.FLOAT, [rows, q.blocks], Float32Array.from(q.scales, halfToFloat)) : tensor(fresh(`${t.name}_scales`), DataType.FLOAT16, [rows, q.blocks], q.scales), 'embeddings'),
         ...(q.zeroPoints ? [addInit(tensor(fresh(`${t.name}_zero_points`), DataType.UINT8, [rows, Math.ceil(q.blocks / 2)], q.zeroPoints), 'embeddings')] : []),
       ]);
       replaced.set(t.name, 'embeddings');
     }
     const [q, s, z] = quantizedWeights.get(key)! as [string, string, string?];
+    const attrs = { gather_axis: 0, quantize_axis: 1, block_size: blockSize, bits: 4 };
+    if (options.mode === 'int4') return [node('GatherBlockQuantized', [q, n.input[1]!, s, ...(z ? [z] : [])], [n.output[0]!], `${n.name}_Q4`, attrs, 'com.microsoft')];
     const half = fresh(`${n.output[0]}_fp16`);
     return [
-      node('GatherBlockQuantized', [q, n.input[1]!, s, ...(z ? [z] : [])], [half], `${n.name}_Q4`, { gather_axis: 0, quantize_axis: 1, block_size: blockSize, bits: 4 }, 'com.microsoft'),
+      node('GatherBlockQuantized', [q, n.input[1]!, s, ...(z ? [z] : [])], [half], `${n.name}_Q4`, attrs, 'com.microsoft'),
       node('Cast', [half], [n.output[0]!], fresh(`${n.name}_cast`), { to: DataType.FLOAT }),
     ];
   };
