@@ -49,7 +49,8 @@ export async function writeCard(dir: string, data: string, meta: CardMeta, cols:
   // The card says the quantized files hold 4-bit word embeddings only where they do (files quantized
   // before GatherBlockQuantized keep them int8).
   const quantized = rows.filter((r) => r.dtype !== 'fp32');
-  const embeddings4 = quantized.length > 0 && quantized.every((r) => decodeModel(readFileSync(join(dir, r.file))).graph?.node.some((n) => n.opType === 'GatherBlockQuantized'));
+  const with4 = quantized.filter((r) => decodeModel(readFileSync(join(dir, r.file))).graph?.node.some((n) => n.opType === 'GatherBlockQuantized')).map((r) => r.dtype);
+  const embeddings4 = with4.length === 0 ? '' : with4.length === quantized.length ? ' Both store the word-embedding table in 4 bits (GatherBlockQuantized: blocks of 32 along each row).' : ` The ${with4.join(' and ')} file stores the word-embedding table in 4 bits (GatherBlockQuantized: blocks of 32 along each row); the ${quantized.filter((r) => !with4.includes(r.dtype)).map((r) => r.dtype).join(' and ')} file keeps it in 8 bits.`;
   const card = `# ${name}
 
 ${meta.summary}
@@ -71,7 +72,7 @@ ${rows[0]!.multi_label ? multiLabelTables(rows) : `| dtype | file | size | accur
 | --- | --- | --- | --- | --- |
 ${rows.map((r) => `| ${r.dtype} | \`${r.file}\` | ${(r.bytes / 1e6).toFixed(2)} MB | ${pct(r.accuracy)}% | ${pct(r.macro_f1)} |`).join('\n')}`}
 
-int8 (MatMulIntegerToFloat) is what the WASM backend loads${meta.calibration ? `: its activation scales were calibrated on ${meta.calibration} and are fixed in the file, so a text gets the same scores alone, in any batch, padded or sharded` : ''}; int4 (MatMulNBits) what WebGPU loads.${embeddings4 ? ' Both store the word-embedding table in 4 bits (GatherBlockQuantized: blocks of 32 along each row, half scales).' : ''}
+int8 (MatMulIntegerToFloat) is what the WASM backend loads${meta.calibration ? `: its activation scales were calibrated on ${meta.calibration} and are fixed in the file, so a text gets the same scores alone, in any batch, padded or sharded` : ''}; int4 (MatMulNBits) what WebGPU loads.${embeddings4}
 
 ## Reproduce
 
