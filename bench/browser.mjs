@@ -8,6 +8,9 @@ import { createStaticServer } from '../scripts/static-server.mjs';
 import { median } from './sample.mjs';
 
 export const NAMES = { ko: 'ko-classify', tjs: 'transformers.js' };
+
+/** Model files: ko-classify's under /models/, transformers.js's copy under /tjs-models/ (bench/run.mjs). */
+export const isModelPath = (p) => p.startsWith('/models/') || p.startsWith('/tjs-models/');
 export const LATENCY_CALLS = 300;
 
 /** Starts the server and the browser; `mounts` as scripts/static-server.mjs takes them. */
@@ -15,7 +18,7 @@ export async function startBrowser(mounts) {
   // Code may come from the HTTP cache on a warm start; model files never do, so a library that
   // re-downloads its model shows up in the request log.
   // Compressed as a real host serves it: brotli for JS, JSON and wasm; ONNX files (octet-stream) as is.
-  const server = createStaticServer({ mounts, compress: true, cacheControl: (p) => (p.startsWith('/models/') || p.endsWith('.html') ? 'no-store' : 'max-age=3600') });
+  const server = createStaticServer({ mounts, compress: true, cacheControl: (p) => (isModelPath(p) || p.endsWith('.html') ? 'no-store' : 'max-age=3600') });
   const base = await server.start();
   const launchOptions = { executablePath: '/usr/bin/chromium', headless: true, args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] };
   const browser = await chromium.launch(launchOptions);
@@ -126,7 +129,7 @@ export async function runLibraries({ server, base, launchOptions }, { libs, reps
       r.warm.push(warm.ms);
       r.workers = page.workerCount;
       if (rep === 0) r.warmPhases = warm.info?.phases ?? null;
-      r.warmModelRequests.push(requested().filter((p) => p.startsWith('/models/')).length);
+      r.warmModelRequests.push(requested().filter(isModelPath).length);
       const each = await step(page, `${lib} latency`, (s) => window.bench.classifyEach(s), texts.slice(0, LATENCY_CALLS));
       r.latency.push(each.ms);
       r.each = each.results;

@@ -49,7 +49,7 @@ function summaryTable(d, g) {
     ['throughput ratio', x(ko.sps / tjs.sps), `${ko.sps.toFixed(0)} vs ${tjs.sps.toFixed(0)} sentences/s`, sp(d.spreads.throughput), `≥ ${GOALS.throughput}×`, Math.min(...d.spreads.throughput) >= GOALS.throughput],
     ['p50 latency ratio', x(ko.p50 / tjs.p50), `${ms(ko.p50)} vs ${ms(tjs.p50)}, first ${d.latencyCalls} calls`, sp(d.spreads.p50), `≤ ${GOALS.p50}×`, Math.max(...d.spreads.p50) <= GOALS.p50],
     ['steady p50 latency ratio', x(ko.steadyP50 / tjs.steadyP50), `${ms(ko.steadyP50)} vs ${ms(tjs.steadyP50)}, the same calls after the batch`, sp(d.spreads.steadyP50), `≤ ${GOALS.steadyP50}× every run`, Math.max(...d.spreads.steadyP50) <= GOALS.steadyP50],
-    ['same text, same answer', `${d.runs.ko.sameAnswer.any} of ${d.runs.ko.sameAnswer.n}`, `sentences whose label or score (by more than 1e-6) differs between one call, shuffled calls of 32 and one per call (largest gap ${d.runs.ko.sameAnswer.maxGap.toExponential(1)}); transformers.js on the same file: ${d.runs.tjs.sameAnswer.any}`, '', '0', d.runs.ko.sameAnswer.any === 0],
+    ['same text, same answer', `${d.runs.ko.sameAnswer.any} of ${d.runs.ko.sameAnswer.n}`, `sentences whose label or score (by more than 1e-6) differs between one call, shuffled calls of 32 and one per call (largest gap ${d.runs.ko.sameAnswer.maxGap.toExponential(1)}); transformers.js on the same model: ${d.runs.tjs.sameAnswer.any}`, '', '0', d.runs.ko.sameAnswer.any === 0],
     [`cold start ${NETWORK.downloadMbit} Mbit ratio`, x(ko.coldNet / tjs.coldNet), `${ms(ko.coldNet)} vs ${ms(tjs.coldNet)}, ${NETWORK.rttMs} ms RTT, served as a host would (brotli for JS, JSON and wasm; ONNX as is)`, sp(d.spreads.coldNet), `≤ ${GOALS.coldNet}×`, ko.coldNet / tjs.coldNet <= GOALS.coldNet],
     [`cold start ${NETWORK.downloadMbit} Mbit vs its floor`, x(ko.coldNet / floorMs(ko.coldNetBytes)), `${ms(ko.coldNet)} for ${mb(ko.coldNetBytes)} on the wire; floor = bytes ÷ ${NETWORK.downloadMbit} Mbit/s = ${ms(floorMs(ko.coldNetBytes))} (transformers.js: ${mb(tjs.coldNetBytes)}, ${x(tjs.coldNet / floorMs(tjs.coldNetBytes))})`, sp(d.runs.ko.coldNet.map((t, i) => t / floorMs(d.runs.ko.coldNetBytes[i]))), `≤ ${GOALS.coldNetFloor}×`, ko.coldNet / floorMs(ko.coldNetBytes) <= GOALS.coldNetFloor],
     ['warm start', ms(ko.warm), `a new page in the same profile, from the call to the first result (transformers.js: ${ms(tjs.warm)}); runtime and model from IndexedDB`, `${Math.min(...d.runs.ko.warm).toFixed(0)}–${Math.max(...d.runs.ko.warm).toFixed(0)} ms`, `≤ ${GOALS.warmMs} ms`, ko.warm <= GOALS.warmMs],
@@ -143,8 +143,10 @@ Runs: ${REPS} per library, alternating which goes first; medians are reported.
 
 ## Setup
 
-- Model: \`public/models/${MODEL}/onnx/model_int8.onnx\` (${mb(statSync(join(modelDir, 'onnx/model_int8.onnx')).size)}, MatMulInteger int8) for both:
-  ko-classify with \`dtype: 'int8', backend: 'wasm'\`; transformers.js with \`dtype: 'int8', device: 'wasm'\` (which loads the same file).
+- Model: \`public/models/${MODEL}/onnx/model_int8.onnx\` (${mb(statSync(join(modelDir, 'onnx/model_int8.onnx')).size)}, MatMulInteger int8, 4-bit word embeddings) for
+  ko-classify with \`dtype: 'int8', backend: 'wasm'\`; transformers.js with \`dtype: 'int8', device: 'wasm'\` loads the same model's int8 file as
+  of 0.3.0 (the same weights with 8-bit embeddings, ${mb(statSync(join(d.tjsModels ?? modelDir, MODEL, 'onnx/model_int8.onnx')).size)}): its onnxruntime-web has no CPU kernel for the
+  GatherBlockQuantized that reads the 4-bit table.
 - Runtime: ko-classify ships onnxruntime-web ${koOrt} (its plain \`ort-wasm-simd-threaded\` build); transformers.js ${tjsVersion}
   ships onnxruntime-web ${tjsOrt} and by default loads its \`.asyncify\` build from a CDN: here the same file is served
   locally (${bytes.tjs.wasmFiles.join(', ')}).
@@ -166,8 +168,8 @@ Why: the transformers.js pipeline tokenizes a call's texts with padding to the l
 runs them as one batch; ko-classify sorts them by length and cuts runs where padding would cost more than a run. The
 calls-of-32 row shows the same effect inside small calls.
 
-Labels: ko-classify and transformers.js agree on ${pctS(agreement)} of the sample (the same file, on two builds of
-onnxruntime-web). Same text, same answer — of the ${runs.ko.sameAnswer.n} sentences, how many get another label or a score more
+Labels: ko-classify and transformers.js agree on ${pctS(agreement)} of the sample (the same model, its embeddings in 4 and in 8 bits, on two
+builds of onnxruntime-web). Same text, same answer — of the ${runs.ko.sameAnswer.n} sentences, how many get another label or a score more
 than 1e-6 away than in the one big call:
 
 | | ko-classify | transformers.js |

@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { locate } from '../scripts/static-server.mjs';
-import { LATENCY_CALLS, runLibraries, startBrowser, step } from './browser.mjs';
+import { LATENCY_CALLS, isModelPath, runLibraries, startBrowser, step } from './browser.mjs';
 import { benchBulk } from './bulk.mjs';
 import { measureGemm } from './gemm.mjs';
 import { compareHosting } from './hosting.mjs';
@@ -70,8 +70,22 @@ const version = (dir) => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf
 const tjsDir = packageDir('@huggingface/transformers', root);
 const tjsOrtDir = packageDir('onnxruntime-web', tjsDir);
 const koOrtDir = packageDir('onnxruntime-web', join(root, 'packages/core'));
+// transformers.js 4.3.1's onnxruntime-web (its asyncify build) has no CPU kernel for
+// GatherBlockQuantized, which ko-sentiment's int8 file reads its 4-bit word embeddings with since
+// 0.4.0: it runs the 0.3.0 int8 file instead (the same weights, embeddings in 8 bits, 8.1 MB), taken
+// from git (TJS_INT8_FROM); every other file is the shipped one.
+const TJS_INT8_FROM = '0e886c8~1';
+const tjsModels = join(root, 'dist/bench-tjs-models');
+{
+  const { cpSync, mkdirSync, writeFileSync: write } = await import('node:fs');
+  const { execFileSync } = await import('node:child_process');
+  mkdirSync(tjsModels, { recursive: true });
+  cpSync(modelDir, join(tjsModels, MODEL), { recursive: true });
+  write(join(tjsModels, MODEL, 'onnx/model_int8.onnx'), execFileSync('git', ['show', `${TJS_INT8_FROM}:public/models/${MODEL}/onnx/model_int8.onnx`], { cwd: root, maxBuffer: 64 << 20 }));
+}
 const mounts = [
   ['/models/', join(root, 'public/models')],
+  ['/tjs-models/', tjsModels],
   ['/tjs-ort/', join(tjsOrtDir, 'dist')],
   ['/', benchDist],
 ];
@@ -117,7 +131,7 @@ for (const lib of LIBS) {
     worker: sum(js.filter((p) => !host.has(p))),
     wasm: sum(files.filter((p) => p.endsWith('.wasm'))),
     wasmFiles: files.filter((p) => p.endsWith('.wasm')).map((p) => p.split('/').pop()),
-    model: files.filter((p) => p.startsWith('/models/')).reduce((a, p) => a + statSync(locate(mounts, p)).size, 0),
+    model: files.filter(isModelPath).reduce((a, p) => a + statSync(locate(mounts, p)).size, 0),
   };
 }
 
@@ -180,6 +194,7 @@ const hosting = await compareHosting({ threads: THREADS, calls: 100, reps: 3 });
 
 const data = {
   hosting,
+  tjsModels,
   modelFiles,
   root, model: MODEL, modelDir, threads: THREADS, reps: REPS, chromiumVersion, sample, runs, fig, bytes, gemm, bulk, checks, spreads, profile,
   agreement, ratios, latencyCalls: LATENCY_CALLS,

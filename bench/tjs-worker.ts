@@ -1,13 +1,14 @@
 /**
  * transformers.js as its users run it: the v4 `text-classification` pipeline in a Worker, on the
- * same ONNX file (`dtype: 'int8'` = onnx/model_int8.onnx), WASM, the same thread count, with its
+ * same model's int8 file as of ko-sentiment 0.3.0 (`dtype: 'int8'` = onnx/model_int8.onnx; see bench/run.mjs), WASM, the same thread count, with its
  * own default ORT build (the asyncify variant) served locally instead of from the CDN.
  */
 import { env, pipeline, type TextClassificationPipeline } from '@huggingface/transformers';
 
 env.allowLocalModels = true;
 env.allowRemoteModels = false;
-env.localModelPath = '/models/';
+// Its own copy of the model (bench/run.mjs): the int8 file before 4-bit embeddings, which its ORT cannot run.
+env.localModelPath = '/tjs-models/';
 const wasm = env.backends.onnx.wasm!;
 wasm.wasmPaths = {
   mjs: new URL('/tjs-ort/ort-wasm-simd-threaded.asyncify.mjs', self.location.href).href,
