@@ -62,8 +62,8 @@ const quantizeCommand = command({
   about: `int8: MatMulInteger graph for WASM, activation scales calibrated on --calibrate-rows texts
     (default: 512 of the 1,024 NSMC reviews shipped with the CLI; pass text like your model's
     inputs) and fixed in the file, so a text's scores never depend on its batch; int4: MatMulNBits
-    for WebGPU. Both store the word embeddings in 4 bits (blocks along each row, half scales,
-    GatherBlockQuantized). Writes model_int8.onnx / model_q4.onnx beside the input by default, and refreshes
+    for WebGPU. Both store the word embeddings in 4 bits (blocks along each row, GatherBlockQuantized;
+    half scales in int8, float scales and zero points in int4). Writes model_int8.onnx / model_q4.onnx beside the input by default, and refreshes
     manifest.json in a model directory.`,
   options: {
     int8: { type: 'boolean' },
