@@ -80,7 +80,7 @@ const RUNTIMES: [string, OrtModule][] = [
 ];
 
 /** Label agreement and largest logit gap of a quantized file against fp32 (or `reference`), on one runtime (logged). */
-async function versusFp32(ort: OrtModule, name: string, file: string, reference = fp32Bytes): Promise<ReturnType<typeof compare>> {
+async function versusFp32(ort: OrtModule, name: string, file: string, reference: Uint8Array = fp32Bytes): Promise<ReturnType<typeof compare>> {
   const r = compare(await logitsOf(ort, reference), await logitsOf(ort, readFileSync(join(dir, file))));
   console.log(`${name} vs ${reference === fp32Bytes ? 'fp32' : 'fp32 with its 4-bit embeddings'}: argmax agreement ${(r.agreement * 100).toFixed(1)}%, max |Δlogit| ${r.maxAbsDiff.toFixed(4)}, correlation ${r.correlation.toFixed(4)}`);
   return r;
