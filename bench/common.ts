@@ -95,3 +95,23 @@ export function benchPage(lib: {
     },
   };
 }
+
+/**
+ * Posts one request to a freshly started worker and resolves with its one answer (`{ result }` or
+ * `{ error }`), terminating it either way. The caller creates the Worker, so its
+ * `new URL('./x-worker.ts', import.meta.url)` stays where the bundler sees it.
+ */
+export function askOnce<T>(worker: Worker, request: unknown, name: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    worker.onerror = (e) => {
+      worker.terminate();
+      reject(new Error(`${name} worker failed: ${e.message}`));
+    };
+    worker.onmessage = ({ data }: MessageEvent<{ result?: T; error?: string }>) => {
+      worker.terminate();
+      if (data.error) reject(new Error(data.error));
+      else resolve(data.result!);
+    };
+    worker.postMessage(request);
+  });
+}
