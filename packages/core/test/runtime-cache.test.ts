@@ -176,6 +176,10 @@ describe('the runtime cache', () => {
     const d = fakeOrt();
     await startRuntime(descriptor(d.ort, d.seen), SETTINGS, { cache: cacheOver(fresh) });
     expect((await listRuntimes(fresh)).map((e) => e.file)).toEqual([FILE]);
+    // A CDN page on that origin then starts from the cached .wasm and keeps the glue ORT fetched.
+    const e = fakeOrt();
+    expect((await startRuntime(withGlue(e.ort, e.seen), SETTINGS, { cache: cacheOver(fresh), crossOriginGlue: true })).runtime?.source).toBe('cache');
+    expect((await listRuntimes(fresh)).map((x) => x.file)).toEqual(['ort-wasm-simd-threaded.mjs', FILE]);
   });
 
   it('without a cache (Node, cache: false) nothing is stored and no runtime is reported', async () => {

@@ -51,16 +51,17 @@ export async function startRuntime(d: BackendDescriptor, settings: RuntimeSettin
       return { ort, threads, runtime: null };
     }
     const warn = (what: string, e: unknown) => deps.emit?.({ type: 'warning', code: 'STORAGE', message: `runtime cache: ${what} (${(e as Error)?.message ?? String(e)}); continuing without it` });
+    /** Stores the copy of what ORT fetched of `kind`, if it fetched it. */
+    const store = async (kind: 'wasm' | 'mjs', file: string) => {
+      const copied = await (copies.get(kind) ?? null);
+      const url = fetched.find((f) => f.url.includes(`.${kind}`))?.url ?? null;
+      if (copied) await cache.put(version, file, copied, url).catch((e: unknown) => warn(`could not store ORT's .${kind}`, e));
+    };
     // Held while this worker downloads and stores the runtime, not while it starts a cached one.
     const cached = await cache.exclusive(`ko-classify runtime ${version}/${wasmFile}`, async () => {
       const bytes = await cache.get(version, wasmFile).catch((e: unknown) => void warn('could not read', e));
       if (bytes) return bytes;
       await d.warmUp!(ort);
-      const store = async (kind: 'wasm' | 'mjs', file: string) => {
-        const copied = await (copies.get(kind) ?? null);
-        const url = fetched.find((f) => f.url.includes(`.${kind}`))?.url ?? null;
-        if (copied) await cache.put(version, file, copied, url).catch((e: unknown) => warn(`could not store ORT's .${kind}`, e));
-      };
       await store('wasm', wasmFile);
       if (glueFile) await store('mjs', glueFile);
       return null;
@@ -83,6 +84,8 @@ export async function startRuntime(d: BackendDescriptor, settings: RuntimeSettin
     } finally {
       ort.env.wasm.wasmBinary = undefined; // compiled by now: the bytes need not stay referenced
     }
+    // The .wasm was cached by a same-origin page of this origin; ORT fetched the glue just now.
+    if (glueFile && !glue) await store('mjs', glueFile);
     const runtime: RuntimeInfo = { version, file: wasmFile, source: 'cache' };
     started.set(ort, runtime);
     return { ort, threads, runtime };
