@@ -39,9 +39,9 @@ export async function runtimeStarts({ threads, reps, caching, variants = ['http'
         await context.close();
         rmSync(profile, { recursive: true, force: true });
         const m = (k) => median(runs.map((r) => r[k]));
-        const row = { caching, variant, threads: t, importMs: m('importMs'), bytesMs: m('bytesMs'), runtimeMs: m('runtimeMs'), sessionMs: m('sessionMs'), totalMs: m('totalMs'), hits: runs.filter((r) => r.hit).length, spread: [Math.min(...runs.map((r) => r.runtimeMs + r.bytesMs)), Math.max(...runs.map((r) => r.runtimeMs + r.bytesMs))] };
+        const row = { caching, variant, threads: t, importMs: m('importMs'), bytesMs: m('bytesMs'), runtimeMs: m('runtimeMs'), sessionMs: m('sessionMs'), firstRunMs: m('firstRunMs'), totalMs: m('totalMs'), hits: runs.filter((r) => r.hit).length, spread: [Math.min(...runs.map((r) => r.runtimeMs + r.bytesMs)), Math.max(...runs.map((r) => r.runtimeMs + r.bytesMs))] };
         out.push(row);
-        console.log(`${caching} ${variant.padEnd(12)} ${t} thr: import ${row.importMs.toFixed(0)}, bytes ${row.bytesMs.toFixed(0)}, runtime ${row.runtimeMs.toFixed(0)} (bytes+runtime ${row.spread.map((x) => x.toFixed(0)).join('–')}), session ${row.sessionMs.toFixed(0)}, worker total ${row.totalMs.toFixed(0)} ms; ${row.hits}/${runs.length} hits`);
+        console.log(`${caching} ${variant.padEnd(12)} ${t} thr: import ${row.importMs.toFixed(0)}, bytes ${row.bytesMs.toFixed(0)}, runtime ${row.runtimeMs.toFixed(0)} (bytes+runtime ${row.spread.map((x) => x.toFixed(0)).join('–')}), session ${row.sessionMs.toFixed(0)}, first run ${row.firstRunMs.toFixed(0)}, worker total ${row.totalMs.toFixed(0)} ms; ${row.hits}/${runs.length} hits`);
       }
     }
   } finally {
