@@ -1,6 +1,6 @@
 /** What both benchmark pages expose to bench/run.mjs as `window.bench`. */
 export interface BenchResult {
-  label: string;
+  label: string | null;
   score: number;
 }
 

@@ -32,33 +32,70 @@ export interface LabelScore {
 
 /** One classified text. */
 export interface Classification {
-  /** The best label (`id2label`); for regression the single output's label. A stable id. */
-  label: string;
-  /** Probability of `label` (softmax or sigmoid); the raw value for regression. */
+  /**
+   * The best label (`id2label`); for regression the single output's label. A stable id.
+   * `null` only for an empty or whitespace-only text (`empty: true`): such a text gets no class.
+   */
+  label: string | null;
+  /**
+   * Calibrated probability of `label` (softmax or sigmoid of the logits divided by the model's
+   * `calibration` temperature; see `ClassifyOptions.calibrated`); the raw value for regression; 0
+   * for an empty text.
+   */
   score: number;
-  /** Every label's probability (or raw value for regression), in `id2label` order. */
+  /** Every label's probability (or raw value for regression), in `id2label` order; `{}` for an empty text. */
   scores: Record<string, number>;
   /**
    * Multi-label models: every label whose score reaches its threshold (the model's
    * `label_thresholds`, else 0.5; `threshold` overrides per call), best first — possibly none.
-   * Single-label models and regression: just `label`.
+   * Single-label models and regression: just `label`. Empty text: none.
    */
   labels: LabelScore[];
+  /**
+   * The model is not sure: the calibrated scores fall inside the model's uncertain band (config.json
+   * `uncertainty`: for single-label a best score under `min_score`; for multi-label a label within
+   * `margin` of its threshold), or the text is empty. Show it as such (the elements say 애매함),
+   * not as a confident label. Always false for a model without an `uncertainty` band.
+   */
+  uncertain: boolean;
+  /** Present (true) for an empty or whitespace-only text: `label` is null, `scores` `{}`, `labels` []. */
+  empty?: true;
   /** `label` in the requested `locale`, where the model names it. */
   displayName?: string;
-  /** With `explain: true`: how much each word moved the predicted label. */
+  /** With `explain: true`: how much each word moved the prediction, in log-odds (see `Explanation`). */
   explanation?: Explanation;
 }
 
 /**
- * Leave-one-eojeol-out occlusion: for each space-separated word, the predicted label's probability
- * with the word minus without it (positive: the word supports the label). Offsets refer to the
- * NFC-normalised text. Only words inside the first window of `maxLength` tokens are explained.
+ * Leave-one-eojeol-out occlusion, in log-odds so that confident predictions still rank words: for
+ * each space-separated word, ln(P(toward) / P(against)) of the text with the word minus the same
+ * without it (natural log; +0.69 doubles the odds). Positive: the word pushes toward `toward`,
+ * whatever the predicted label; negative: toward `against`. The axis is the model's config.json
+ * `explain_axis` (sentiment: toward `positive`, against `negative`; hate speech: toward the harmful
+ * classes, against `none`), else the predicted label against the others. Probabilities are the
+ * calibrated ones. Offsets refer to the NFC-normalised text. Only words inside the first window of
+ * `maxLength` tokens are explained.
  */
 export interface Explanation {
-  /** The label explained: the best label of the text made of the explained words. */
+  /**
+   * The label `words` explain. Single-label: the predicted label of the text made of the explained
+   * words. Multi-label: the best shown label among `toward`, else the best-scoring `toward` label.
+   */
   label: string;
+  /** The scale of `contribution`: natural-log odds (regression: the output's own units, `value`). */
+  scale: 'log-odds' | 'value';
+  /** Labels whose summed probability a positive contribution raises. */
+  toward: string[];
+  /** Labels whose summed probability a negative contribution raises. */
+  against: string[];
   words: { text: string; start: number; end: number; contribution: number }[];
+  /**
+   * Multi-label models: for each shown label (`labels`) of `toward`, each word's contribution toward
+   * that label against `against` (the change in ln odds of its sigmoid minus the mean ln odds of the
+   * `against` labels' sigmoids), in `words` order. `words[i].contribution` is `byLabel[label][i]`
+   * where `label` is shown. Without an `explain_axis`, `toward` is every label and `against` none.
+   */
+  byLabel?: Record<string, number[]>;
   /** False when the text is longer than one window and later words were not explained. */
   complete: boolean;
 }
@@ -86,6 +123,12 @@ export interface ClassifyOptions {
    * the same call's batches (a 30-word review costs one batch of 31 rows).
    */
   explain?: boolean;
+  /**
+   * Default true: scores use the model's `calibration` (temperature scaling). False: the plain
+   * softmax / sigmoid of the logits, as transformers' pipeline gives, with `uncertain` computed
+   * from those plain scores.
+   */
+  calibrated?: boolean;
 }
 
 /**
@@ -141,6 +184,15 @@ export interface ModelInfo {
   thresholds: Record<string, number>;
   /** Label display names per locale (config.json `label_display_names`), e.g. `{ ko: { positive: '긍정' } }`. */
   displayNames: Record<string, Record<string, string>>;
+  /**
+   * The locale the model's labels are shown in when the page names none (config.json
+   * `default_locale`, e.g. `ko`); null: show the label ids. Elements use the nearest `lang` first.
+   */
+  defaultLocale: string | null;
+  /** The calibration applied to every score (config.json `calibration`); null: none (temperature 1). */
+  calibration: Calibration | null;
+  /** When a result is `uncertain` (config.json `uncertainty`); null: never, except empty text. */
+  uncertainty: UncertaintyBand | null;
   maxLength: number;
   /** One line per backend considered: which one won, why the others were skipped. */
   backendNotes: string[];
@@ -150,6 +202,25 @@ export interface ModelInfo {
   runtime: RuntimeInfo | null;
   /** The origin's storage (`navigator.storage`): bytes used and available, and whether it is persistent. */
   storage: { usage: number | null; quota: number | null; persisted: boolean | null };
+}
+
+/**
+ * Temperature scaling (config.json `calibration`): logits are divided by the temperature before the
+ * softmax (single-label: one temperature) or each label's sigmoid (multi-label: one per label).
+ */
+export interface Calibration {
+  method: 'temperature';
+  temperature: number | Record<string, number>;
+}
+
+/**
+ * config.json `uncertainty`: single-label models are unsure when the best calibrated score is under
+ * `minScore` (`min_score`); multi-label models when some label's calibrated score is within
+ * `margin` of its threshold.
+ */
+export interface UncertaintyBand {
+  minScore?: number;
+  margin?: number;
 }
 
 export interface ClassifierOptions {

@@ -5,7 +5,7 @@ import type { Classification, ClassifyOptions } from '../types.js';
 import { makeBatches } from './batch.js';
 import { defaultMaxLength, parseModelConfig, type ModelConfig } from './model-config.js';
 import { explanationOf, planExplanation } from './explain.js';
-import { decide, postprocess } from './postprocess.js';
+import { decide, effectiveThresholds, emptyResult, postprocess } from './postprocess.js';
 import { Tokenizer, normalizeInput, type Encoded } from './tokenize.js';
 
 /**
@@ -137,7 +137,18 @@ export class Engine {
     }
     // A bad threshold fails the call before any run, not after the first batch.
     decide(Object.fromEntries(this.config.labels.map((l) => [l, 0])), this.config, options);
-    if (options.explain) return this.classifyExplained(inputs, options, checkpoint);
+    // An empty or whitespace-only text gets no class (documented result), never a run.
+    const blank = inputs.map((v, i) => isBlank(normalizeInput(v, i)));
+    if (blank.some(Boolean)) {
+      const done = await this.classify(inputs.filter((_, i) => !blank[i]), options, checkpoint);
+      let k = 0;
+      return inputs.map((_, i) => (blank[i] ? emptyResult() : done[k++]!));
+    }
+    return options.explain ? this.classifyExplained(inputs, options, checkpoint) : this.classifyRows(inputs, options, batchSize, checkpoint);
+  }
+
+  /** Every input through the model (an empty text too: occlusion variants may be empty), in input order. */
+  private async classifyRows(inputs: readonly unknown[], options: ClassifyOptions, batchSize: number, checkpoint?: () => void | Promise<void>): Promise<Classification[]> {
     const { encoded, owner } = this.encodeAll(inputs, options);
     const rows = new Array<Classification>(encoded.length);
     for (const batch of makeBatches(encoded, batchSize, this.padId)) {
@@ -161,12 +172,14 @@ export class Engine {
     const variants = plans.flatMap((p) => p.texts);
     const plain = { ...options, explain: false };
     const windowed = options.longText === 'window';
-    const rows = await this.classify(windowed ? variants : [...inputs, ...variants], { ...plain, longText: 'truncate' }, checkpoint);
-    const results = windowed ? await this.classify(inputs, plain, checkpoint) : rows.slice(0, inputs.length);
+    const batchSize = options.batchSize ?? DEFAULT_BATCH;
+    const rows = await this.classifyRows(windowed ? variants : [...inputs, ...variants], { ...plain, longText: 'truncate' }, batchSize, checkpoint);
+    const results = windowed ? await this.classifyRows(inputs, plain, batchSize, checkpoint) : rows.slice(0, inputs.length);
     let at = windowed ? 0 : inputs.length;
+    const head = { ...this.config, thresholds: effectiveThresholds(this.config, options.threshold) };
     return results.map((r, i) => {
       const group = rows.slice(at, (at += plans[i]!.texts.length));
-      return { ...r, explanation: explanationOf(plans[i]!, group.map((g) => g.scores)) };
+      return { ...r, explanation: explanationOf(plans[i]!, group.map((g) => g.scores), head) };
     });
   }
 
@@ -218,6 +231,12 @@ export class Engine {
   async release(): Promise<void> {
     await this.session.release();
   }
+}
+
+/** No text to classify: only whitespace (and zero-width spaces / joiners) in the text and its pair. */
+function isBlank(input: { text: string; textPair: string | null }): boolean {
+  const blank = (s: string) => /^[\s\u200b-\u200d\u2060\ufeff]*$/u.test(s);
+  return blank(input.text) && (input.textPair === null || blank(input.textPair));
 }
 
 /** Mean of each input's window scores, then decided as one result (regression: the mean value). */

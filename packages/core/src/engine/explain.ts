@@ -1,4 +1,5 @@
 import type { Explanation, TextInput } from '../types.js';
+import type { ModelConfig } from './model-config.js';
 import type { NormalizedInput, Tokenizer } from './tokenize.js';
 
 /** One input's occlusion plan: its eojeol inside the first window, and the texts to score. */
@@ -33,14 +34,46 @@ export function planExplanation(input: NormalizedInput, tokenizer: Tokenizer, ma
   return { words, texts, complete: words.length === all.length };
 }
 
-/** Each word's contribution: the label's probability with the word minus without it. */
-export function explanationOf(plan: ExplainPlan, scores: Record<string, number>[]): Explanation {
+/** What explaining needs of the model config. */
+export type ExplainHead = Pick<ModelConfig, 'labels' | 'problemType'> & Partial<Pick<ModelConfig, 'explainAxis' | 'thresholds'>>;
+
+/** ln(p) − ln(1 − p), finite at p = 0 or 1 (sigmoids of float logits stay within 1e-300 of either). */
+function logOdds(p: number): number {
+  const q = Math.min(Math.max(p, 1e-300), 1 - 1e-16);
+  return Math.log(q) - Math.log1p(-q);
+}
+
+/** ln of a sum of probabilities (each label's own, so a tiny sum keeps its digits), floored at 1e-300. */
+function logSum(scores: Record<string, number>, labels: readonly string[]): number {
+  return Math.log(Math.max(labels.reduce((a, l) => a + (scores[l] ?? 0), 0), 1e-300));
+}
+
+/**
+ * Each word's contribution in log-odds (see `Explanation`): the text's ln(P(toward) / P(against))
+ * with the word minus without it, so that a prediction at p = 0.9999 still ranks its words.
+ * `scores[0]` are the scores of the text of every explained word, `scores[i + 1]` without word i.
+ */
+export function explanationOf(plan: ExplainPlan, scores: Record<string, number>[], head: ExplainHead): Explanation {
   const base = scores[0]!;
-  let label = Object.keys(base)[0]!;
-  for (const [l, p] of Object.entries(base)) if (p > base[label]!) label = l;
-  return {
-    label,
-    complete: plan.complete,
-    words: plan.words.map((w, i) => ({ ...w, contribution: base[label]! - scores[i + 1]![label]! })),
-  };
+  const best = (labels: readonly string[]) => labels.reduce((a, l) => ((base[l] ?? -Infinity) > (base[a] ?? -Infinity) ? l : a), labels[0]!);
+  const diff = (f: (s: Record<string, number>) => number) => plan.words.map((_, i) => f(base) - f(scores[i + 1]!));
+  const words = (values: number[]) => plan.words.map((w, i) => ({ ...w, contribution: values[i]! }));
+  if (head.problemType === 'regression') {
+    const label = head.labels[0]!;
+    return { label, scale: 'value', toward: [label], against: [], complete: plan.complete, words: words(diff((s) => s[label]!)) };
+  }
+  if (head.problemType === 'multi_label_classification') {
+    const toward = head.explainAxis?.toward ?? [...head.labels];
+    const against = head.explainAxis?.against ?? [];
+    const againstOdds = (s: Record<string, number>) => (against.length ? against.reduce((a, l) => a + logOdds(s[l]!), 0) / against.length : 0);
+    const toLabel = (l: string) => diff((s) => logOdds(s[l]!) - againstOdds(s));
+    const shown = toward.filter((l) => base[l]! >= (head.thresholds?.[l] ?? 0.5)).sort((a, b) => base[b]! - base[a]!);
+    const label = shown[0] ?? best(toward);
+    const byLabel = Object.fromEntries([...new Set([label, ...shown])].map((l) => [l, toLabel(l)]));
+    return { label, scale: 'log-odds', toward, against, complete: plan.complete, words: words(byLabel[label]!), byLabel };
+  }
+  const label = best(head.labels);
+  const toward = head.explainAxis?.toward ?? [label];
+  const against = head.explainAxis?.against ?? head.labels.filter((l) => l !== label);
+  return { label, scale: 'log-odds', toward, against, complete: plan.complete, words: words(diff((s) => logSum(s, toward) - logSum(s, against))) };
 }

@@ -1,5 +1,5 @@
 import { KoClassifyError } from '../errors.js';
-import type { ProblemType } from '../types.js';
+import type { Calibration, ProblemType, UncertaintyBand } from '../types.js';
 
 /** The parts of a Hugging Face `config.json` the engine uses. */
 export interface ModelConfig {
@@ -11,6 +11,14 @@ export interface ModelConfig {
   thresholds: Record<string, number>;
   /** `label_display_names`: locale → label → name. */
   displayNames: Record<string, Record<string, string>>;
+  /** `default_locale`: the locale labels are shown in when the page names none. */
+  defaultLocale: string | null;
+  /** `calibration`: temperature scaling of the logits (null: none). */
+  calibration: Calibration | null;
+  /** `uncertainty`: when a result is `uncertain` (null: never, except empty text). */
+  uncertainty: UncertaintyBand | null;
+  /** `explain_axis`: what a positive word contribution pushes toward (null: the predicted label vs the rest). */
+  explainAxis: { toward: string[]; against: string[] } | null;
 }
 
 const PROBLEM_TYPES: readonly ProblemType[] = [
@@ -56,7 +64,71 @@ export function parseModelConfig(json: unknown): ModelConfig {
     maxPositions: typeof maxPos === 'number' && maxPos > 0 ? maxPos : null,
     thresholds: readThresholds(c.label_thresholds, labels),
     displayNames: readDisplayNames(c.label_display_names, labels),
+    defaultLocale: readDefaultLocale(c.default_locale),
+    calibration: readCalibration(c.calibration, labels, problemType),
+    uncertainty: readUncertainty(c.uncertainty, problemType),
+    explainAxis: readExplainAxis(c.explain_axis, labels),
   };
+}
+
+const invalid = (what: string, v: unknown, want: string) => new KoClassifyError('MODEL_INVALID', `config.json ${what} must be ${want}, got ${JSON.stringify(v)}`);
+
+function readDefaultLocale(raw: unknown): string | null {
+  if (raw === undefined || raw === null) return null;
+  if (typeof raw !== 'string' || !/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(raw)) throw invalid('default_locale', raw, 'a language tag such as "ko"');
+  return raw;
+}
+
+/** `{ "method": "temperature", "temperature": T }` (single-label) or `{ label: T }` per label (multi-label). */
+function readCalibration(raw: unknown, labels: readonly string[], problemType: ProblemType): Calibration | null {
+  if (raw === undefined || raw === null) return null;
+  if (typeof raw !== 'object') throw invalid('calibration', raw, 'an object { "method": "temperature", "temperature": number }');
+  const c = raw as Record<string, unknown>;
+  if (c.method !== undefined && c.method !== 'temperature') throw invalid('calibration.method', c.method, '"temperature"');
+  const positive = (t: unknown, what: string) => {
+    if (!(typeof t === 'number' && Number.isFinite(t) && t > 0)) throw invalid(what, t, 'a positive number');
+    return t;
+  };
+  const t = c.temperature;
+  if (problemType === 'regression') return null;
+  if (typeof t === 'number') return { method: 'temperature', temperature: positive(t, 'calibration.temperature') };
+  if (problemType !== 'multi_label_classification' || t === null || typeof t !== 'object') {
+    throw invalid('calibration.temperature', t, problemType === 'multi_label_classification' ? 'a positive number or { label: number }' : 'a positive number');
+  }
+  const per: Record<string, number> = {};
+  for (const [l, v] of Object.entries(t as Record<string, unknown>)) {
+    if (!labels.includes(l)) throw invalid(`calibration.temperature.${l}`, l, `one of the labels (${labels.join(', ')})`);
+    per[l] = positive(v, `calibration.temperature.${l}`);
+  }
+  for (const l of labels) per[l] ??= 1;
+  return { method: 'temperature', temperature: per };
+}
+
+function readUncertainty(raw: unknown, problemType: ProblemType): UncertaintyBand | null {
+  if (raw === undefined || raw === null) return null;
+  if (typeof raw !== 'object') throw invalid('uncertainty', raw, 'an object { "min_score": number } or { "margin": number }');
+  const u = raw as Record<string, unknown>;
+  const inUnit = (v: unknown, what: string) => {
+    if (!(typeof v === 'number' && v >= 0 && v <= 1)) throw invalid(what, v, 'a number in [0, 1]');
+    return v;
+  };
+  if (problemType === 'regression') return null;
+  if (problemType === 'multi_label_classification') return u.margin === undefined ? null : { margin: inUnit(u.margin, 'uncertainty.margin') };
+  return u.min_score === undefined ? null : { minScore: inUnit(u.min_score, 'uncertainty.min_score') };
+}
+
+function readExplainAxis(raw: unknown, labels: readonly string[]): { toward: string[]; against: string[] } | null {
+  if (raw === undefined || raw === null) return null;
+  const a = raw as Record<string, unknown>;
+  const list = (v: unknown, what: string) => {
+    if (!Array.isArray(v) || v.length === 0 || v.some((l) => typeof l !== 'string' || !labels.includes(l))) throw invalid(`explain_axis.${what}`, v, `a non-empty list of labels (${labels.join(', ')})`);
+    return v as string[];
+  };
+  if (typeof raw !== 'object') throw invalid('explain_axis', raw, 'an object { "toward": [labels], "against": [labels] }');
+  const toward = list(a.toward, 'toward');
+  const against = list(a.against, 'against');
+  if (toward.some((l) => against.includes(l))) throw invalid('explain_axis', raw, 'two disjoint label lists');
+  return { toward, against };
 }
 
 function readThresholds(raw: unknown, labels: readonly string[]): Record<string, number> {

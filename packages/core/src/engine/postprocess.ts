@@ -3,15 +3,16 @@ import type { Classification, ClassifyOptions, LabelScore, ProblemType } from '.
 import type { ModelConfig } from './model-config.js';
 
 /** What postprocessing needs of the model config (a full ModelConfig works). */
-export type HeadConfig = Pick<ModelConfig, 'labels' | 'problemType'> & Partial<Pick<ModelConfig, 'thresholds' | 'displayNames'>>;
+export type HeadConfig = Pick<ModelConfig, 'labels' | 'problemType'> & Partial<Pick<ModelConfig, 'thresholds' | 'displayNames' | 'calibration' | 'uncertainty'>>;
 
 /**
  * Turns one row of logits into a result, as transformers' text-classification pipeline does:
- * softmax for single-label, sigmoid for multi-label, the raw value for regression; then the labels
- * over their thresholds and the display names (see `decide`).
+ * softmax for single-label, sigmoid for multi-label, the raw value for regression — of the logits
+ * divided by the model's calibration temperature (unless `calibrated: false`); then the labels over
+ * their thresholds, `uncertain` and the display names (see `decide`).
  */
 export function postprocess(logits: ArrayLike<number>, head: HeadConfig, options: ClassifyOptions = {}): Classification {
-  const values = Array.from(logits);
+  const values = calibrateLogits(Array.from(logits), head, options);
   const probs =
     head.problemType === 'single_label_classification'
       ? softmax(values)
@@ -23,9 +24,17 @@ export function postprocess(logits: ArrayLike<number>, head: HeadConfig, options
   return decide(scores, head, options);
 }
 
+/** The logits divided by their temperature (single-label: one; multi-label: each label's own). */
+export function calibrateLogits(values: number[], head: HeadConfig, options: ClassifyOptions = {}): number[] {
+  const t = head.calibration?.temperature;
+  if (options.calibrated === false || t === undefined || head.problemType === 'regression') return values;
+  if (typeof t === 'number') return values.map((v) => v / t);
+  return values.map((v, i) => v / (t[head.labels[i]!] ?? 1));
+}
+
 /**
- * A result from every label's score: the best label, the labels over their thresholds (multi-label)
- * and display names in `options.locale`.
+ * A result from every label's score: the best label, the labels over their thresholds (multi-label),
+ * whether the scores fall in the model's uncertain band, and display names in `options.locale`.
  */
 export function decide(scores: Record<string, number>, head: HeadConfig, options: ClassifyOptions = {}): Classification {
   const entries = Object.entries(scores);
@@ -40,12 +49,34 @@ export function decide(scores: Record<string, number>, head: HeadConfig, options
   } else {
     labels = [named(label, score)];
   }
-  const result: Classification = { label, score, scores, labels };
+  const result: Classification = { label, score, scores, labels, uncertain: isUncertain(scores, score, head, options) };
   if (names?.[label]) result.displayName = names[label];
   return result;
 }
 
-function effectiveThresholds(head: HeadConfig, override: ClassifyOptions['threshold']): Record<string, number> {
+/**
+ * The band of `config.json` `uncertainty`: single-label, a best score under `minScore`; multi-label,
+ * some label within `margin` of its (effective) threshold. The band was fitted on calibrated scores,
+ * so it applies as given to those; with `calibrated: false` it applies to the plain ones.
+ */
+function isUncertain(scores: Record<string, number>, best: number, head: HeadConfig, options: ClassifyOptions): boolean {
+  const band = head.uncertainty;
+  if (!band || head.problemType === 'regression') return false;
+  if (head.problemType === 'multi_label_classification') {
+    if (band.margin === undefined) return false;
+    const thresholds = effectiveThresholds(head, options.threshold);
+    return Object.entries(scores).some(([l, p]) => Math.abs(p - thresholds[l]!) < band.margin!);
+  }
+  return band.minScore !== undefined && best < band.minScore;
+}
+
+/** The result of an empty or whitespace-only text: no class (documented on `Classification`). */
+export function emptyResult(): Classification {
+  return { label: null, score: 0, scores: {}, labels: [], uncertain: true, empty: true };
+}
+
+/** The thresholds in effect for a call: the model's, with `threshold` (validated) over them. */
+export function effectiveThresholds(head: HeadConfig, override: ClassifyOptions['threshold']): Record<string, number> {
   const base = Object.fromEntries(head.labels.map((l) => [l, head.thresholds?.[l] ?? 0.5]));
   if (override === undefined) return base;
   const check = (t: unknown, what: string) => {
