@@ -6,7 +6,7 @@ import type { LiveState } from '../src/page/live.js';
 import type { Classification } from '../src/types.js';
 
 // The one derivation the React hook and the custom elements show (core owns it).
-const result = { label: 'positive', score: 0.9, scores: { positive: 0.9, negative: 0.1 }, labels: [{ label: 'positive', score: 0.9 }] } as Classification;
+const result = { label: 'positive', score: 0.9, scores: { positive: 0.9, negative: 0.1 }, labels: [{ label: 'positive', score: 0.9 }], uncertain: false } as Classification;
 const model = (status: ClassifierState['status'], extra: Partial<ClassifierState> = {}): ClassifierState => ({ status, progress: status === 'loading' ? 0.5 : null, event: null, info: null, error: null, classifier: null, ...extra });
 const live = (status: LiveState['status'], extra: Partial<LiveState> = {}): LiveState => ({ status, result: null, results: null, error: null, ...extra });
 

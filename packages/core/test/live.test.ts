@@ -11,7 +11,7 @@ function manualClassifier() {
     info: () => { throw new Error('unused'); },
     dispose: async () => undefined,
   } as unknown as Classifier;
-  const answer = (i: number, label = 'positive') => calls[i]!.resolve({ label, score: 0.9, scores: { [label]: 0.9 }, labels: [{ label, score: 0.9 }] });
+  const answer = (i: number, label = 'positive') => calls[i]!.resolve({ label, score: 0.9, scores: { [label]: 0.9 }, labels: [{ label, score: 0.9 }], uncertain: false });
   return { classifier, calls, answer };
 }
 

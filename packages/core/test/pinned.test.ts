@@ -107,7 +107,7 @@ describe('live helper: cancel()', () => {
       },
       dispose: async () => undefined,
     } as unknown as Classifier;
-    const answer = (i: number, label: string) => calls[i]!.resolve({ label, score: 0.9, scores: { [label]: 0.9 }, labels: [{ label, score: 0.9 }] });
+    const answer = (i: number, label: string) => calls[i]!.resolve({ label, score: 0.9, scores: { [label]: 0.9 }, labels: [{ label, score: 0.9 }], uncertain: false });
     return { classifier, calls, answer };
   }
   afterEach(() => vi.useRealTimers());

@@ -33,59 +33,57 @@ export function explanationSegments(text: string, explanation: Explanation, labe
   return out;
 }
 
-/** What a positive and a negative contribution push toward, and how each is shown (`explanationAxis`). */
+/** How the two sides of an explanation are shown (`explanationAxis`). */
 export interface ExplanationAxis {
-  /** Labels a positive contribution pushes toward, and their joined display name (`공격적/혐오`). */
-  toward: { labels: string[]; name: string };
-  against: { labels: string[]; name: string };
-  /** True when the `toward` side is shown green (the harmless or positive side), false for red. */
+  /** True when words pushing toward `explanation.toward` are green (the positive or harmless side), false for red. */
   towardGreen: boolean;
-  /** The visible legend, e.g. `초록 실선: 긍정 쪽 · 빨강 점선: 부정 쪽 · 숫자: 로그 오즈 차이 (±0.69 = 2배)`. */
+  /** Display names of the green and the red side (`긍정`; `공격적/혐오`). */
+  green: string;
+  red: string;
+  /** The visible legend, e.g. `초록 실선: 긍정 쪽 · 빨강 점선: 부정 쪽 (로그 오즈, ±0.69 = 2배)`. */
   legend: string;
 }
 
 /** Label ids shown green (the side a reader is glad to see); the other side of the axis is red. */
-const GREEN_LABELS = ['positive', 'none', 'not_hate_speech', 'clean', 'normal', 'safe'];
+const GREEN_LABELS = ['positive', 'none', 'not_hate_speech'];
 
 /**
- * The axis of `explanation` for display: green for the harmless or positive side (`positive`,
- * `none`, `not_hate_speech`, …), red for the other, whatever the predicted label; names from the
+ * The axis of `explanation` for display: green for the positive or harmless side (`positive`,
+ * `none`, `not_hate_speech`), red for the other, whatever the predicted label; names from the
  * model's display names (`labelNames`), the legend in Korean for `ko` locales. For a multi-label
  * result, `label` takes that label against `explanation.against` (`byLabel`).
  *
  * @example
  * const axis = explanationAxis(r.explanation, labelNames(info, 'ko'), 'ko');
- * axis.legend; // '초록 실선: 긍정 쪽 · 빨강 점선: 부정 쪽 · 숫자: 로그 오즈 차이 (±0.69 = 2배)'
+ * axis.legend; // '초록 실선: 긍정 쪽 · 빨강 점선: 부정 쪽 (로그 오즈, ±0.69 = 2배)'
  */
 export function explanationAxis(explanation: Explanation, names: Record<string, string>, locale: string | null, label?: string): ExplanationAxis {
-  const toward = label !== undefined && explanation.byLabel?.[label] ? [label] : explanation.toward;
   const name = (ls: string[]) => ls.map((l) => names[l] ?? l).join('/');
+  const toward = name(label !== undefined && explanation.byLabel?.[label] ? [label] : explanation.toward);
+  const against = name(explanation.against);
   const towardGreen = !explanation.against.some((l) => GREEN_LABELS.includes(l));
-  const [green, red] = towardGreen ? [name(toward), name(explanation.against)] : [name(explanation.against), name(toward)];
-  const legend = /^ko\b/i.test(locale ?? '')
-    ? `초록 실선: ${green} 쪽 · 빨강 점선: ${red} 쪽 · 숫자: 로그 오즈 차이 (±0.69 = 2배)`
-    : `green, solid: toward ${green} · red, dotted: toward ${red} · numbers: log-odds change (±0.69 = 2×)`;
-  return { toward: { labels: toward, name: name(toward) }, against: { labels: explanation.against, name: name(explanation.against) }, towardGreen, legend };
+  const [green, red] = towardGreen ? [toward, against] : [against, toward];
+  const legend = /^ko\b/i.test(locale ?? '') ? `초록 실선: ${green} 쪽 · 빨강 점선: ${red} 쪽 (로그 오즈, ±0.69 = 2배)` : `green, solid: ${green} · red, dotted: ${red} (log-odds, ±0.69 = 2×)`;
+  return { towardGreen, green, red, legend };
 }
 
 /**
  * How to show a contribution (log-odds) without relying on colour alone: green or red by the side it
  * pushes toward (`axis.towardGreen`), a tint whose strength follows |c| up to `max` (default 2,
  * odds ×7.4), a solid underline for green and a dotted one for red (none under 0.05), and a text
- * equivalent (`+1.20`) for `title`; `side` names the side for `aria-label`.
+ * equivalent (`+1.20`) for `title` / `aria-label`.
  *
  * @example
- * const s = contributionStyle(word.contribution, explanationAxis(r.explanation, names, 'ko'));
- * Object.assign(mark.style, { background: s.background, textDecoration: s.textDecoration });
+ * const axis = explanationAxis(r.explanation, names, 'ko');
+ * const s = contributionStyle(word.contribution, axis);
+ * mark.setAttribute('aria-label', `${word.text}: ${axis[s.colour]} 쪽 ${s.label}`);
  */
-export function contributionStyle(c: number, axis: Pick<ExplanationAxis, 'towardGreen'> & Partial<Pick<ExplanationAxis, 'toward' | 'against'>> = { towardGreen: true }, max = 2): { background: string; textDecoration: string; label: string; colour: 'green' | 'red'; side: string } {
-  const strength = Math.min(1, Math.abs(c) / max);
+export function contributionStyle(c: number, axis: Pick<ExplanationAxis, 'towardGreen'> = { towardGreen: true }, max = 2): { background: string; textDecoration: string; label: string; colour: 'green' | 'red' } {
   const green = c >= 0 === axis.towardGreen;
   return {
-    background: `rgba(${green ? '34, 197, 94' : '239, 68, 68'}, ${(0.12 + 0.6 * strength).toFixed(2)})`,
-    textDecoration: Math.abs(c) < 0.05 ? 'none' : green ? 'underline solid' : 'underline dotted',
+    background: `rgba(${green ? '34,197,94' : '239,68,68'},${(0.12 + 0.6 * Math.min(1, Math.abs(c) / max)).toFixed(2)})`,
+    textDecoration: Math.abs(c) < 0.05 ? 'none' : `underline ${green ? 'solid' : 'dotted'}`,
     label: `${c >= 0 ? '+' : '−'}${Math.abs(c).toFixed(2)}`,
     colour: green ? 'green' : 'red',
-    side: (c >= 0 ? axis.toward?.name : axis.against?.name) ?? '',
   };
 }

@@ -38,7 +38,7 @@ const isKo = (locale: string | null) => /^ko\b/i.test(locale ?? '');
 
 /**
  * What to show for `r`: nothing for empty text, `애매함 (부정 쪽 0.62)` (Korean locales) or
- * `unsure (leaning negative 0.62)` when the model is not sure, else the label's display name.
+ * `unsure (negative 0.62)` when the model is not sure, else the label's display name.
  * For a multi-label result the leaning is its best label.
  *
  * @example
@@ -49,5 +49,5 @@ export function describeResult(r: Classification | null, names: Record<string, s
   const name = names[r.label] ?? r.label;
   if (!r.uncertain) return { kind: 'sure', label: r.label, text: name };
   const score = r.score.toFixed(2);
-  return { kind: 'uncertain', label: r.label, text: isKo(locale) ? `애매함 (${name} 쪽 ${score})` : `unsure (leaning ${name} ${score})` };
+  return { kind: 'uncertain', label: r.label, text: isKo(locale) ? `애매함 (${name} 쪽 ${score})` : `unsure (${name} ${score})` };
 }
