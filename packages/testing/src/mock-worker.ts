@@ -36,6 +36,8 @@ async function fetchConfig(): Promise<Mock> {
 
 /** First match wins; a text no rule matches gets the last rule's answer. */
 function answer({ rules, labels }: Mock, text: string): Classification {
+  // As the real engine answers an empty or whitespace-only text: no class.
+  if (text.trim() === '') return { label: null, score: 0, scores: {}, labels: [], uncertain: true, empty: true };
   const rule = rules.find((r) => (typeof r.match === 'string' ? text.includes(r.match) : r.match.test(text))) ?? rules[rules.length - 1]!;
   if (rule.error) throw new KoClassifyError(rule.error.code, rule.error.message ?? 'mocked error', rule.error.details ?? {});
   // With only scores: the best of them is the label.
@@ -43,7 +45,7 @@ function answer({ rules, labels }: Mock, text: string): Classification {
   const score = rule.score ?? rule.scores?.[label] ?? 0.9;
   const names = labels.length ? labels : [label];
   const scores = rule.scores ?? Object.fromEntries(names.map((l) => [l, l === label ? score : (1 - score) / Math.max(1, names.length - 1)]));
-  return { label, score, scores, labels: [{ label, score }] };
+  return { label, score, scores, labels: [{ label, score }], uncertain: rule.uncertain ?? false };
 }
 
 function infoOf(spec: LoadSpec, labels: string[]): ModelInfo {
@@ -60,6 +62,9 @@ function infoOf(spec: LoadSpec, labels: string[]): ModelInfo {
     problemType: 'single_label_classification',
     thresholds: {},
     displayNames: {},
+    defaultLocale: null,
+    calibration: null,
+    uncertainty: null,
     maxLength: 512,
     backendNotes: ['mock: @ko-classify/testing'],
     source: {},

@@ -12,6 +12,8 @@ export interface MockRule {
   score?: number;
   /** Every label's score; default: `label` with `score`, the others sharing the rest. */
   scores?: Record<string, number>;
+  /** The result's `uncertain` (default false): the elements then show 애매함 with the leaning. */
+  uncertain?: boolean;
   /** The call fails with a KoClassifyError of this code, message and details instead. */
   error?: { code: KoClassifyErrorCode; message?: string; details?: Record<string, unknown> };
 }
@@ -27,7 +29,8 @@ export const MOCK_WORKER_PATH = moduleUrl('testing', 'dist/mock-worker.js');
 /**
  * Replaces every ko-classify worker the page starts with a mock that answers from `rules` (first
  * match wins; a text no rule matches gets the last rule's answer) and loads nothing: for UI tests
- * that do not need the model. The mock speaks core's worker protocol and throws core's errors.
+ * that do not need the model. The mock speaks core's worker protocol and throws core's errors; an
+ * empty or whitespace-only text gets core's empty result (`label: null`, `empty: true`).
  * Call it before the page loads.
  *
  * @example

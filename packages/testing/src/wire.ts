@@ -17,6 +17,7 @@ export interface WireRule {
   label?: string;
   score?: number;
   scores?: Record<string, number>;
+  uncertain?: boolean;
   error?: { code: KoClassifyErrorCode; message?: string; details?: Record<string, unknown> };
 }
 
