@@ -4,7 +4,6 @@ import { sessionOptionsFor } from './onnx-metadata.js';
 import type { Classification, ClassifyOptions } from '../types.js';
 import { makeBatches } from './batch.js';
 import { defaultMaxLength, parseModelConfig, type ModelConfig } from './model-config.js';
-import { explanationOf, planExplanation } from './explain.js';
 import { decide, effectiveThresholds, emptyResult, postprocess } from './postprocess.js';
 import { Tokenizer, normalizeInput, type Encoded } from './tokenize.js';
 
@@ -168,6 +167,8 @@ export class Engine {
    */
   private async classifyExplained(inputs: readonly unknown[], options: ClassifyOptions, checkpoint?: () => void | Promise<void>): Promise<Classification[]> {
     const maxLength = this.checkedMaxLength(options);
+    // Loaded on the first explained call: a page that never explains never downloads it.
+    const { explanationOf, planExplanation } = await import('./explain.js');
     const plans = inputs.map((v, i) => planExplanation(normalizeInput(v, i), this.tokenizer, maxLength));
     const variants = plans.flatMap((p) => p.texts);
     const plain = { ...options, explain: false };
