@@ -6,20 +6,23 @@ const styles = sheetOf(`${BASE_CSS}
   .chip { display: inline-flex; align-items: baseline; gap: 0.3rem; padding: 0.15rem 0.6rem; border-radius: 999px; background: #fee2e2; color: #991b1b; font-weight: 600; }
   .chip small { font-weight: 400; opacity: 0.75; font-size: 0.75em; }
   .chip[data-label='not_hate_speech'], .chip[data-label='none'], .chip[data-label='positive'] { background: #dcfce7; color: #166534; }
+  .chip.unsure { background: #fef3c7; color: #92400e; }
   .empty { color: #6b7280; }
 `);
 
-const TEMPLATE = `<div class="result" part="result" role="status" aria-live="polite"></div>`;
+const TEMPLATE = `<div class="result" part="result" role="status" aria-live="polite"></div><div class="explained"></div>`;
 
 /**
- * `<ko-classify for="comment" model="ko-moderation" locale="ko">`: the live labels of any model as
- * chips — every label over its threshold for a multi-label model, the best label otherwise — each
- * with its score, in the model's display names for `locale` (ids otherwise). Attributes: see
- * LiveElement; `max` caps the chips shown (default 4).
+ * `<ko-classify for="comment" model="ko-moderation">`: the live labels of any model as chips —
+ * every label over its threshold for a multi-label model, the best label otherwise — each with its
+ * score, in the display names of the page's locale (see LiveElement). When the model is not sure,
+ * one amber chip `애매함 (성차별 쪽 0.41)` instead. With `explain`, one line of tinted words per chip
+ * (for a multi-label model, that label against the model's harmless label). `max` caps the chips
+ * shown (default 4).
  *
  * @example
  * <textarea id="comment"></textarea>
- * <ko-classify for="comment" model="ko-moderation" locale="ko"></ko-classify>
+ * <ko-classify for="comment" model="ko-moderation"></ko-classify>
  */
 export class KoClassifyElement extends LiveElement {
   protected defaultModel = 'ko-sentiment';
@@ -30,21 +33,29 @@ export class KoClassifyElement extends LiveElement {
 
   protected render(r: Classification | null): void {
     const box = this.root.querySelector('.result')!;
-    this.toggleAttribute('empty', r !== null && r.labels.length === 0);
-    if (!r) return void box.replaceChildren();
-    if (r.labels.length === 0) {
+    const why = this.root.querySelector('.explained')!;
+    const { names, shown } = this.describe(r);
+    this.toggleAttribute('empty', r !== null && shown.kind !== 'empty' && r.labels.length === 0);
+    why.replaceChildren();
+    if (!r || shown.kind === 'empty') return void box.replaceChildren();
+    const chip = (label: string, text: string, score: string) => {
+      const c = Object.assign(document.createElement('span'), { className: 'chip' });
+      c.setAttribute('part', 'chip');
+      c.dataset.label = label;
+      c.append(text, Object.assign(document.createElement('small'), { textContent: score }));
+      return c;
+    };
+    if (shown.kind === 'uncertain') {
+      const c = chip(shown.label!, shown.text, '');
+      c.classList.add('unsure');
+      box.replaceChildren(c);
+    } else if (r.labels.length === 0) {
       box.replaceChildren(Object.assign(document.createElement('span'), { className: 'empty', textContent: '—' }));
-      return;
+    } else {
+      box.replaceChildren(...r.labels.slice(0, Number(this.getAttribute('max') ?? 4)).map((l) => chip(l.label, names[l.label] ?? l.label, l.score.toFixed(2))));
     }
-    const max = Number(this.getAttribute('max') ?? 4);
-    box.replaceChildren(
-      ...r.labels.slice(0, max).map((l) => {
-        const chip = Object.assign(document.createElement('span'), { className: 'chip' });
-        chip.setAttribute('part', 'chip');
-        chip.dataset.label = l.label;
-        chip.append(l.displayName ?? l.label, Object.assign(document.createElement('small'), { textContent: l.score.toFixed(2) }));
-        return chip;
-      }),
-    );
+    const byLabel = r.explanation?.byLabel;
+    const lines = byLabel ? r.labels.map((l) => l.label).filter((l) => byLabel[l]) : [undefined];
+    why.replaceChildren(...lines.flatMap((l) => this.explanationNodes(r, l)));
   }
 }

@@ -1,4 +1,4 @@
-import { classificationState, contributionStyle, createLiveClassification, explanationSegments, pageClassifierStore, type Classification, type ClassifierStore, type LiveClassification } from '@ko-classify/core';
+import { classificationState, contributionStyle, createLiveClassification, describeResult, displayLocale, explanationAxis, explanationSegments, labelNames, pageClassifierStore, type Classification, type ClassifierStore, type LiveClassification, type ResultText } from '@ko-classify/core';
 import { scriptUrl } from './script-url.js';
 import { workerFactory } from './script-worker.js';
 
@@ -19,6 +19,9 @@ export const BASE_CSS = `
   .progress { height: 4px; background: #e5e7eb; border-radius: 2px; overflow: hidden; margin: 0.25rem 0; }
   .progress .fill { height: 100%; width: 0; background: #3b82f6; }
   :host([state='pending']) .result { opacity: 0.6; }
+  .why { margin: 0.25rem 0 0; line-height: 1.8; }
+  .legend { margin: 0; font-size: 0.8em; color: #57606a; }
+  mark { border-radius: 3px; padding: 0 0.1em; text-underline-offset: 0.2em; }
   [hidden] { display: none !important; }
 `;
 
@@ -28,11 +31,14 @@ const MESSAGE = `<div class="message" part="message" role="alert" hidden></div>`
 /**
  * What `<ko-sentiment>` and `<ko-classify>` share: follow the textarea or input with id `for`,
  * classify it live (debounce, latest answer wins), show download progress on first use. Host
- * attributes `state` (loading | idle | pending | done | error) and `label` reflect what is shown.
+ * attributes reflect what is shown: `state` (loading | idle | pending | done | error), `label` (the
+ * label shown, or the one leant toward when unsure; absent for empty text) and `uncertain` (present
+ * when the model is not sure: shown as 애매함 with its leaning, e.g. `애매함 (부정 쪽 0.62)`).
  * Attributes: `model` (id or URL), `models-base` (default `<script dir>/models/`), `worker` (worker
  * script URL, default `<script dir>/ko-classify.worker.js`), `wasm-paths` (ORT's .wasm folder, default
- * beside the worker), `debounce` (ms, 250), `locale` (label display names, e.g. `ko`), `explain`
- * (show which words moved the label: tinted, underlined solid for / dotted against, with the number).
+ * beside the worker), `debounce` (ms, 250), `locale` (display names; default the nearest `lang`,
+ * else the model's default locale, else label ids), `explain` (show which words pushed which way:
+ * green for the positive or harmless side, red for the other, with a legend and the log-odds numbers).
  */
 export abstract class LiveElement extends HTMLElement {
   static observedAttributes = ['for', 'model', 'models-base', 'worker', 'wasm-paths', 'debounce', 'locale', 'explain'];
@@ -76,8 +82,7 @@ export abstract class LiveElement extends HTMLElement {
       ...(wasmPaths ? { wasmPaths: new URL(wasmPaths, document.baseURI).href } : {}),
       ...(worker ? { createWorker: workerFactory(new URL(worker, document.baseURI).href) } : {}),
     });
-    const locale = this.getAttribute('locale');
-    const live = createLiveClassification({ debounceMs: Number(this.getAttribute('debounce') ?? 250), ...(locale ? { locale } : {}), ...(this.hasAttribute('explain') ? { explain: true } : {}) });
+    const live = createLiveClassification({ debounceMs: Number(this.getAttribute('debounce') ?? 250), ...(this.hasAttribute('explain') ? { explain: true } : {}) });
     this.store = store;
     this.live = live;
     this.cleanup.push(store.acquire(), store.subscribe(() => this.renderModel()), live.subscribe(() => this.renderResult()), () => live.cancel());
@@ -127,8 +132,9 @@ export abstract class LiveElement extends HTMLElement {
     if (!model || !live || model.status !== 'ready') return;
     const s = classificationState(model, live, this.target()?.value);
     if (s.status !== 'error') this.root.querySelector<HTMLElement>('.message')!.hidden = true;
-    if (s.status === 'idle') {
+    if (s.status === 'idle' || s.result?.empty) {
       this.removeAttribute('label');
+      this.removeAttribute('uncertain');
       this.setAttribute('state', 'idle');
       this.render(null);
     } else if (s.status === 'pending') {
@@ -136,26 +142,51 @@ export abstract class LiveElement extends HTMLElement {
     } else if (s.status === 'error') {
       this.fail(`${s.error?.code ?? 'ERROR'}: ${s.error?.message ?? ''}`);
     } else if (s.status === 'ready' && s.result) {
-      this.setAttribute('label', s.result.label);
+      this.setAttribute('label', s.result.label ?? '');
+      this.toggleAttribute('uncertain', s.result.uncertain);
       this.setAttribute('state', 'done');
       this.render(s.result);
     }
   }
 
-  /** The explained words of `r`, for elements with the `explain` attribute (empty otherwise). */
-  protected explanationNodes(r: Classification | null): Node[] {
-    const text = (this.target()?.value ?? '');
-    if (!r?.explanation) return [];
-    return explanationSegments(text, r.explanation).map((s) => {
+  /** The display locale: `locale`, else the nearest `lang`, else the model's default (null: ids). */
+  protected locale(): string | null {
+    return displayLocale(this.getAttribute('locale'), this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang, this.store?.getState().info ?? null);
+  }
+
+  /** Display names for `locale()`, and what to show for `r` in them. */
+  protected describe(r: Classification | null): { names: Record<string, string>; shown: ResultText } {
+    const locale = this.locale();
+    const names = labelNames(this.store?.getState().info ?? null, locale);
+    return { names, shown: describeResult(r, names, locale) };
+  }
+
+  /**
+   * The explained words of `r` (for `label`'s own contributions in a multi-label result), then their
+   * legend, for elements with the `explain` attribute (empty otherwise).
+   */
+  protected explanationNodes(r: Classification | null, label?: string): Node[] {
+    const e = r?.explanation;
+    if (!e) return [];
+    const locale = this.locale();
+    const axis = explanationAxis(e, labelNames(this.store?.getState().info ?? null, locale), locale, label);
+    const words = explanationSegments(this.target()?.value ?? '', e, label).map((s) => {
       if (s.contribution === null) return document.createTextNode(s.text);
-      const style = contributionStyle(s.contribution);
+      const style = contributionStyle(s.contribution, axis);
       const mark = Object.assign(document.createElement('mark'), { textContent: s.text, title: style.label });
       mark.setAttribute('part', 'word');
-      mark.setAttribute('aria-label', `${s.text} ${style.label}`);
+      mark.setAttribute('aria-label', `${s.text}: ${axis[style.colour]} ${style.label}`);
       mark.dataset.contribution = s.contribution.toFixed(3);
+      mark.dataset.colour = style.colour;
       Object.assign(mark.style, { background: style.background, textDecoration: style.textDecoration, color: 'inherit' });
       return mark;
     });
+    const p = Object.assign(document.createElement('p'), { className: 'why' });
+    p.setAttribute('part', 'explanation');
+    p.append(...words);
+    const legend = Object.assign(document.createElement('p'), { className: 'legend', textContent: axis.legend });
+    legend.setAttribute('part', 'legend');
+    return [p, legend];
   }
 
   /** Shows an error below the result. */
