@@ -1,4 +1,4 @@
-import { contributionStyle, createClassifier, createLiveClassification, explanationSegments, type Classification, type Classifier, type ProgressEvent } from '@ko-classify/core';
+import { contributionStyle, createClassifier, createLiveClassification, describeResult, displayLocale, explanationAxis, explanationSegments, labelNames, type Classification, type Classifier, type ProgressEvent } from '@ko-classify/core';
 
 declare global {
   interface Window {
@@ -14,9 +14,12 @@ const output = $<HTMLOutputElement>('result');
 const progress = $<HTMLDivElement>('progress');
 const params = new URL(location.href).searchParams;
 
-/** Korean first; the API's stable English label is shown beside it, small. */
-const KOREAN: Record<string, string> = { positive: '긍정', negative: '부정', none: '없음', offensive: '공격적', hate: '혐오' };
-const korean = (label: string) => KOREAN[label] ?? label;
+/**
+ * Korean first (the page's lang, else the model's default locale, in the model's own display names);
+ * the API's stable label id is shown beside it, small.
+ */
+const locale = () => displayLocale(null, document.documentElement.lang, window.koDemo.classifier?.info() ?? null);
+const names = () => labelNames(window.koDemo.classifier?.info() ?? null, locale());
 
 function onProgress(e: ProgressEvent): void {
   window.koDemo.events.push(e);
@@ -35,31 +38,42 @@ function onProgress(e: ProgressEvent): void {
 
 function show(r: Classification | null, state: string): void {
   output.dataset.state = state;
-  if (!r) {
+  const shown = describeResult(r, names(), locale());
+  if (!r || shown.kind === 'empty') {
     delete output.dataset.label;
-    for (const id of ['label', 'api-label', 'score', 'explain', 'why']) $(id).textContent = '';
+    delete output.dataset.uncertain;
+    for (const id of ['label', 'api-label', 'score', 'explain', 'why', 'legend']) $(id).textContent = '';
     (output.querySelector('.scorebar .fill') as HTMLElement).style.width = '0';
     $('scores').replaceChildren();
     return;
   }
-  output.dataset.label = r.label;
-  $('label').textContent = korean(r.label);
-  $('api-label').textContent = r.label;
-  $('score').textContent = r.score.toFixed(2);
-  $('explain').textContent = `점수 ${r.score.toFixed(2)}: 모델이 이 글을 '${korean(r.label)}'(으)로 볼 확률이에요 (0–1, 높을수록 확신).`;
+  const name = names()[r.label!] ?? r.label!;
+  output.dataset.label = r.label!;
+  if (r.uncertain) output.dataset.uncertain = '';
+  else delete output.dataset.uncertain;
+  $('label').textContent = shown.text;
+  $('api-label').textContent = r.label!;
+  $('score').textContent = r.uncertain ? '' : r.score.toFixed(2);
+  $('explain').textContent = r.uncertain
+    ? `모델이 확신하지 못해요. '${name}' 쪽으로 조금 기울었을 뿐이에요 ('${name}'일 확률 ${r.score.toFixed(2)}).`
+    : `점수 ${r.score.toFixed(2)}: 모델이 이 글을 '${name}'(으)로 볼 확률이에요 (0–1, 높을수록 확신).`;
   (output.querySelector('.scorebar .fill') as HTMLElement).style.width = `${(r.score * 100).toFixed(1)}%`;
-  // Which words moved the label: tint + solid (for) or dotted (against) underline + the number.
+  // Which words pushed which way: green toward the positive side, red toward the negative, whatever
+  // the label; a solid or dotted underline too, the log-odds number in title and aria-label.
+  const axis = r.explanation ? explanationAxis(r.explanation, names(), locale()) : null;
   $('why').replaceChildren(
-    ...(r.explanation ? explanationSegments(input.value, r.explanation) : []).map((s) => {
+    ...(r.explanation && axis ? explanationSegments(input.value, r.explanation) : []).map((s) => {
       if (s.contribution === null) return document.createTextNode(s.text);
-      const style = contributionStyle(s.contribution);
+      const style = contributionStyle(s.contribution, axis!);
       const mark = Object.assign(document.createElement('mark'), { textContent: s.text, title: style.label });
-      mark.setAttribute('aria-label', `${s.text} ${style.label}`);
+      mark.setAttribute('aria-label', `${s.text}: ${axis![style.colour]} 쪽 ${style.label}`);
       mark.dataset.contribution = s.contribution.toFixed(3);
+      mark.dataset.colour = style.colour;
       Object.assign(mark.style, { background: style.background, textDecoration: style.textDecoration });
       return mark;
     }),
   );
+  $('legend').textContent = axis ? `${axis.legend}. 숫자는 그 단어가 있을 때와 없을 때의 로그 오즈 차이예요.` : '';
   $('scores').replaceChildren(...Object.entries(r.scores).map(([label, p]) => Object.assign(document.createElement('li'), { textContent: `${label}: ${p.toFixed(4)}` })));
 }
 
@@ -101,8 +115,10 @@ async function start(): Promise<void> {
     $('batch-results').replaceChildren(
       ...results.map((r, i) => {
         const li = document.createElement('li');
-        li.dataset.label = r.label;
-        li.append(Object.assign(document.createElement('b'), { textContent: `${korean(r.label)} ${r.score.toFixed(2)}` }), ` — ${lines[i]}`);
+        const shown = describeResult(r, names(), locale());
+        li.dataset.label = r.label ?? '';
+        if (r.uncertain) li.dataset.uncertain = '';
+        li.append(Object.assign(document.createElement('b'), { textContent: shown.kind === 'uncertain' ? shown.text : `${shown.text} ${r.score.toFixed(2)}` }), ` — ${lines[i]}`);
         return li;
       }),
     );

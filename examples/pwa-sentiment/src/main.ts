@@ -23,18 +23,23 @@ registerSW({
 void navigator.serviceWorker?.ready.then(() => ($('offline-ready').hidden = false));
 
 function show(r: Classification): void {
+  if (r.label === null) return clear();
   widget.dataset.state = 'done';
   widget.dataset.label = r.label;
-  $('label').textContent = r.label === 'positive' ? '긍정 😊' : r.label === 'negative' ? '부정 😞' : r.label;
+  widget.toggleAttribute('data-uncertain', r.uncertain);
+  const name = r.label === 'positive' ? '긍정' : r.label === 'negative' ? '부정' : r.label;
+  // Not sure: say so, with the side it leans to, rather than a confident label.
+  $('label').textContent = r.uncertain ? `애매함 (${name} 쪽)` : r.label === 'positive' ? '긍정 😊' : r.label === 'negative' ? '부정 😞' : r.label;
   $('score').textContent = r.score.toFixed(2);
   widget.querySelector<HTMLElement>('.meter .fill')!.style.width = `${(r.score * 100).toFixed(0)}%`;
-  $('hint').textContent = r.label === 'negative' && r.score > 0.9 ? '꽤 부정적인 리뷰네요. 구체적인 이유를 적어 주면 더 도움이 돼요.' : '';
+  $('hint').textContent = r.label === 'negative' && !r.uncertain && r.score > 0.9 ? '꽤 부정적인 리뷰네요. 구체적인 이유를 적어 주면 더 도움이 돼요.' : '';
 }
 
 /** Empty or whitespace-only text shows no label. */
 function clear(): void {
   widget.dataset.state = 'idle';
   delete widget.dataset.label;
+  widget.removeAttribute('data-uncertain');
   $('label').textContent = '—';
   $('score').textContent = '';
   $('hint').textContent = '';

@@ -1,10 +1,11 @@
 import { useState } from 'react';
-import { ExplainedText, useClassification, useClassifier } from '@ko-classify/react';
+import { ClassificationLabel, ExplainedText, useClassification, useClassifier } from '@ko-classify/react';
 
 export function App() {
   const [text, setText] = useState('');
   const model = useClassifier();
-  const { status, result, error } = useClassification(text, { debounceMs: 150, explain: true, locale: 'ko' });
+  // No locale option: labels follow the page's <html lang="ko"> (ClassificationLabel, ExplainedText).
+  const { status, result, error } = useClassification(text, { debounceMs: 150, explain: true });
   const pct = Math.round((model.progress ?? 0) * 100);
   return (
     <main style={{ maxWidth: '40rem', margin: '2rem auto', fontFamily: "system-ui, -apple-system, 'Apple SD Gothic Neo', 'Malgun Gothic', 'Noto Sans KR', 'Noto Sans CJK KR', sans-serif" }}>
@@ -17,14 +18,14 @@ export function App() {
       {model.status === 'error' && <p role="alert">{model.error?.code}: {model.error?.message}</p>}
       <label htmlFor="review">리뷰</label>
       <textarea id="review" rows={4} style={{ width: '100%' }} value={text} onChange={(e) => setText(e.target.value)} disabled={model.status !== 'ready'} />
-      <p aria-live="polite" data-testid="result" data-status={status} data-label={result?.label ?? ''}>
+      <p aria-live="polite" data-testid="result" data-status={status} data-label={result?.label ?? ''} data-uncertain={result?.uncertain ? '' : undefined}>
         {status === 'ready' && result ? (
           <>
-            <strong>{result.displayName ?? result.label}</strong> {result.score.toFixed(3)}
+            <ClassificationLabel result={result} /> {result.uncertain ? null : result.score.toFixed(3)}
           </>
         ) : status === 'error' ? (
           `${error?.code}: ${error?.message}`
-        ) : (
+        ) : status === 'idle' ? null : (
           status
         )}
       </p>
