@@ -31,3 +31,10 @@ export async function colorShares(page: Page, png: Buffer, swatches: Record<stri
 
 export const GREEN: Swatch = [0x22, 0xc5, 0x5e];
 export const RED: Swatch = [0xef, 0x44, 0x44];
+/** The amber the elements and the demo show an uncertain result in (Tailwind amber-500). */
+export const AMBER: Swatch = [0xf5, 0x9e, 0x0b];
+
+/** `colour` at opacity `alpha` over `background`, as the browser composites it (rounded). */
+export function blend(colour: Swatch, background: Swatch, alpha: number): Swatch {
+  return colour.map((c, i) => Math.round(alpha * c + (1 - alpha) * background[i]!)) as Swatch;
+}

@@ -52,7 +52,7 @@ test.describe('script tag + <ko-sentiment>', () => {
       return { live: status.getAttribute('aria-live'), text: status.textContent?.trim() };
     });
     expect(a11y.live).toBe('polite');
-    expect(a11y.text).toContain('negative');
+    expect(a11y.text).toContain('부정'); // the page's lang="ko", no locale attribute
     expect(await page.evaluate(() => typeof (window as unknown as { KoClassify?: { createClassifier?: unknown } }).KoClassify?.createClassifier)).toBe('function');
 
     // What a reader sees: the bar is red for the negative review (and was green for the positive one).
@@ -79,7 +79,7 @@ test.describe('script tag + <ko-sentiment>', () => {
     await expect(el).toHaveAttribute('label', 'positive');
   });
 
-  test('explain and locale attributes: Korean label and the words that moved it, not by colour alone', async ({ page }) => {
+  test('explain and locale attributes: Korean label and the words that pushed it, not by colour alone', async ({ page }) => {
     await page.goto('/script-tag/');
     await page.evaluate(() => {
       const area = Object.assign(document.createElement('textarea'), { id: 'fourth' });
@@ -96,9 +96,10 @@ test.describe('script tag + <ko-sentiment>', () => {
     await expect(el.locator('.label')).toHaveText('부정');
     const words = await el.evaluate((node) => [...node.shadowRoot!.querySelectorAll('mark')].map((m) => ({ text: m.textContent, c: Number(m.dataset.contribution), aria: m.getAttribute('aria-label'), line: getComputedStyle(m).textDecorationStyle })));
     expect(words.map((w) => w.text)).toEqual(['배우들', '연기는', '좋았지만', '스토리가', '최악이었다']);
-    const strongest = [...words].sort((a, b) => b.c - a.c)[0]!;
+    const strongest = [...words].sort((a, b) => Math.abs(b.c) - Math.abs(a.c))[0]!;
     expect(strongest.text).toBe('최악이었다');
-    expect(strongest.aria).toMatch(/^최악이었다 \+0\.\d\d$/);
-    expect(strongest.line).toBe('solid');
+    // It pushes toward 부정: red, so a dotted underline, and its log-odds in words.
+    expect(strongest.aria).toMatch(/^최악이었다: 부정 [+−]\d+\.\d\d$/);
+    expect(strongest.line).toBe('dotted');
   });
 });

@@ -98,8 +98,8 @@ test.describe('WebGPU backend (SwiftShader adapter)', () => {
       await clf.dispose();
       const gap = (a: typeof whole, b: typeof whole) => ({
         labels: a.filter((x, i) => x.label !== b[i]!.label).length,
-        max: Math.max(...a.map((x, i) => Math.abs(x.score - b[i]!.scores[x.label]!))),
-        over1e6: a.filter((x, i) => Math.abs(x.score - b[i]!.scores[x.label]!) > 1e-6).length,
+        max: Math.max(...a.map((x, i) => Math.abs(x.score - b[i]!.scores[x.label ?? ""]!))),
+        over1e6: a.filter((x, i) => Math.abs(x.score - b[i]!.scores[x.label ?? ""]!) > 1e-6).length,
       });
       return { alone: gap(whole, alone), calls: gap(whole, calls) };
     }, sample.slice(0, 48));
