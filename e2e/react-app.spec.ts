@@ -35,12 +35,18 @@ test.describe('React app', () => {
     const shares = await colorShares(page, await page.locator('main').screenshot(), { ink: [0, 0, 0], paper: [255, 255, 255] }, 60);
     expect(shares.ink).toBeGreaterThan(0.01);
     expect(shares.paper).toBeGreaterThan(0.5);
-    await expect(result.locator('strong')).toHaveText('부정'); // locale: 'ko'
+    await expect(result.locator('strong')).toHaveText('부정'); // no locale option: the page's lang="ko"
+    // The legend says what the colours mean, in the model's Korean names.
+    await expect(page.locator('.ko-legend')).toHaveText('초록 실선: 긍정 쪽 · 빨강 점선: 부정 쪽 (로그 오즈, ±0.69 = 2배)');
     // explain: true — the words, tinted and labelled with their contribution; the strongest is the one a reader would pick.
     const marks = page.locator('.ko-explained mark');
     await expect(marks.first()).toBeVisible();
     const words = await marks.evaluateAll((ms) => ms.map((m) => ({ text: m.textContent, c: Number(m.getAttribute('data-contribution')), aria: m.getAttribute('aria-label') })));
     expect(words.map((w) => w.text).join(' ')).toBe('최악의 영화. 돈 아깝고 시간 낭비였다. 너무 지루해서 졸았음');
-    expect(words.every((w) => /[+−]\d\.\d\d$/.test(w.aria ?? ''))).toBe(true);
+    expect(words.every((w) => /^\S+: (긍정|부정) [+−]\d+\.\d\d$/.test(w.aria ?? ''))).toBe(true);
+    // Empty text: no label at all, not a stale one or a status word.
+    await review.fill('');
+    await expect(result).toHaveAttribute('data-status', 'idle');
+    await expect(result).toHaveText('');
   });
 });

@@ -12,6 +12,7 @@ test('mockClassifier: the UI against fixed answers and a typed error, with no mo
     [
       { match: '최고', label: 'positive', score: 0.97 },
       { match: '오류', error: { code: 'INVALID_INPUT', message: 'mocked failure' } },
+      { match: '그럭저럭', label: 'negative', score: 0.58, uncertain: true },
       { match: /.?/, label: 'negative', score: 0.81 },
     ],
     { labels: ['negative', 'positive'] },
@@ -28,6 +29,10 @@ test('mockClassifier: the UI against fixed answers and a typed error, with no mo
   await review.fill('아무 말');
   await expect(result).toHaveAttribute('data-label', 'negative');
   await expect(result).toHaveText('negative 0.810');
+  // An uncertain answer reads as such (the page is lang="ko"; the mock names no labels, so ids).
+  await review.fill('그럭저럭 볼만했다');
+  await expect(result).toHaveAttribute('data-uncertain', '');
+  await expect(result).toHaveText('애매함 (negative 쪽 0.58)');
   await review.fill('오류를 내 줘');
   await expect(result).toHaveAttribute('data-status', 'error');
   await expect(result).toHaveText('INVALID_INPUT: mocked failure');
