@@ -68,7 +68,11 @@ export function scoreLabels(labels: readonly string[], gold: readonly number[][]
     };
   }
   const confusion = labels.map(() => labels.map(() => 0));
-  gold.forEach((g, i) => confusion[g[0]!]![predicted[i]![0]!]!++);
+  // A prediction of -1 (an empty text: no class) is wrong and in no column.
+  gold.forEach((g, i) => {
+    const p = predicted[i]![0] ?? -1;
+    if (p >= 0) confusion[g[0]!]![p]!++;
+  });
   const correct = labels.reduce((a, _, i) => a + confusion[i]![i]!, 0);
   const f1 = labels.map((_, c) => {
     const tp = confusion[c]![c]!;

@@ -47,7 +47,7 @@ describe('eval', () => {
       const r = await evaluate(dir, SAMPLE, { limit: 200, dtype, runtime });
       expect([r.file, r.runtime]).toEqual([file, runtime]);
       const engine = await Engine.create(ort as unknown as OrtModule, fixtureFiles(dir, file));
-      const predicted = (await engine.classify(rows.map((x) => x[1]!), { batchSize: 32 })).map((x) => engine.config.labels.indexOf(x.label));
+      const predicted = (await engine.classify(rows.map((x) => x[1]!), { batchSize: 32 })).map((x) => engine.config.labels.indexOf(x.label ?? ''));
       await engine.release();
       const expected = [0, 1, 2].map((t) => [0, 1, 2].map((p) => gold.filter((g, i) => g === t && predicted[i] === p).length));
       expect(r.confusion).toEqual(expected);

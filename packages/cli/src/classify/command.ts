@@ -153,7 +153,7 @@ export async function classifyFile(o: ClassifyFileOptions): Promise<ClassifySumm
     inFlight.add(tracked);
   };
   const score = (r: InputRow, result: RowResult) => {
-    if ('error' in result || r.gold === null || r.gold === undefined || r.gold.trim() === '') return void unscored++;
+    if ('error' in result || result.ok.label === null || r.gold === null || r.gold === undefined || r.gold.trim() === '') return void unscored++;
     let g: number[];
     try {
       g = goldIndices(r.gold, pool.labels, pool.multiLabel, `line ${r.line}`);

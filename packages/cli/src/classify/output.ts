@@ -11,7 +11,8 @@ import { closeSync, fstatSync, openSync, readSync, truncateSync } from 'node:fs'
 import { splitTabs, type Format, type InputRow } from './rows.js';
 
 export interface Prediction {
-  label: string;
+  /** null: a text with no class (only zero-width or other invisible characters), written as an empty cell / null. */
+  label: string | null;
   score: number;
   scores: Record<string, number>;
   /** Multi-label models: every label over its threshold. */
@@ -113,7 +114,7 @@ export function createWriter(o: OutputOptions): Writer {
       // TSV rows have the header's columns: checked once, in header().
     },
     row(row, r) {
-      const cells = 'error' in r ? ['', '', '', ...(o.multiLabel ? [''] : []), tsvCell(r.error), String(row.line)] : [r.ok.label, String(r.ok.score), JSON.stringify(r.ok.scores), ...(o.multiLabel ? [(r.ok.labels ?? []).join(',')] : []), '', ''];
+      const cells = 'error' in r ? ['', '', '', ...(o.multiLabel ? [''] : []), tsvCell(r.error), String(row.line)] : [r.ok.label ?? '', String(r.ok.score), JSON.stringify(r.ok.scores), ...(o.multiLabel ? [(r.ok.labels ?? []).join(',')] : []), '', ''];
       // A short row is padded to the header's width so the predictions stay in their columns; a line
       // too long to hold keeps its place as empty cells.
       const raw = row.raw ?? utf8.encode('\t'.repeat(Math.max(0, width - 1)));
