@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { writeManifest } from '@ko-classify/core/node';
 import { LOAD_OPTIONS, dataFile, loadOpts, modelDir, positiveInt, progressBar, refusable } from './args.js';
 import { bench } from './bench-command.js';
+import { CalibrateError, calibrateModel, formatCalibrate } from './calibrate-command.js';
 import { writeCard, type CardMeta } from './card-command.js';
 import { checkTokenizer } from './check-tokenizer-command.js';
 import { classifyCommand } from './classify/entry.js';
@@ -18,10 +19,15 @@ installed (npm i onnxruntime-node: ~4x faster), else onnxruntime-web's WASM; nod
 
 const evalCommand = command({
   name: 'eval',
-  synopsis: '<model> <data.tsv> [--text-col document] [--label-col label] [--dtype ...] [--runtime ...] [--limit N] [--batch 32] [--threads N] [--json]',
+  synopsis: '<model> <data.tsv> [--text-col document] [--label-col label] [--dtype ...] [--runtime ...] [--limit N] [--half fit|report] [--seed 42] [--batch 32] [--threads N] [--json]',
   about: `accuracy, macro-F1 and confusion matrix through the real engine; for a multi-label model the label
-    column holds comma-separated ids or names: micro-/macro-F1, exact match and a per-label table.`,
-  options: { ...LOAD_OPTIONS, json: { type: 'boolean' }, 'text-col': { type: 'string' }, 'label-col': { type: 'string' }, limit: { type: 'string' } },
+    column holds comma-separated ids or names: micro-/macro-F1, exact match and a per-label table.
+    Also the expected calibration error of the scores as served and of the plain softmax / sigmoid
+    (ece, ece_uncalibrated): single-label, 15 equal-width bins over the top-label score, ECE = sum
+    over bins of (rows in bin / n) x |accuracy - mean score|; multi-label, the same bins over every
+    (text, label) pair's score pooled, against whether the label is gold. With an uncertainty band,
+    the share flagged and the accuracy of the rest. --half scores one half of calibrate's split.`,
+  options: { ...LOAD_OPTIONS, json: { type: 'boolean' }, 'text-col': { type: 'string' }, 'label-col': { type: 'string' }, limit: { type: 'string' }, half: { type: 'string' }, seed: { type: 'string' } },
   async run({ values, positionals: [model, data] }) {
     if (!model || !data) throw new Error('eval needs <model> <data.tsv>');
     const r = await evaluate(modelDir(model), dataFile(data, 'evaluation TSV'), {
@@ -30,10 +36,71 @@ const evalCommand = command({
       labelCol: values['label-col'],
       limit: positiveInt(values.limit, '--limit'),
       batchSize: positiveInt(values.batch, '--batch'),
+      half: halfOpt(values.half),
+      seed: seedOpt(values.seed),
       onProgress: values.json ? undefined : progressBar,
     });
     console.log(values.json ? JSON.stringify(r) : formatEval(r));
     return 0;
+  },
+});
+
+function halfOpt(v: string | undefined): 'fit' | 'report' | undefined {
+  if (v !== undefined && v !== 'fit' && v !== 'report') throw new Error(`--half must be fit or report, got ${v}`);
+  return v;
+}
+
+function seedOpt(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v)) throw new Error(`--seed must be a non-negative integer, got ${v}`);
+  return Number(v);
+}
+
+const calibrateCommand = command({
+  name: 'calibrate',
+  synopsis: '<model> <labelled.tsv> [--text-col document] [--label-col label] [--seed 42] [--unsure texts.tsv] [--sure texts.tsv] [--extra-text-col C] [--max-flagged 0.2] [--dtype int8] [--runtime ...] [--batch 32] [--threads N] [--json] [--dry-run]',
+  about: `fits temperature scaling on one half of the rows (stratified by label set, seed 42) by negative
+    log-likelihood (single-label: one T, softmax(logits / T); multi-label: one T per label,
+    sigmoid(logit / T)), re-tunes multi-label thresholds on the calibrated fit half (best F1 on 0.05,
+    0.075 ... 0.95), and fits the uncertain band: the edge maximising Youden's J between the fit half's
+    wrong and right rows (min_score over the best score; multi-label, margin over the distance to the
+    nearest threshold), or with --unsure between those texts and the labelled rows, among edges that
+    flag at most --max-flagged (default 0.2) of the fit half. Reports ECE (as eval) before/after and
+    the band on the other half; writes calibration, uncertainty and
+    label_thresholds into config.json (temporary file, then renamed) and refreshes manifest.json.
+    Default dtype int8 (what WASM loads).`,
+  options: {
+    ...LOAD_OPTIONS,
+    dtype: { type: 'string', default: 'int8' },
+    json: { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
+    'text-col': { type: 'string' },
+    'label-col': { type: 'string' },
+    'extra-text-col': { type: 'string' },
+    seed: { type: 'string' },
+    unsure: { type: 'string' },
+    sure: { type: 'string' },
+    'max-flagged': { type: 'string' },
+  },
+  run({ values, positionals: [model, data] }) {
+    if (!model || !data) throw new Error('calibrate needs <model> <labelled.tsv>');
+    const dir = modelDir(model);
+    return refusable('calibrate', dir, CalibrateError, async () => {
+      const r = await calibrateModel(dir, dataFile(data, 'labelled TSV'), {
+        ...loadOpts(values),
+        textCol: values['text-col'],
+        labelCol: values['label-col'],
+        extraTextCol: values['extra-text-col'],
+        seed: seedOpt(values.seed),
+        unsure: values.unsure,
+        sure: values.sure,
+        maxFlagged: values['max-flagged'] === undefined ? undefined : Number(values['max-flagged']),
+        dryRun: values['dry-run'],
+        batchSize: positiveInt(values.batch, '--batch'),
+        onProgress: values.json ? undefined : progressBar,
+      });
+      console.log(values.json ? JSON.stringify(r, null, 2) : formatCalibrate(r));
+    });
   },
 });
 
@@ -168,4 +235,4 @@ const checkTokenizerCommand = command({
 });
 
 /** Every command, in `--help` order. */
-export const COMMANDS: readonly Command[] = [classifyCommand, evalCommand, benchCommand, quantizeCommand, optimizeCommand, inspectCommand, manifestCommand, cardCommand, checkTokenizerCommand] as unknown as readonly Command[];
+export const COMMANDS: readonly Command[] = [classifyCommand, evalCommand, calibrateCommand, benchCommand, quantizeCommand, optimizeCommand, inspectCommand, manifestCommand, cardCommand, checkTokenizerCommand] as unknown as readonly Command[];
