@@ -195,4 +195,37 @@ test.describe('readable results', () => {
     const shot = await el.locator('[part=explanation]').screenshot({ path: test.info().outputPath('element-why.png') });
     expect((await colorShares(page, shot, { tint: tintOn(strongest.tint, [255, 255, 255]) }, 6)).tint).toBeGreaterThan(0.01);
   });
+  test('<ko-classify model="ko-moderation" explain>: Korean chips, one coloured line per shown label (red toward it), each with its legend', async ({ page }) => {
+    await page.goto('/script-tag/');
+    await page.evaluate(() => {
+      const area = Object.assign(document.createElement('textarea'), { id: 'comment' });
+      const el = Object.assign(document.createElement('ko-classify'), { id: 'mod' });
+      for (const [k, v] of Object.entries({ for: 'comment', model: 'ko-moderation', 'models-base': '/models/', explain: '' })) el.setAttribute(k, v);
+      document.body.append(area, el);
+    });
+    const el = page.locator('#mod');
+    await expect(el).toHaveAttribute('state', 'idle', { timeout: 90_000 });
+    const comment = '여자들은 운전을 못하니까 집에나 있어라';
+    await page.locator('#comment').fill(comment);
+    await expect(el).toHaveAttribute('state', 'done');
+    const chips = await el.locator('[part=chip]').evaluateAll((cs) => cs.map((c) => ({ label: (c as HTMLElement).dataset.label!, text: c.firstChild?.textContent ?? '' })));
+    expect(chips.map((c) => c.label)).toContain('gender');
+    expect(chips.find((c) => c.label === 'gender')!.text).toBe('성차별');
+    const expected = await page.evaluate(async (t) => {
+      const clf = await (window as unknown as { KoClassify: { createClassifier(o: object): Promise<{ classify(t: string, o: object): Promise<{ labels: { label: string }[]; explanation: { against: string[]; byLabel: Record<string, number[]> } }> }> } }).KoClassify.createClassifier({ model: 'ko-moderation', modelsBaseUrl: '/models/' });
+      const r = await clf.classify(t, { explain: true });
+      // Toward a harmful label is red: green exactly where a word pushes toward 해당사항없음.
+      return { against: r.explanation.against, colours: r.labels.map((l) => r.explanation.byLabel[l.label]!.map((c) => (c < 0 ? 'green' : 'red'))) };
+    }, comment);
+    // The other side: 해당사항없음 once the model names its axis, else "not this label".
+    const other = (name: string) => (expected.against.includes('not_hate_speech') ? '해당사항없음' : `${name} 아님`);
+    const lines = el.locator('[part=explanation]');
+    await expect(lines).toHaveCount(chips.length);
+    const legends = await el.locator('[part=legend]').allTextContents();
+    expect(legends).toEqual(chips.map((c) => `초록 실선: ${other(c.text)} 쪽 · 빨강 점선: ${c.text} 쪽 (로그 오즈, ±0.69 = 2배)`));
+    for (let i = 0; i < chips.length; i++) {
+      const shown = await lines.nth(i).locator('mark').evaluateAll((ms) => ms.map((m) => (m as HTMLElement).dataset.colour));
+      expect(shown, chips[i]!.label).toEqual(expected.colours[i]);
+    }
+  });
 });

@@ -68,6 +68,12 @@ describe('explanationAxis and contributionStyle: colour by what a word pushes to
     expect([race.green, race.red]).toEqual(['해당사항없음', '인종차별']);
     expect(race.legend).toMatch(/빨강 점선: 인종차별 쪽/);
     expect(explanationSegments('연기는 최악', mod, 'race').map((s) => s.contribution)).toEqual([-1, null, 0.2]);
+    // Without an axis a multi-label model explains each label against nothing: still red toward it.
+    const bare = explanationAxis({ ...mod, toward: ['gender', 'race'], against: [] }, { gender: '성차별' }, 'ko', 'gender');
+    expect(bare.towardGreen).toBe(false);
+    expect(bare.legend).toMatch(/^초록 실선: 성차별 아님 쪽 · 빨강 점선: 성차별 쪽/);
+    // A model whose labels are neither positive nor harmless: green is toward.
+    expect(explanationAxis(sentiment(['sports'], ['politics']), {}, 'en').legend).toMatch(/^green, solid: sports · red, dotted: politics/);
   });
   it('a saturated prediction still ranks words: tint strength follows |log-odds| up to 2', () => {
     expect(contributionStyle(0.02).textDecoration).toBe('none');

@@ -49,7 +49,8 @@ const GREEN_LABELS = ['positive', 'none', 'not_hate_speech'];
 
 /**
  * The axis of `explanation` for display: green for the positive or harmless side (`positive`,
- * `none`, `not_hate_speech`), red for the other, whatever the predicted label; names from the
+ * `none`, `not_hate_speech`), red for the other, whatever the predicted label (with no such label on
+ * either side, green is `toward`; a multi-label label explained against nothing is red); names from the
  * model's display names (`labelNames`), the legend in Korean for `ko` locales. For a multi-label
  * result, `label` takes that label against `explanation.against` (`byLabel`).
  *
@@ -58,13 +59,17 @@ const GREEN_LABELS = ['positive', 'none', 'not_hate_speech'];
  * axis.legend; // '초록 실선: 긍정 쪽 · 빨강 점선: 부정 쪽 (로그 오즈, ±0.69 = 2배)'
  */
 export function explanationAxis(explanation: Explanation, names: Record<string, string>, locale: string | null, label?: string): ExplanationAxis {
+  const ko = /^ko\b/i.test(locale ?? '');
   const name = (ls: string[]) => ls.map((l) => names[l] ?? l).join('/');
-  const toward = name(label !== undefined && explanation.byLabel?.[label] ? [label] : explanation.toward);
-  const against = name(explanation.against);
-  const towardGreen = !explanation.against.some((l) => GREEN_LABELS.includes(l));
-  const [green, red] = towardGreen ? [toward, against] : [against, toward];
-  const legend = /^ko\b/i.test(locale ?? '') ? `초록 실선: ${green} 쪽 · 빨강 점선: ${red} 쪽 (로그 오즈, ±0.69 = 2배)` : `green, solid: ${green} · red, dotted: ${red} (log-odds, ±0.69 = 2×)`;
-  return { towardGreen, green, red, legend };
+  const labels = label !== undefined && explanation.byLabel?.[label] ? [label] : explanation.toward;
+  const toward = name(labels);
+  // A multi-label model without an axis explains each label against nothing: its other side is "not it".
+  const against = explanation.against.length ? name(explanation.against) : ko ? `${toward} 아님` : `not ${toward}`;
+  const green = (ls: string[]) => ls.some((l) => GREEN_LABELS.includes(l));
+  const towardGreen = green(labels) || (explanation.against.length > 0 && !green(explanation.against));
+  const [g, r] = towardGreen ? [toward, against] : [against, toward];
+  const legend = ko ? `초록 실선: ${g} 쪽 · 빨강 점선: ${r} 쪽 (로그 오즈, ±0.69 = 2배)` : `green, solid: ${g} · red, dotted: ${r} (log-odds, ±0.69 = 2×)`;
+  return { towardGreen, green: g, red: r, legend };
 }
 
 /**
