@@ -3,7 +3,7 @@
  * fitted on one half of a labelled TSV and reported on the other half, written into config.json.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { loadEngine, readModelJson, writeManifest, type LoadEngineOptions } from '@ko-classify/core/node';
 import { postprocess, type Engine, type ModelConfig } from '@ko-classify/core/engine';
 import { ECE_BINS, eceOf, multiLabelReliability, singleLabelReliability } from './calibration/ece.js';
@@ -67,7 +67,12 @@ export interface CalibrateReport {
   /** ECE on the fit half, for comparison. */
   ece_fit: { before: number; after: number };
   /** Multi-label: thresholds before/after, and report-half scores (before: plain scores, old thresholds). */
-  thresholds?: { before: Record<string, number>; after: Record<string, number>; report: Record<'before' | 'after', { micro_f1: number; macro_f1: number; exact_match: number }> };
+  thresholds?: {
+    before: Record<string, number>;
+    after: Record<string, number>;
+    /** before: the plain sigmoid, config.json's thresholds; plain_retuned: the plain sigmoid, thresholds tuned on the fit half (like for like); after: calibrated, re-tuned. */
+    report: Record<'before' | 'plain_retuned' | 'after', { micro_f1: number; macro_f1: number; exact_match: number }>;
+  };
   uncertainty: {
     rule: string;
     band: { min_score: number } | { margin: number };
@@ -131,11 +136,13 @@ async function fit(engine: Engine, dir: string, dataPath: string, rows: string[]
   const padId = padIdOf(readModelJson(dir, 'config.json'));
   const raw = await logitsOf(engine, rows.map((r) => r[ti] ?? ''), padId, o.batchSize ?? 32, o.onProgress);
   // Empty texts get no class (and no scores): they take no part in the fit.
-  const kept = raw.flatMap((z, i) => (z ? [i] : []));
-  const logits = kept.map((i) => raw[i]!);
-  const gold = kept.map((i) => allGold[i]!);
-  const { fit: fi, report: ri } = splitHalves(gold.map(labelSetKey), seed);
-  if (fi.length < 20 || ri.length < 20) throw new CalibrateError('TOO_FEW_ROWS', `${dataPath} has ${kept.length} non-empty texts; calibrate needs at least 40 (20 per half)`);
+  // The halves are of every row, as `eval --half` splits them; empty texts then drop out of each.
+  const halves = splitHalves(allGold.map(labelSetKey), seed);
+  const fi = halves.fit.filter((i) => raw[i]);
+  const ri = halves.report.filter((i) => raw[i]);
+  if (fi.length < 20 || ri.length < 20) throw new CalibrateError('TOO_FEW_ROWS', `${dataPath} has ${fi.length + ri.length} non-empty texts; calibrate needs at least 40 (20 per half)`);
+  const logits = raw as Float32Array[];
+  const gold = allGold;
   const pick = <T>(xs: readonly T[], idx: readonly number[]) => idx.map((i) => xs[i]!);
   const [zf, zr, gf, gr] = [pick(logits, fi), pick(logits, ri), pick(gold, fi), pick(gold, ri)];
   const ece = (s: number[][], g: number[][]) => eceOf(multi ? multiLabelReliability(s, g) : singleLabelReliability(s, g.map((x) => x[0]!)));
@@ -186,7 +193,7 @@ async function fit(engine: Engine, dir: string, dataPath: string, rows: string[]
     return { micro_f1: r.multi_label!.micro_f1, macro_f1: r.macro_f1, exact_match: r.multi_label!.exact_match };
   };
   return {
-    model: dir,
+    model: relative(process.cwd(), dir) || '.',
     data: dataPath,
     file,
     runtime,
@@ -195,7 +202,7 @@ async function fit(engine: Engine, dir: string, dataPath: string, rows: string[]
     temperature,
     ece: { before: ece(plainR, gr), after: ece(calR, gr), bins: ECE_BINS },
     ece_fit: { before: ece(plainF, gf), after: ece(calF, gf) },
-    ...(multi ? { thresholds: { before, after, report: { before: scoresOf(plainR, gr, before), after: scoresOf(calR, gr, after) } } } : {}),
+    ...(multi ? { thresholds: { before, after, report: { before: scoresOf(plainR, gr, before), plain_retuned: scoresOf(plainR, gr, Object.fromEntries(tuneThresholds(plainF, gf, labels.length).map((t, c) => [labels[c]!, t]))), after: scoresOf(calR, gr, after) } } } : {}),
     uncertainty: {
       rule: `${unsure
         ? `min_score maximises Youden's J between the fit half of ${basename(o.unsure!)} (to flag) and the fit half of ${basename(dataPath)} (to keep)`
@@ -221,14 +228,15 @@ async function fit(engine: Engine, dir: string, dataPath: string, rows: string[]
 function writeConfig(dir: string, dataPath: string, r: CalibrateReport): string[] {
   const path = join(dir, 'config.json');
   const config = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-  const fitted = `${basename(dataPath)}: fit half (${r.rows.fit} rows, stratified by label set, seed ${r.seed}), ${r.file}`;
+  // What `ko-classify card` reads to report ECE on the other half (the engine ignores these keys).
+  const fitted = { data: basename(dataPath), half: 'fit', rows: r.rows.fit, split: 'stratified by label set', seed: r.seed, file: r.file };
   const changed: string[] = [];
   const set = (key: string, value: unknown) => {
     const old = JSON.stringify(config[key]);
     if (old !== JSON.stringify(value)) changed.push(`${key}: ${old ?? '(none)'} → ${JSON.stringify(value)}`);
     config[key] = value;
   };
-  const ece = { ece_before: round(r.ece.before, 4), ece_after: round(r.ece.after, 4), ece_on: `report half (${r.rows.report} rows), ${r.ece.bins} bins` };
+  const ece = { ece_before: round(r.ece.before, 4), ece_after: round(r.ece.after, 4), ece_on: `the other half (${r.rows.report} rows), ${r.ece.bins} equal-width bins` };
   set('calibration', { method: 'temperature', temperature: r.temperature, fitted_on: fitted, ...ece });
   set('uncertainty', { ...r.uncertainty.band, fitted_on: fitted });
   if (r.thresholds) set('label_thresholds', r.thresholds.after);
@@ -257,7 +265,7 @@ export function formatCalibrate(r: CalibrateReport): string {
     const th = r.thresholds;
     lines.push(`thresholds ${Object.entries(th.after).map(([l, v]) => `${l} ${th.before[l]} → ${v}`).join(', ')}`);
     const s = (x: { micro_f1: number; macro_f1: number; exact_match: number }) => `micro-F1 ${pct(x.micro_f1)}, macro-F1 ${pct(x.macro_f1)}, exact match ${pct(x.exact_match)}`;
-    lines.push(`report half: before ${s(th.report.before)}; after ${s(th.report.after)}`);
+    lines.push(`report half: before ${s(th.report.before)}; plain sigmoid, thresholds tuned on the fit half ${s(th.report.plain_retuned)}; after ${s(th.report.after)}`);
   }
   lines.push(`uncertain band ${JSON.stringify(u.band)} (${u.rule}; J ${u.youden_j.toFixed(3)})`, `  fit half: ${band(u.fit)}`, `  report half: ${band(u.report)}`);
   if (u.unsure) lines.push(`  ${u.unsure.data}: fit ${band(u.unsure.fit)}; report ${band(u.unsure.report)}`);

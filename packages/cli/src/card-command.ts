@@ -3,10 +3,11 @@
  * dtype on the evaluation data, file sizes from manifest.json — and the descriptive text of a card
  * metadata file (training/cards/<name>.json for the embedded models).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { readModelConfig, readModelJson } from '@ko-classify/core/node';
-import { evaluate, type MultiLabelEval } from './eval-command.js';
+import { calibrationSection, reportHalfOf, type CalibrationFigures } from './card-calibration.js';
+import { eceOfResults, scoreRows, summarise, type MultiLabelEval } from './eval-command.js';
 import { decodeModel } from './onnx/proto.js';
 
 /** What a card says that cannot be measured. */
@@ -23,6 +24,8 @@ export interface CardMeta {
   notes?: string;
   /** What the int8 file's activation scales were calibrated on (`quantize --calibrate`). */
   calibration?: string;
+  /** What the card says about the uncertain band's figures beyond the numbers (e.g. which data was seen in training). */
+  uncertaintyNotes?: string;
 }
 
 export interface CardRow {
@@ -32,6 +35,10 @@ export interface CardRow {
   accuracy: number;
   macro_f1: number;
   bytes: number;
+  /** ECE of the plain and the calibrated scores, on `ece_rows` rows (the half calibration did not see, when it was fitted on this data). */
+  ece_before: number;
+  ece_after: number;
+  ece_rows: number;
   multi_label?: MultiLabelEval;
 }
 
@@ -41,10 +48,18 @@ export async function writeCard(dir: string, data: string, meta: CardMeta, cols:
   const { labels } = readModelConfig(dir);
   const manifest = readModelJson(dir, 'manifest.json') as { files: Record<string, { size: number }> };
   const rows: CardRow[] = [];
+  const figures: CalibrationFigures = { config, data, dtypes: {} };
   for (const dtype of ['fp32', 'int8', 'int4'] as const) {
-    const r = await evaluate(dir, data, { dtype, ...cols });
-    rows.push({ dtype, file: r.file, n: r.n, accuracy: r.accuracy, macro_f1: r.macro_f1, bytes: manifest.files[r.file]!.size, ...(r.multi_label ? { multi_label: r.multi_label } : {}) });
+    const scored = await scoreRows(dir, data, { dtype, ...cols });
+    const r = summarise(dir, data, scored);
+    // ECE where calibration did not look: the report half when it was fitted on this file.
+    const half = reportHalfOf(scored, config, data);
+    figures.dtypes[dtype] = half;
+    const ece = (which: 'plain' | 'results') => eceOfResults(half[which], half.gold, half.labels, half.multi);
+    rows.push({ dtype, file: r.file, n: r.n, accuracy: r.accuracy, macro_f1: r.macro_f1, bytes: manifest.files[r.file]!.size, ece_before: ece('plain'), ece_after: ece('results'), ece_rows: half.gold.length, ...(r.multi_label ? { multi_label: r.multi_label } : {}) });
   }
+  const report = existsSync(join(dir, 'calibration.json')) ? (JSON.parse(readFileSync(join(dir, 'calibration.json'), 'utf8')) as CalibrationFigures['report']) : undefined;
+  const calibration = calibrationSection(dir, { ...figures, report }, rows, meta);
   const pct = (x: number) => `${(100 * x).toFixed(2)}`;
   // The card says the quantized files hold 4-bit word embeddings only where they do (files quantized
   // before GatherBlockQuantized keep them int8).
@@ -68,11 +83,15 @@ ${meta.summary}
 
 Measured with \`ko-classify eval\` (onnxruntime-node, the same engine the browser runs):
 
-${rows[0]!.multi_label ? multiLabelTables(rows) : `| dtype | file | size | accuracy | macro-F1 |
-| --- | --- | --- | --- | --- |
-${rows.map((r) => `| ${r.dtype} | \`${r.file}\` | ${(r.bytes / 1e6).toFixed(2)} MB | ${pct(r.accuracy)}% | ${pct(r.macro_f1)} |`).join('\n')}`}
+${rows[0]!.multi_label ? multiLabelTables(rows) : `| dtype | file | size | accuracy | macro-F1 | ECE before | ECE after |
+| --- | --- | --- | --- | --- | --- | --- |
+${rows.map((r) => `| ${r.dtype} | \`${r.file}\` | ${(r.bytes / 1e6).toFixed(2)} MB | ${pct(r.accuracy)}% | ${pct(r.macro_f1)} | ${r.ece_before.toFixed(4)} | ${r.ece_after.toFixed(4)} |`).join('\n')}`}
+
+${calibration.tableNote}
 
 int8 (MatMulIntegerToFloat) is what the WASM backend loads${meta.calibration ? `: its activation scales were calibrated on ${meta.calibration} and are fixed in the file, so a text gets the same scores alone, in any batch, padded or sharded` : ''}; int4 (MatMulNBits) what WebGPU loads.${embeddings4}
+
+${calibration.section}
 
 ## Reproduce
 
@@ -92,11 +111,11 @@ ${meta.notes ?? ''}
 function multiLabelTables(rows: CardRow[]): string {
   const pct = (x: number) => (100 * x).toFixed(2);
   const first = rows[0]!.multi_label!;
-  return `A label counts as predicted when its sigmoid reaches its threshold (config.json \`label_thresholds\`, tuned on this data).
+  return `A label counts as predicted when its sigmoid (calibrated, where config.json has a \`calibration\`) reaches its threshold (config.json \`label_thresholds\`: see Calibration).
 
-| dtype | file | size | micro-F1 | macro-F1 | exact match |
-| --- | --- | --- | --- | --- | --- |
-${rows.map((r) => `| ${r.dtype} | \`${r.file}\` | ${(r.bytes / 1e6).toFixed(2)} MB | ${pct(r.multi_label!.micro_f1)} | ${pct(r.macro_f1)} | ${pct(r.multi_label!.exact_match)}% |`).join('\n')}
+| dtype | file | size | micro-F1 | macro-F1 | exact match | ECE before | ECE after |
+| --- | --- | --- | --- | --- | --- | --- | --- |
+${rows.map((r) => `| ${r.dtype} | \`${r.file}\` | ${(r.bytes / 1e6).toFixed(2)} MB | ${pct(r.multi_label!.micro_f1)} | ${pct(r.macro_f1)} | ${pct(r.multi_label!.exact_match)}% | ${r.ece_before.toFixed(4)} | ${r.ece_after.toFixed(4)} |`).join('\n')}
 
 | label | threshold | support | ${rows.map((r) => `${r.dtype} P / R / F1`).join(' | ')} |
 | --- | --- | --- | ${rows.map(() => '---').join(' | ')} |

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ortNode from 'onnxruntime-node';
@@ -7,6 +7,8 @@ import { Engine, type OrtModule } from '@ko-classify/core/engine';
 import { loadEngine } from '@ko-classify/core/node';
 import { fixtureFiles } from '../../core/test/helpers.js';
 import { CalibrateError, calibrateModel } from '../src/calibrate-command.js';
+import { writeCard } from '../src/card-command.js';
+import { quantizeFile } from '../src/quantize-command.js';
 import { main } from '../src/cli.js';
 import { evaluate } from '../src/eval-command.js';
 import { labelSetKey, splitHalves } from '../src/calibration/fit.js';
@@ -87,6 +89,39 @@ describe('calibrate', () => {
     expect(e.uncertain!.share).toBeCloseTo(served.filter((x) => x.uncertain).length / served.length, 12);
     expect(r.uncertainty.report.flagged).toBeCloseTo(e.uncertain!.share, 12);
   }, 60_000);
+
+  it('the card reports ECE before/after on the half calibration did not see, with the reliability diagram', async () => {
+    await quantizeFile(join(dir, 'onnx/model.onnx'), { mode: 'int8' });
+    await quantizeFile(join(dir, 'onnx/model.onnx'), { mode: 'int4' });
+    const r = await calibrateModel(dir, data, { dtype: 'int8' });
+    writeFileSync(join(dir, 'calibration.json'), JSON.stringify(r));
+    const meta = { summary: 's', task: 't', parameters: '0.1M', data: 'd', licence: 'MIT', evalName: 'the sample', evalPath: 'dev.tsv', reproduce: ['echo'] };
+    const rows = await writeCard(dir, data, meta);
+    const card = readFileSync(join(dir, 'README.md'), 'utf8');
+    for (const row of rows) {
+      const e = await evaluate(dir, data, { dtype: row.dtype as 'int8', half: 'report' });
+      expect([row.ece_before, row.ece_after, row.ece_rows]).toEqual([e.ece_uncalibrated, e.ece, e.n]);
+      expect(card).toContain(`| ${e.ece_uncalibrated.toFixed(4)} | ${e.ece.toFixed(4)} |`);
+    }
+    expect(rows.find((x) => x.dtype === 'int8')!.ece_after).toBeCloseTo(r.ece.after, 12);
+    expect(card).toContain(`T = ${r.temperature}`);
+    expect(card).toContain(`(n = ${r.rows.report}; stratified by label set, seed 42)`);
+    expect(card).toContain(`**Uncertain band** (config.json \`uncertainty\`) \`{ "min_score": ${(r.uncertainty.band as { min_score: number }).min_score} }\``);
+    const svg = readFileSync(join(dir, 'reliability.svg'), 'utf8');
+    expect(svg.match(/ECE \d\.\d{4}/g)).toEqual([`ECE ${r.ece.before.toFixed(4)}`, `ECE ${r.ece.after.toFixed(4)}`]);
+    // without a calibration: no diagram, and the card says how to fit one
+    const plain = join(mkdtempSync(join(tmpdir(), 'ko-cal-plain-')), 'm');
+    cpSync(dir, plain, { recursive: true });
+    const config = JSON.parse(readFileSync(join(plain, 'config.json'), 'utf8'));
+    delete config.calibration;
+    delete config.uncertainty;
+    writeFileSync(join(plain, 'config.json'), JSON.stringify(config));
+    const { writeManifest } = await import('@ko-classify/core/node');
+    writeManifest(plain);
+    await writeCard(plain, data, meta);
+    expect(readFileSync(join(plain, 'README.md'), 'utf8')).toContain('no `calibration` in config.json');
+    expect(existsSync(join(plain, 'reliability.svg'))).toBe(false);
+  }, 120_000);
 
   it('bad input leaves config.json as it was, and the refusal names the fix', async () => {
     const before = readFileSync(join(dir, 'config.json'), 'utf8');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { eceOf, expectedCalibrationError, multiLabelReliability, reliability } from '../src/calibration/ece.js';
+import { eceNoiseFloor, eceOf, expectedCalibrationError, multiLabelReliability, reliability } from '../src/calibration/ece.js';
 import { labelSetKey, marginOf, splitHalves, tuneThresholds, youdenEdge } from '../src/calibration/fit.js';
 import { fitSigmoidTemperature, fitSoftmaxTemperature, sigmoidNll, softmaxNll } from '../src/calibration/temperature.js';
 
@@ -55,6 +55,19 @@ describe('temperature scaling', () => {
     expect(bins[0]!.count).toBe(2);
     expect(bins[14]!.count).toBe(1);
     expect(eceOf(reliability([0.7, 0.7, 0.7, 0.7, 0.7, 0.7, 0.7, 0.7, 0.7, 0.7], [1, 1, 1, 1, 1, 1, 1, 0, 0, 0]))).toBeCloseTo(0, 12);
+  });
+});
+
+describe('ECE noise floor', () => {
+  it('shrinks like 1/sqrt(n): outcomes drawn from the scores themselves', () => {
+    // Analytic: every score 0.5 in one bin, k ~ Binomial(n, 0.5): E|k/n − 0.5| ≈ sqrt(2/π) · 0.5/sqrt(n).
+    for (const n of [100, 2500]) {
+      const floor = eceNoiseFloor(new Array(n).fill(0.5), 400, 1);
+      expect(floor).toBeGreaterThan(0.8 * Math.sqrt(2 / Math.PI) * 0.5 / Math.sqrt(n));
+      expect(floor).toBeLessThan(1.2 * Math.sqrt(2 / Math.PI) * 0.5 / Math.sqrt(n));
+    }
+    // scores of 0 or 1 leave nothing to chance
+    expect(eceNoiseFloor([0, 1, 1, 0], 10)).toBe(0);
   });
 });
 

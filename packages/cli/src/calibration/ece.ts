@@ -82,3 +82,31 @@ export function multiLabelReliability(scores: readonly ArrayLike<number>[], gold
 export function expectedCalibrationError(scores: readonly ArrayLike<number>[], gold: readonly (readonly number[])[], multi: boolean): number {
   return eceOf(multi ? multiLabelReliability(scores, gold) : singleLabelReliability(scores, gold.map((g) => g[0]!)));
 }
+
+/**
+ * The ECE a perfectly calibrated model would still show on these scores, from sampling alone: the
+ * mean ECE over `sims` draws of outcomes ~ Bernoulli(score) (seeded, so the figure is reproducible).
+ * An ECE near it is as good as n cases can tell.
+ */
+export function eceNoiseFloor(scores: ArrayLike<number>, sims = 200, seed = 42, bins = ECE_BINS): number {
+  let a = seed >>> 0;
+  const rand = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const outcomes = new Float64Array(scores.length);
+  let total = 0;
+  for (let s = 0; s < sims; s++) {
+    for (let i = 0; i < scores.length; i++) outcomes[i] = rand() < scores[i]! ? 1 : 0;
+    total += eceOf(reliability(scores, outcomes, bins));
+  }
+  return total / sims;
+}
+
+/** The (score, outcome) cases of single-label rows' top scores, or of multi-label rows' every pair: the scores alone. */
+export function caseScores(scores: readonly ArrayLike<number>[], multi: boolean): number[] {
+  return multi ? scores.flatMap((s) => Array.from(s)) : scores.map((s) => Math.max(...Array.from(s)));
+}
