@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { evaluate } from '../src/eval-command.js';
+import { reportHalfOf } from '../src/card-calibration.js';
+import { eceOfResults, scoreRows, summarise } from '../src/eval-command.js';
+import { scoreLabels } from '../src/metrics.js';
 import { decodeModel } from '../src/onnx/proto.js';
 import { column, readTsv } from '../src/tsv.js';
 import { loadEngine } from '@ko-classify/core/node';
@@ -18,30 +20,67 @@ describe.each(MODELS)('%s model card', (name) => {
     evalPath: string;
     evalArgs?: string;
     checkpointScores: { accuracy?: number; macro_f1: number; micro_f1?: number; exact_match?: number };
+    /** Multi-label: the thresholds the checkpoint's scores were measured with (before calibration re-tuned them). */
+    checkpointThresholds?: Record<string, number>;
   };
+  const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
   const data = join(ROOT, meta.evalPath);
   const cols = meta.evalArgs ? { textCol: meta.evalArgs.split(' ')[1], labelCol: meta.evalArgs.split(' ')[3] } : {};
   const card = readFileSync(join(dir, 'README.md'), 'utf8');
   const pct = (x: number) => (100 * x).toFixed(2);
 
-  it('fp32 reproduces the checkpoint\'s PyTorch scores; int8 and int4 reproduce the card', async () => {
+  it('fp32 reproduces the checkpoint\'s PyTorch scores; every dtype reproduces the card, ECE before/after included', async () => {
     if (!existsSync(data)) throw new Error(`${data} is missing: the shared data must sit beside the repository (../shared)`);
-    const fp32 = await evaluate(dir, data, { dtype: 'fp32', ...cols });
-    const multi = fp32.multi_label;
-    if (multi) {
-      // Multi-label: micro-F1, macro-F1 and exact match with the tuned thresholds.
-      expect(Math.abs(multi.micro_f1 - meta.checkpointScores.micro_f1!)).toBeLessThan(5e-4);
-      expect(Math.abs(multi.exact_match - meta.checkpointScores.exact_match!)).toBeLessThan(5e-4);
-    } else expect(Math.abs(fp32.accuracy - meta.checkpointScores.accuracy!)).toBeLessThan(5e-4);
-    expect(Math.abs(fp32.macro_f1 - meta.checkpointScores.macro_f1)).toBeLessThan(5e-4);
     for (const [dtype, file] of [['fp32', 'onnx/model.onnx'], ['int8', 'onnx/model_int8.onnx'], ['int4', 'onnx/model_q4.onnx']] as const) {
-      const r = dtype === 'fp32' ? fp32 : await evaluate(dir, data, { dtype, ...cols });
+      const scored = await scoreRows(dir, data, { dtype, ...cols });
+      const r = summarise(dir, data, scored);
+      if (dtype === 'fp32') {
+        if (r.multi_label) {
+          // The checkpoint's figures: plain sigmoid against the thresholds it was measured with.
+          const t = meta.checkpointThresholds!;
+          const predicted = scored.plain.map((x) => scored.labels.flatMap((l, c) => (x!.scores[l]! >= t[l]! ? [c] : [])));
+          const plain = scoreLabels(scored.labels, scored.gold, predicted, true);
+          expect(Math.abs(plain.multi_label!.micro_f1 - meta.checkpointScores.micro_f1!)).toBeLessThan(5e-4);
+          expect(Math.abs(plain.multi_label!.exact_match - meta.checkpointScores.exact_match!)).toBeLessThan(5e-4);
+          expect(Math.abs(plain.macro_f1 - meta.checkpointScores.macro_f1)).toBeLessThan(5e-4);
+        } else {
+          // Temperature scaling never changes the argmax.
+          expect(Math.abs(r.accuracy - meta.checkpointScores.accuracy!)).toBeLessThan(5e-4);
+          expect(Math.abs(r.macro_f1 - meta.checkpointScores.macro_f1)).toBeLessThan(5e-4);
+        }
+      }
+      const half = reportHalfOf(scored, config, data);
+      expect(half.gold.length).toBeLessThan(scored.gold.length); // calibration was fitted on the other half of this file
+      const ece = (which: 'plain' | 'results') => eceOfResults(half[which], half.gold, half.labels, half.multi).toFixed(4);
       const row = r.multi_label
         ? `${pct(r.multi_label.micro_f1)} \\| ${pct(r.macro_f1)} \\| ${pct(r.multi_label.exact_match)}%`
         : `${pct(r.accuracy)}% \\| ${pct(r.macro_f1)}`;
-      expect(card).toMatch(new RegExp(`\\| ${dtype} \\| \`${file}\` \\| [\\d.]+ MB \\| ${row} \\|`));
+      expect(card).toMatch(new RegExp(`\\| ${dtype} \\| \`${file}\` \\| [\\d.]+ MB \\| ${row} \\| ${ece('plain')} \\| ${ece('results')} \\|`));
+      if (dtype === 'int8') {
+        // what calibrate recorded in config.json is what the engine now serves
+        const cal = config.calibration as { ece_before: number; ece_after: number };
+        expect(cal.ece_after.toFixed(4)).toBe(ece('results'));
+        expect(cal.ece_before.toFixed(4)).toBe(ece('plain'));
+      }
     }
-  }, 180_000);
+  }, 300_000);
+
+  it('config.json carries the calibration, band, locale and explanation axis; the card shows the reliability diagram, which the package ships', () => {
+    const labels = Object.values(config.id2label as Record<string, string>);
+    expect(config.default_locale).toBe('ko');
+    const axis = { 'ko-sentiment': { toward: ['positive'], against: ['negative'] }, 'ko-hate-speech': { toward: ['offensive', 'hate'], against: ['none'] }, 'ko-moderation': { toward: labels.filter((l) => l !== 'not_hate_speech'), against: ['not_hate_speech'] } }[name];
+    expect(config.explain_axis).toEqual(axis);
+    const fitted = (config.calibration as { fitted_on: { data: string } }).fitted_on;
+    expect(fitted.data).toBe(meta.evalPath.split('/').pop());
+    expect(Object.keys(config.uncertainty as object)).toContain(labels.length > 3 ? 'margin' : 'min_score');
+    expect(card).toContain('![Reliability diagram');
+    const svg = readFileSync(join(dir, 'reliability.svg'), 'utf8');
+    expect(svg).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svg.length).toBeLessThan(50e6);
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'packages', `model-${name}`, 'package.json'), 'utf8')) as { files: string[]; scripts: { build: string } };
+    expect(pkg.files).toContain('reliability.svg');
+    expect(pkg.scripts.build).toContain(`public/models/${name}/reliability.svg`);
+  });
 
   // The card's int8 figures hold on every machine only if no CPU kernel saturates: AVX2 without VNNI
   // sums pairs of u8×s8 products into int16 (vpmaddubsw), so the GEMM weights must fit 7 bits. On an
