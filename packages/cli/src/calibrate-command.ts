@@ -104,7 +104,13 @@ function scoresUnder(config: ModelConfig, logits: readonly Float32Array[], tempe
   return logits.map((z) => config.labels.map((l) => postprocess(z, head).scores[l]!));
 }
 
-/** Fits on the fit half, reports on the other, and (unless dryRun) writes config.json atomically. */
+/**
+ * Fits on the fit half, reports on the other, and (unless dryRun) writes config.json atomically.
+ *
+ * @example
+ * const r = await calibrateModel('my-model', 'dev.tsv', { textCol: 'text', labelCol: 'label' });
+ * console.log(formatCalibrate(r)); // temperature, ECE before → after on the held-out half, the band
+ */
 export async function calibrateModel(dir: string, dataPath: string, o: CalibrateOptions = {}): Promise<CalibrateReport> {
   const seed = o.seed ?? 42;
   const { header, rows } = readTsv(dataPath);

@@ -78,7 +78,12 @@ export function multiLabelReliability(scores: readonly ArrayLike<number>[], gold
   return reliability(p, y, bins);
 }
 
-/** ECE as defined at the top of this file, for either kind of model. */
+/**
+ * ECE as defined at the top of this file, for either kind of model.
+ *
+ * @example
+ * expectedCalibrationError([[0.2, 0.8], [0.9, 0.1]], [[1], [1]], false); // 0.8 right, 0.9 wrong, two bins: (0.2 + 0.9) / 2 = 0.55
+ */
 export function expectedCalibrationError(scores: readonly ArrayLike<number>[], gold: readonly (readonly number[])[], multi: boolean): number {
   return eceOf(multi ? multiLabelReliability(scores, gold) : singleLabelReliability(scores, gold.map((g) => g[0]!)));
 }
