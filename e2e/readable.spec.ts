@@ -160,14 +160,19 @@ test.describe('readable results', () => {
       add('english', { lang: 'en' }, {});
       add('forced', { lang: 'en' }, { locale: 'ko' });
       add('regional', { lang: 'ko-KR' }, {});
+      // No lang anywhere above it: the model's default_locale.
+      document.documentElement.lang = '';
+      add('bare', {}, {});
     });
-    for (const id of ['english', 'forced', 'regional']) {
+    for (const id of ['english', 'forced', 'regional', 'bare']) {
       await expect(page.locator(`#${id}`)).toHaveAttribute('state', 'idle', { timeout: 90_000 });
       await page.locator(`#t-${id}`).fill(POSITIVE);
     }
     await expect(page.locator('#english .label')).toHaveText('positive');
     await expect(page.locator('#forced .label')).toHaveText('긍정');
     await expect(page.locator('#regional .label')).toHaveText('긍정');
+    expect(await page.evaluate(() => (window as unknown as { KoClassify: { createClassifier(): Promise<{ info(): { defaultLocale: string | null } }> } }).KoClassify.createClassifier().then((c) => c.info().defaultLocale))).toBe('ko');
+    await expect(page.locator('#bare .label')).toHaveText('긍정');
   });
 
   test('<ko-sentiment explain>: the legend in the element, words coloured by the side they push toward', async ({ page }) => {

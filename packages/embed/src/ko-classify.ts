@@ -1,5 +1,5 @@
 import type { Classification } from '@ko-classify/core';
-import { BASE_CSS, LiveElement, sheetOf } from './live-element.js';
+import { BASE_CSS, LiveElement, part, sheetOf } from './live-element.js';
 
 const styles = sheetOf(`${BASE_CSS}
   .result { display: flex; flex-wrap: wrap; align-items: center; gap: 0.35rem; min-height: 1.75rem; }
@@ -39,10 +39,9 @@ export class KoClassifyElement extends LiveElement {
     why.replaceChildren();
     if (!r || shown.kind === 'empty') return void box.replaceChildren();
     const chip = (label: string, text: string, score: string) => {
-      const c = Object.assign(document.createElement('span'), { className: 'chip' });
-      c.setAttribute('part', 'chip');
+      const c = part('span', 'chip', text);
       c.dataset.label = label;
-      c.append(text, Object.assign(document.createElement('small'), { textContent: score }));
+      c.append(Object.assign(document.createElement('small'), { textContent: score }));
       return c;
     };
     if (shown.kind === 'uncertain') {

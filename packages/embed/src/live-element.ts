@@ -2,6 +2,13 @@ import { classificationState, contributionStyle, createLiveClassification, descr
 import { scriptUrl } from './script-url.js';
 import { workerFactory } from './script-worker.js';
 
+/** A `tag` element with `part` as its part and class name (and `text`). */
+export function part<K extends keyof HTMLElementTagNameMap>(tag: K, name: string, text = ''): HTMLElementTagNameMap[K] {
+  const el = Object.assign(document.createElement(tag), { className: name, textContent: text });
+  el.setAttribute('part', name);
+  return el;
+}
+
 /** A stylesheet built through CSSOM: pages with a strict CSP (style-src 'self') block inline <style>. */
 export function sheetOf(css: string): () => CSSStyleSheet {
   let sheet: CSSStyleSheet | null = null;
@@ -19,7 +26,7 @@ export const BASE_CSS = `
   .progress { height: 4px; background: #e5e7eb; border-radius: 2px; overflow: hidden; margin: 0.25rem 0; }
   .progress .fill { height: 100%; width: 0; background: #3b82f6; }
   :host([state='pending']) .result { opacity: 0.6; }
-  .why { margin: 0.25rem 0 0; line-height: 1.8; }
+  .explanation { margin: 0.25rem 0 0; line-height: 1.8; }
   .legend { margin: 0; font-size: 0.8em; color: #57606a; }
   mark { border-radius: 3px; padding: 0 0.1em; text-underline-offset: 0.2em; }
   [hidden] { display: none !important; }
@@ -173,20 +180,17 @@ export abstract class LiveElement extends HTMLElement {
     const words = explanationSegments(this.target()?.value ?? '', e, label).map((s) => {
       if (s.contribution === null) return document.createTextNode(s.text);
       const style = contributionStyle(s.contribution, axis);
-      const mark = Object.assign(document.createElement('mark'), { textContent: s.text, title: style.label });
-      mark.setAttribute('part', 'word');
+      const mark = part('mark', 'word', s.text);
+      mark.title = style.label;
       mark.setAttribute('aria-label', `${s.text}: ${axis[style.colour]} ${style.label}`);
       mark.dataset.contribution = s.contribution.toFixed(3);
       mark.dataset.colour = style.colour;
       Object.assign(mark.style, { background: style.background, textDecoration: style.textDecoration, color: 'inherit' });
       return mark;
     });
-    const p = Object.assign(document.createElement('p'), { className: 'why' });
-    p.setAttribute('part', 'explanation');
+    const p = part('p', 'explanation');
     p.append(...words);
-    const legend = Object.assign(document.createElement('p'), { className: 'legend', textContent: axis.legend });
-    legend.setAttribute('part', 'legend');
-    return [p, legend];
+    return [p, part('p', 'legend', axis.legend)];
   }
 
   /** Shows an error below the result. */
