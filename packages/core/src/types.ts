@@ -265,9 +265,14 @@ export interface ClassifierOptions {
   /** Custom worker factory (e.g. a worker URL your bundler emits). */
   createWorker?: () => Worker;
   /**
-   * Share one worker with every other `createClassifier()` (and `<ko-sentiment>` element) on the page
-   * that asks for the same model with the same options. Default true: one download, one worker.
-   * Each caller still disposes its own handle; the worker stops when the last one is disposed.
+   * Default true: share with the rest of the page. Every `createClassifier()` (and element) asking
+   * for the same model with the same options gets the same loaded model; other models whose
+   * `createWorker`, `backend`, `threads`, `wasmPaths` and `cache` match are hosted by the same worker
+   * (one ONNX Runtime, one thread pool: less memory and faster calls than a worker each; see
+   * BENCHMARKS.md). Each caller still disposes its own handle; a model is released when its last
+   * handle is, and the worker stops with its last model. A worker crash fails the pending calls of
+   * every model on it; their next calls start one new worker. False: a worker of its own (pass your
+   * own `createWorker` to keep a group of models apart instead).
    */
   shared?: boolean;
 }

@@ -1,11 +1,17 @@
 import { KoClassifyError } from '../errors.js';
 import type { Classification, Classifier, ClassifyCallOptions, ModelInfo, ProgressCallback, TextInput } from '../types.js';
 import { WorkerClassifier } from './worker-classifier.js';
+import { hostFor, type HostMember } from './worker-host.js';
 import type { LoadSpec } from '../protocol/worker-protocol.js';
 
-/** One classifier per page for each (model, options, worker factory): see `ClassifierOptions.shared`. */
+/**
+ * One classifier per page for each (model, options, worker factory), and one worker for every model
+ * whose worker factory and ORT settings (backend, threads, wasm paths) match: see `ClassifierOptions.shared`.
+ */
 interface SharedEntry {
-  classifier: WorkerClassifier;
+  classifier: Promise<WorkerClassifier>;
+  /** Set once loaded. */
+  loadedClassifier?: WorkerClassifier;
   loaded: Promise<void>;
   listeners: Set<ProgressCallback>;
   handles: number;
@@ -26,14 +32,17 @@ export async function shareClassifier(spec: LoadSpec, createWorker: () => Worker
   let entry = registry.get(key);
   if (!entry) {
     const listeners = new Set<ProgressCallback>();
-    const classifier = new WorkerClassifier(spec, createWorker);
+    const classifier = joinWorker(spec, createWorker);
     const created: SharedEntry = {
       classifier,
       listeners,
       handles: 0,
       ready: false,
-      loaded: classifier.start((e) => listeners.forEach((l) => l(e))).then(
-        () => void (created.ready = true),
+      loaded: classifier.then((c) => c.start((e) => listeners.forEach((l) => l(e)))).then(
+        async () => {
+          created.loadedClassifier = await classifier;
+          created.ready = true;
+        },
         (e: unknown) => {
           registry.delete(key); // a later call tries again
           throw e;
@@ -55,13 +64,27 @@ export async function shareClassifier(spec: LoadSpec, createWorker: () => Worker
     if (onProgress) shared.listeners.delete(onProgress);
   }
   // A caller that joined after the load still hears that it is ready.
-  if (onProgress && late) onProgress({ type: 'ready', info: shared.classifier.info() });
-  return new SharedHandle(shared, () => {
+  if (onProgress && late) onProgress({ type: 'ready', info: shared.loadedClassifier!.info() });
+  return new SharedHandle(shared.loadedClassifier!, () => {
     if (--shared.handles === 0) {
       registry.delete(key);
-      void shared.classifier.dispose();
+      void shared.loadedClassifier!.dispose();
     }
   });
+}
+
+/**
+ * A classifier in the page's worker for these ORT settings: ORT's settings are global to its
+ * runtime, so models share a worker only when the backend, threads and wasm paths match.
+ */
+async function joinWorker(spec: LoadSpec, createWorker: () => Worker): Promise<WorkerClassifier> {
+  const key = JSON.stringify([functionId(createWorker), spec.backend, spec.threads, spec.wasmPaths, spec.cache]);
+  let self: WorkerClassifier | null = null;
+  // The host tells its members of a crash; this one is the classifier made just below.
+  const member: HostMember = { crashed: (e) => self?.crashed(e) };
+  const attached = await hostFor(key, createWorker, member);
+  self = new WorkerClassifier(spec, createWorker, attached, member);
+  return self;
 }
 
 /** A caller's view of a shared classifier: its own dispose(), which fails its own pending calls. */
@@ -70,7 +93,7 @@ class SharedHandle implements Classifier {
   private readonly pending = new Set<(e: KoClassifyError) => void>();
 
   constructor(
-    private readonly shared: SharedEntry,
+    private readonly classifier: WorkerClassifier,
     private readonly release: () => void,
   ) {}
 
@@ -80,7 +103,7 @@ class SharedHandle implements Classifier {
     if (this.disposed) return Promise.reject(disposedError());
     return new Promise((resolve, reject) => {
       this.pending.add(reject);
-      (this.shared.classifier.classify as (i: unknown, o?: ClassifyCallOptions) => Promise<Classification | Classification[]>)(input, options)
+      (this.classifier.classify as (i: unknown, o?: ClassifyCallOptions) => Promise<Classification | Classification[]>)(input, options)
         .then(resolve, reject)
         .finally(() => this.pending.delete(reject));
     });
@@ -88,7 +111,7 @@ class SharedHandle implements Classifier {
 
   info(): ModelInfo {
     if (this.disposed) throw disposedError();
-    return this.shared.classifier.info();
+    return this.classifier.info();
   }
 
   async dispose(): Promise<void> {

@@ -1,46 +1,52 @@
-import { proxy, wrap, type Remote } from 'comlink';
+import { proxy, type Remote } from 'comlink';
 import { KoClassifyError } from '../errors.js';
 import type { Classification, Classifier, ClassifyCallOptions, ModelInfo, ProgressCallback, TextInput } from '../types.js';
 import type { LoadSpec, WorkerApi } from '../protocol/worker-protocol.js';
+import { WorkerHost, type HostMember } from './worker-host.js';
 
-/** One worker and its Comlink proxy: load, classify, cancel, restart after a crash, dispose. */
-export class WorkerClassifier implements Classifier {
-  private worker: Worker | null = null;
+/**
+ * One model in a worker (its slot of a `WorkerHost`) behind its Comlink proxy: load, classify,
+ * cancel, reload after the worker crashed, dispose. Without a host given it gets a worker of its own.
+ */
+export class WorkerClassifier implements Classifier, HostMember {
   private remote: Remote<WorkerApi> | null = null;
   private loaded: ModelInfo | null = null;
   private restarting: Promise<void> | null = null;
   private disposed = false;
   private crashError: KoClassifyError | null = null;
-  private nextCallId = 1;
   private readonly pending = new Set<(e: KoClassifyError) => void>();
+  private readonly host: WorkerHost;
+  private readonly slot: number;
+  /** Who joined the host for this classifier (itself, or the stand-in that joined before it existed). */
+  private readonly member: HostMember;
 
   constructor(
     private readonly spec: LoadSpec,
-    private readonly createWorker: () => Worker,
-  ) {}
-
-  async start(onProgress?: ProgressCallback): Promise<void> {
-    let worker: Worker;
-    try {
-      worker = this.createWorker();
-    } catch (e) {
-      throw new KoClassifyError('BACKEND_UNAVAILABLE', `the classifier worker could not start: ${(e as Error)?.message ?? String(e)} (check the page's CSP worker-src, and that your bundler emitted the worker)`);
+    createWorker: () => Worker,
+    attached?: { host: WorkerHost; slot: number },
+    member?: HostMember,
+  ) {
+    this.member = member ?? this;
+    if (attached) {
+      ({ host: this.host, slot: this.slot } = attached);
+    } else {
+      this.host = new WorkerHost(createWorker);
+      this.slot = this.host.join(this);
     }
-    this.worker = worker;
-    this.remote = wrap<WorkerApi>(worker);
-    // terminate() fires no event: whoever else holds this Worker (a createWorker factory) and kills
-    // it must still fail our pending calls instead of leaving them hanging.
-    const terminate = worker.terminate.bind(worker);
-    worker.terminate = () => {
-      terminate();
-      this.crashed(worker, 'the worker was terminated');
-    };
-    worker.addEventListener('error', (ev) => this.crashed(worker, ev.message || 'uncaught error in the worker'));
-    worker.addEventListener('messageerror', () => this.crashed(worker, 'a message from the worker could not be read'));
+  }
+
+  /** Loads the model into this classifier's slot (a worker starts if none runs). */
+  async start(onProgress?: ProgressCallback): Promise<void> {
+    const first = this.loaded === null;
     try {
-      this.loaded = await this.track(this.remote.load(this.spec, onProgress ? proxy(onProgress) : undefined));
+      const remote = this.host.connect();
+      this.loaded = await this.track(remote.load(this.spec, onProgress ? proxy(onProgress) : undefined, this.slot));
+      // The worker may have stopped while it loaded: that load went with it.
+      if (!this.host.isLive(remote)) throw this.crashError ?? new KoClassifyError('WORKER_CRASHED', 'the classifier worker stopped while the model loaded');
+      this.remote = remote;
     } catch (e) {
-      this.stopWorker();
+      // A first load that failed leaves the worker (and the other models on it) as they were.
+      if (first) this.host.leave(this.member, this.slot);
       throw e;
     }
   }
@@ -66,7 +72,7 @@ export class WorkerClassifier implements Classifier {
     }
     // The signal may have fired while we waited (a listener added now would never hear it).
     if (signal?.aborted) throw aborted();
-    const callId = this.nextCallId++;
+    const callId = this.host.callId();
     let onAbort: (() => void) | undefined;
     const cancelled = signal
       ? new Promise<never>((_, reject) => {
@@ -77,7 +83,7 @@ export class WorkerClassifier implements Classifier {
           signal.addEventListener('abort', onAbort, { once: true });
         })
       : null;
-    const call = this.track(remote.classify(list as unknown[], rest, callId));
+    const call = this.track(remote.classify(list as unknown[], rest, callId, this.slot));
     try {
       const results = await (cancelled ? Promise.race([call, cancelled]) : call);
       return single ? results[0]! : results;
@@ -98,10 +104,19 @@ export class WorkerClassifier implements Classifier {
     const err = new KoClassifyError('DISPOSED', 'the classifier was disposed');
     for (const reject of this.pending) reject(err);
     this.pending.clear();
-    this.stopWorker();
+    this.remote = null;
+    this.host.leave(this.member, this.slot);
   }
 
-  /** The live worker, restarting it (model from cache) after a crash. */
+  /** The worker stopped under this classifier (`WorkerHost`): its calls fail, the next one reloads. */
+  crashed(err: KoClassifyError): void {
+    this.remote = null;
+    this.crashError = err;
+    for (const reject of this.pending) reject(err);
+    this.pending.clear();
+  }
+
+  /** The live worker, reloading the model (from the cache) into a new one after a crash. */
   private async ready(): Promise<Remote<WorkerApi>> {
     if (this.disposed) throw new KoClassifyError('DISPOSED', 'the classifier was disposed: create a new one');
     if (!this.remote) {
@@ -118,21 +133,5 @@ export class WorkerClassifier implements Classifier {
       this.pending.add(fail);
       call.then(resolve, reject).finally(() => this.pending.delete(fail));
     });
-  }
-
-  private crashed(worker: Worker, message: string): void {
-    if (worker !== this.worker) return;
-    this.stopWorker();
-    const err = new KoClassifyError('WORKER_CRASHED', `the classifier worker stopped (${message}); the next call starts a new one`);
-    this.crashError = err;
-    for (const reject of this.pending) reject(err);
-    this.pending.clear();
-  }
-
-  private stopWorker(): void {
-    const w = this.worker;
-    this.worker = null;
-    this.remote = null;
-    w?.terminate();
   }
 }

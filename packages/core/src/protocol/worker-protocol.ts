@@ -26,12 +26,22 @@ export interface LoadSpec {
   allowedOrigins: string[];
 }
 
-/** The API the worker exposes through Comlink. */
+/**
+ * The API the worker exposes through Comlink. One worker hosts several models, one per `slot` (the
+ * page numbers them; default 0): they share its ONNX Runtime, thread pool and runtime download.
+ */
 export interface WorkerApi {
-  load(spec: LoadSpec, onProgress?: ProgressCallback): Promise<ModelInfo>;
-  /** `callId` names the call for `cancel()`. */
-  classify(inputs: unknown[], options: ClassifyOptions, callId?: number): Promise<Classification[]>;
+  /** Loads a model into `slot`, replacing the one there once the new one works. */
+  load(spec: LoadSpec, onProgress?: ProgressCallback, slot?: number): Promise<ModelInfo>;
+  /** `callId` names the call for `cancel()` (unique within the worker). */
+  classify(inputs: unknown[], options: ClassifyOptions, callId?: number, slot?: number): Promise<Classification[]>;
   /** Cancels a queued or running call: it rejects with ABORTED; the worker keeps running. */
   cancel(callId: number): void;
-  dispose(): Promise<void>;
+  /** Releases the model of `slot`, or every model without one. */
+  dispose(slot?: number): Promise<void>;
+  /**
+   * True: this worker hosts a model per slot. A worker without it (an older build, a test double)
+   * hosts one model, and the page gives every model a worker of its own.
+   */
+  hostsMany?(): boolean;
 }

@@ -1,12 +1,13 @@
 /**
  * The module Worker entry: exposes `WorkerApi` over Comlink. Spawned by `createClassifier()`.
- * The model lives in a `ModelHost` (serial runs); files come over HTTP and from IndexedDB.
+ * Each model lives in a `ModelHost` of its slot (serial runs); they share this worker's ONNX Runtime.
+ * Files come over HTTP and from IndexedDB.
  */
 import { expose, releaseProxy, type Remote } from 'comlink';
 import type { GpuLike } from '../backends/descriptor.js';
 import { browserBackends } from '../backends/browser.js';
 import { KoClassifyError } from '../errors.js';
-import { createModelHost } from '../loader/host.js';
+import { createModelHost, type ModelHost } from '../loader/host.js';
 import { GuardedStore } from '../model/guarded-store.js';
 import { storeRuntimeCache } from '../model/runtime-cache.js';
 import { ModelSource } from '../model/source.js';
@@ -17,7 +18,13 @@ import type { ClassifyOptions, ModelInfo, ProgressCallback, ProgressEvent } from
 
 registerErrorTransfer();
 
-const host = createModelHost();
+/** The models this worker hosts, by the page's slot number. */
+const hosts = new Map<number, ModelHost>();
+const hostOf = (slot: number): ModelHost => {
+  let h = hosts.get(slot);
+  if (!h) hosts.set(slot, (h = createModelHost()));
+  return h;
+};
 /** Calls cancelled by the page: checked before a call starts and between its batches. */
 const cancelled = new Set<number>();
 
@@ -27,11 +34,14 @@ const cancelled = new Set<number>();
  * MessageChannel round trip is not clamped like nested setTimeout.
  */
 const tick = new MessageChannel();
+/** Calls waiting for the next macrotask (models of several slots may wait at once). */
+const waiting: (() => void)[] = [];
+tick.port1.onmessage = () => waiting.shift()?.();
 let lastYield = 0;
 async function yieldToEventLoop(): Promise<void> {
   if (performance.now() - lastYield < 16) return;
   await new Promise<void>((resolve) => {
-    tick.port1.onmessage = () => resolve();
+    waiting.push(resolve);
     tick.port2.postMessage(null);
   });
   lastYield = performance.now();
@@ -46,7 +56,7 @@ async function storageInfo(): Promise<ModelInfo['storage']> {
 }
 
 const api: WorkerApi = {
-  async load(spec: LoadSpec, onProgress?: ProgressCallback) {
+  async load(spec: LoadSpec, onProgress?: ProgressCallback, slot = 0) {
     const remote = onProgress as Remote<ProgressCallback> | undefined;
     // Fire and forget: progress must never slow the download or block on the page.
     const emit = (e: ProgressEvent) => void remote?.(e)?.catch?.(() => undefined);
@@ -59,7 +69,7 @@ const api: WorkerApi = {
       const runtimeCache = spec.cache ? storeRuntimeCache(new GuardedStore(idbModelStore(), 5000, emit), locks) : null;
       // This worker's code (and ORT's chunk beside it) from another origin: the script tag from a CDN.
       const crossOriginGlue = new URL(import.meta.url).origin !== new URL(globalThis.location.href).origin;
-      const info = await host.load(spec, { files, backends: browserBackends, env, emit, storage: storageInfo, runtimeCache, crossOriginGlue });
+      const info = await hostOf(slot).load(spec, { files, backends: browserBackends, env, emit, storage: storageInfo, runtimeCache, crossOriginGlue });
       emit({ type: 'ready', info });
       return info;
     } finally {
@@ -67,11 +77,13 @@ const api: WorkerApi = {
     }
   },
 
-  classify(inputs: unknown[], options: ClassifyOptions, callId?: number) {
+  classify(inputs: unknown[], options: ClassifyOptions, callId?: number, slot = 0) {
     const stop = async () => {
       await yieldToEventLoop();
       if (callId !== undefined && cancelled.has(callId)) throw new KoClassifyError('ABORTED', 'the call was aborted');
     };
+    const host = hosts.get(slot);
+    if (!host) return Promise.reject(new KoClassifyError('DISPOSED', `no model is loaded in slot ${slot} of this worker`));
     return host.classify(inputs, options, stop).finally(() => {
       if (callId !== undefined) cancelled.delete(callId);
     });
@@ -81,7 +93,16 @@ const api: WorkerApi = {
     cancelled.add(callId);
   },
 
-  dispose: () => host.dispose(),
+  async dispose(slot?: number) {
+    const slots = slot === undefined ? [...hosts.keys()] : [slot];
+    await Promise.all(slots.map((k) => {
+      const h = hosts.get(k);
+      hosts.delete(k);
+      return h?.dispose();
+    }));
+  },
+
+  hostsMany: () => true,
 };
 
 expose(api);
