@@ -35,6 +35,8 @@ export interface CalibrateOptions extends Omit<LoadEngineOptions, 'onProgress'> 
   /** Text column of `unsure` / `sure` (default: textCol, else document). */
   extraTextCol?: string;
   batchSize?: number;
+  /** Multi-label: labels with fewer gold rows than this in the fit half keep their threshold (moved to the calibrated scale). Default 10. */
+  minSupport?: number;
   /** At most this share of the labelled fit half is flagged (default 0.2; 1: Youden's J alone). */
   maxFlagged?: number;
   /** Fit and report, but leave config.json as it is. */
@@ -69,6 +71,9 @@ export interface CalibrateReport {
   /** Multi-label: thresholds before/after, and report-half scores (before: plain scores, old thresholds). */
   thresholds?: {
     before: Record<string, number>;
+    /** Labels with fewer than minSupport gold rows in the fit half: their earlier threshold, moved to the calibrated scale. */
+    kept: string[];
+    minSupport: number;
     after: Record<string, number>;
     /** before: the plain sigmoid, config.json's thresholds; plain_retuned: the plain sigmoid, thresholds tuned on the fit half (like for like); after: calibrated, re-tuned. */
     report: Record<'before' | 'plain_retuned' | 'after', { micro_f1: number; macro_f1: number; exact_match: number }>;
@@ -117,6 +122,7 @@ export async function calibrateModel(dir: string, dataPath: string, o: Calibrate
   const ti = column(header, o.textCol ?? 'document', dataPath);
   const li = column(header, o.labelCol ?? 'label', dataPath);
   if (o.maxFlagged !== undefined && !(o.maxFlagged > 0 && o.maxFlagged <= 1)) throw new CalibrateError('BAD_OPTION', `--max-flagged must be a share in (0, 1], got ${o.maxFlagged}`);
+  if (o.minSupport !== undefined && !(Number.isInteger(o.minSupport) && o.minSupport >= 0)) throw new CalibrateError('BAD_OPTION', `--min-support must be a non-negative integer, got ${o.minSupport}`);
   if (o.unsure && !existsSync(o.unsure)) throw new CalibrateError('NO_TEXTS', `no --unsure TSV at ${o.unsure}`);
   if (o.sure && !existsSync(o.sure)) throw new CalibrateError('NO_TEXTS', `no --sure TSV at ${o.sure}`);
   const { engine, file, runtime } = await loadEngine(dir, { ...o, dtype: o.dtype ?? 'int8', onProgress: undefined });
@@ -164,7 +170,17 @@ async function fit(engine: Engine, dir: string, dataPath: string, rows: string[]
   const calF = scoresUnder(config, zf, temperature);
   const calR = scoresUnder(config, zr, temperature);
   const before = config.thresholds;
-  const after = multi ? Object.fromEntries(tuneThresholds(calF, gf, labels.length).map((t, c) => [labels[c]!, t])) : before;
+  // A label with few gold rows in the fit half would get a threshold fitted to a handful of comments
+  // (and, the band being a margin in probability, a low one flags every comment whose score is near
+  // 0): it keeps its earlier threshold, moved onto the calibrated scale, which decides as before.
+  const minSupport = o.minSupport ?? 10;
+  const support = labels.map((_, c) => gf.filter((g) => g.includes(c)).length);
+  const kept = multi ? labels.filter((_, c) => support[c]! < minSupport) : [];
+  const moved = (l: string) => {
+    const t = Math.min(Math.max(before[l]!, 1e-6), 1 - 1e-6);
+    return round(1 / (1 + Math.exp(-Math.log(t / (1 - t)) / (temperature as Record<string, number>)[l]!)), 3);
+  };
+  const after = multi ? Object.fromEntries(tuneThresholds(calF, gf, labels.length).map((t, c) => [labels[c]!, kept.includes(labels[c]!) ? moved(labels[c]!) : t])) : before;
   const tv = labels.map((l) => after[l]!);
   const predict = (s: number[], th: Record<string, number>) => (multi ? labels.flatMap((l, c) => (s[c]! >= th[l]! ? [c] : [])) : [s.indexOf(Math.max(...s))]);
   const right = (s: number[], g: number[], th = after) => {
@@ -208,7 +224,7 @@ async function fit(engine: Engine, dir: string, dataPath: string, rows: string[]
     temperature,
     ece: { before: ece(plainR, gr), after: ece(calR, gr), bins: ECE_BINS },
     ece_fit: { before: ece(plainF, gf), after: ece(calF, gf) },
-    ...(multi ? { thresholds: { before, after, report: { before: scoresOf(plainR, gr, before), plain_retuned: scoresOf(plainR, gr, Object.fromEntries(tuneThresholds(plainF, gf, labels.length).map((t, c) => [labels[c]!, t]))), after: scoresOf(calR, gr, after) } } } : {}),
+    ...(multi ? { thresholds: { before, kept, minSupport, after, report: { before: scoresOf(plainR, gr, before), plain_retuned: scoresOf(plainR, gr, Object.fromEntries(tuneThresholds(plainF, gf, labels.length).map((t, c) => [labels[c]!, t]))), after: scoresOf(calR, gr, after) } } } : {}),
     uncertainty: {
       rule: `${unsure
         ? `min_score maximises Youden's J between the fit half of ${basename(o.unsure!)} (to flag) and the fit half of ${basename(dataPath)} (to keep)`
@@ -269,7 +285,7 @@ export function formatCalibrate(r: CalibrateReport): string {
   ];
   if (r.thresholds) {
     const th = r.thresholds;
-    lines.push(`thresholds ${Object.entries(th.after).map(([l, v]) => `${l} ${th.before[l]} → ${v}`).join(', ')}`);
+    lines.push(`thresholds ${Object.entries(th.after).map(([l, v]) => `${l} ${th.before[l]} → ${v}${th.kept.includes(l) ? ' (kept: < ' + th.minSupport + ' gold rows in the fit half)' : ''}`).join(', ')}`);
     const s = (x: { micro_f1: number; macro_f1: number; exact_match: number }) => `micro-F1 ${pct(x.micro_f1)}, macro-F1 ${pct(x.macro_f1)}, exact match ${pct(x.exact_match)}`;
     lines.push(`report half: before ${s(th.report.before)}; plain sigmoid, thresholds tuned on the fit half ${s(th.report.plain_retuned)}; after ${s(th.report.after)}`);
   }

@@ -58,11 +58,12 @@ function seedOpt(v: string | undefined): number | undefined {
 
 const calibrateCommand = command({
   name: 'calibrate',
-  synopsis: '<model> <labelled.tsv> [--text-col document] [--label-col label] [--seed 42] [--unsure texts.tsv] [--sure texts.tsv] [--extra-text-col C] [--max-flagged 0.2] [--dtype int8] [--runtime ...] [--batch 32] [--threads N] [--json] [--dry-run]',
+  synopsis: '<model> <labelled.tsv> [--text-col document] [--label-col label] [--seed 42] [--unsure texts.tsv] [--sure texts.tsv] [--extra-text-col C] [--max-flagged 0.2] [--min-support 10] [--dtype int8] [--runtime ...] [--batch 32] [--threads N] [--json] [--dry-run]',
   about: `fits temperature scaling on one half of the rows (stratified by label set, seed 42) by negative
     log-likelihood (single-label: one T, softmax(logits / T); multi-label: one T per label,
     sigmoid(logit / T)), re-tunes multi-label thresholds on the calibrated fit half (best F1 on 0.05,
-    0.075 ... 0.95), and fits the uncertain band: the edge maximising Youden's J between the fit half's
+    0.075 ... 0.95; a label with fewer than --min-support gold rows there keeps its threshold, moved to
+    the calibrated scale), and fits the uncertain band: the edge maximising Youden's J between the fit half's
     wrong and right rows (min_score over the best score; multi-label, margin over the distance to the
     nearest threshold), or with --unsure between those texts and the labelled rows, among edges that
     flag at most --max-flagged (default 0.2) of the fit half. Reports ECE (as eval) before/after and
@@ -81,6 +82,7 @@ const calibrateCommand = command({
     unsure: { type: 'string' },
     sure: { type: 'string' },
     'max-flagged': { type: 'string' },
+    'min-support': { type: 'string' },
   },
   run({ values, positionals: [model, data] }) {
     if (!model || !data) throw new Error('calibrate needs <model> <labelled.tsv>');
@@ -95,6 +97,7 @@ const calibrateCommand = command({
         unsure: values.unsure,
         sure: values.sure,
         maxFlagged: values['max-flagged'] === undefined ? undefined : Number(values['max-flagged']),
+        minSupport: values['min-support'] === undefined ? undefined : Number(values['min-support']),
         dryRun: values['dry-run'],
         batchSize: positiveInt(values.batch, '--batch'),
         onProgress: values.json ? undefined : progressBar,

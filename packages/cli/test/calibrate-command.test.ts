@@ -168,5 +168,18 @@ describe('calibrate', () => {
     const e = await evaluate(m, ml, { dtype: 'fp32', textCol: 'text', labelCol: 'labels', half: 'report' });
     expect(e.ece).toBeCloseTo(r.ece.after, 12);
     expect(e.multi_label!.exact_match).toBeCloseTo(r.thresholds!.report.after.exact_match, 12);
+    expect(r.thresholds!.kept).toEqual([]);
+    // A label with too few gold rows keeps its threshold, moved onto the calibrated scale:
+    // σ(logit(t) / T), the point where the calibrated score says what the plain one did at t.
+    const old = { negative: 0.3, neutral: 0.6, positive: 0.45 };
+    writeFileSync(join(m, 'config.json'), JSON.stringify({ ...config, problem_type: 'multi_label_classification', label_thresholds: old }));
+    writeManifest(m);
+    const k = await calibrateModel(m, ml, { dtype: 'fp32', textCol: 'text', labelCol: 'labels', minSupport: 100_000, dryRun: true });
+    expect(k.thresholds!.kept).toEqual(['negative', 'neutral', 'positive']);
+    for (const [l, t] of Object.entries(old)) {
+      const T = (k.temperature as Record<string, number>)[l]!;
+      expect(k.thresholds!.after[l]).toBeCloseTo(1 / (1 + Math.pow((1 - t) / t, 1 / T)), 3);
+    }
+    await expect(calibrateModel(m, ml, { dtype: 'fp32', textCol: 'text', labelCol: 'labels', minSupport: -1 })).rejects.toMatchObject({ code: 'BAD_OPTION' });
   }, 60_000);
 });
