@@ -1,9 +1,20 @@
-/** Several models on one page: `one` worker hosting them all, or `each` its own worker (bench/hosting.mjs). */
+/**
+ * Several models on one page (bench/hosting.mjs): bare ORT sessions in `one` worker hosting them all
+ * or `each` its own worker; and ko-classify itself, `sdk-one` (createClassifier's default: models with
+ * the same ORT settings share a worker) against `sdk-each` (`shared: false`, a worker per model).
+ */
+import { createClassifier, type Classifier } from '@ko-classify/core';
+
+export type HostingMode = 'one' | 'each' | 'sdk-one' | 'sdk-each';
 declare global {
   interface Window {
-    hosting: { load(mode: 'one' | 'each', urls: string[], threads: number): Promise<number>; run(calls: number, len: number): Promise<{ sequential: number[]; together: number[] }> };
+    hosting: { load(mode: HostingMode, urls: string[], threads: number): Promise<number>; run(calls: number, len: number): Promise<{ sequential: number[]; together: number[] }> };
   }
 }
+
+/** A review of about 24 tokens, what the bare sessions' 24-token input stands for. */
+const TEXT = '배우들 연기는 정말 좋았는데 스토리가 너무 뻔해서 중간부터 지루했다';
+let classifiers: Classifier[] = [];
 
 let workers: Worker[] = [];
 let byUrl = new Map<string, Worker>();
@@ -24,6 +35,12 @@ const call = (w: Worker, msg: Record<string, unknown>) =>
 window.hosting = {
   async load(mode, urls, threads) {
     const t0 = performance.now();
+    if (mode === 'sdk-one' || mode === 'sdk-each') {
+      const ids = urls.map((u) => /\/models\/([^/]+)\//.exec(u)![1]!);
+      classifiers = await Promise.all(ids.map((model) => createClassifier({ model, modelsBaseUrl: '/models/', backend: 'wasm', dtype: 'int8', threads, cache: false, shared: mode === 'sdk-one' })));
+      await Promise.all(classifiers.map((c) => c.classify(TEXT)));
+      return performance.now() - t0;
+    }
     const make = () => new Worker(new URL('./hosting-worker.ts', import.meta.url), { type: 'module' });
     workers = mode === 'one' ? [make()] : urls.map(make);
     byUrl = new Map(urls.map((u, i) => [u, workers[mode === 'one' ? 0 : i]!]));
@@ -34,6 +51,17 @@ window.hosting = {
   async run(calls, len) {
     const sequential: number[] = [];
     const together: number[] = [];
+    if (classifiers.length) {
+      for (let i = 0; i < calls; i++) {
+        let t = performance.now();
+        await classifiers[i % classifiers.length]!.classify(TEXT);
+        sequential.push(performance.now() - t);
+        t = performance.now();
+        await Promise.all(classifiers.map((c) => c.classify(TEXT)));
+        together.push(performance.now() - t);
+      }
+      return { sequential, together };
+    }
     const urls = [...byUrl.keys()];
     for (let i = 0; i < calls; i++) {
       let t = performance.now();

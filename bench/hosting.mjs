@@ -27,8 +27,8 @@ async function rss(browser) {
   return best;
 }
 
-/** Medians per mode (`one`: one worker, both models; `each`: a worker per model) over `reps` fresh browsers each. */
-export async function compareHosting({ threads, calls, reps, models = ['ko-sentiment', 'ko-moderation'] }) {
+/** Medians per mode (`one`: one worker, both models; `each`: a worker per model; `sdk-one` / `sdk-each`: the same through createClassifier) over `reps` fresh browsers each. */
+export async function compareHosting({ threads, calls, reps, models = ['ko-sentiment', 'ko-moderation'], modes = ['one', 'each', 'sdk-one', 'sdk-each'] }) {
   const server = createStaticServer({ mounts: [['/models/', join(root, 'public/models')], ['/', join(root, 'dist/bench')]] });
   const base = await server.start();
   const launchOptions = { executablePath: '/usr/bin/chromium', headless: true, args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] };
@@ -36,7 +36,7 @@ export async function compareHosting({ threads, calls, reps, models = ['ko-senti
   const rows = [];
   try {
     for (let rep = 0; rep < reps; rep++) {
-      for (const mode of rep % 2 ? ['each', 'one'] : ['one', 'each']) {
+      for (const mode of rep % 2 ? [...modes].reverse() : modes) {
         const browser = await chromium.launch(launchOptions);
         const page = await browser.newPage();
         page.on('pageerror', (e) => console.error(`[hosting page] ${e.message}`));
@@ -53,7 +53,7 @@ export async function compareHosting({ threads, calls, reps, models = ['ko-senti
     server.close();
   }
   return Object.fromEntries(
-    ['one', 'each'].map((mode) => {
+    modes.map((mode) => {
       const m = rows.filter((r) => r.mode === mode);
       const med = (k) => median(m.map((r) => r[k]));
       return [mode, { loadMs: med('loadMs'), memory: med('memory'), sequential: med('sequential'), together: med('together') }];
@@ -65,6 +65,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const { values: a } = parseArgs({ options: { threads: { type: 'string', default: '2' }, calls: { type: 'string', default: '100' }, reps: { type: 'string', default: '3' } } });
   const r = await compareHosting({ threads: Number(a.threads), calls: Number(a.calls), reps: Number(a.reps) });
   for (const [mode, v] of Object.entries(r)) {
-    console.log(`${mode === 'one' ? 'one worker, both models' : 'one worker per model  '}: load ${v.loadMs.toFixed(0)} ms, renderer RSS ${(v.memory / 1e6).toFixed(0)} MB, one model's call p50 ${v.sequential.toFixed(2)} ms, both models at once p50 ${v.together.toFixed(2)} ms`);
+    const name = { one: 'bare ORT, one worker, both models', each: 'bare ORT, one worker per model', 'sdk-one': 'ko-classify, shared (one worker)', 'sdk-each': 'ko-classify, shared: false (a worker each)' }[mode];
+    console.log(`${name.padEnd(42)}: load ${v.loadMs.toFixed(0)} ms, renderer RSS ${(v.memory / 1e6).toFixed(0)} MB, one model's call p50 ${v.sequential.toFixed(2)} ms, both models at once p50 ${v.together.toFixed(2)} ms`);
   }
 }

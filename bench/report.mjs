@@ -208,17 +208,17 @@ From the page's call (worker spawn, code and wasm, model, session, first classif
 
 ${phaseTable(runs.ko.coldPhases, runs.ko.warmPhases)}
 ${d.hosting ? `
-Two models on one page (ko-sentiment and ko-moderation, int8, ${d.threads} threads), bare ORT sessions in
-Workers (\`bench/hosting.mjs\`): one worker hosting both (one runtime, one thread pool) against one worker per
-model (a runtime and a thread pool each; what ko-classify does today: the runtime downloads once, from
-its cache, but compiles and starts once per worker). Medians of 3 fresh browsers each.
+Two models on one page (ko-sentiment and ko-moderation, int8, ${d.threads} threads; \`bench/hosting.mjs\`): bare ORT
+sessions in one worker hosting both (one runtime, one thread pool) against one worker per model (a
+runtime and a thread pool each); then ko-classify itself, whose shared classifiers (the default) host
+both models in one worker, against \`shared: false\` (a worker each). Medians of 3 fresh browsers each.
 
-| | one worker, both models | one worker per model |
-| --- | --- | --- |
-| load both (ms) | ${d.hosting.one.loadMs.toFixed(0)} | ${d.hosting.each.loadMs.toFixed(0)} |
-| renderer memory after load | ${mb(d.hosting.one.memory)} | ${mb(d.hosting.each.memory)} |
-| one model's call, p50 | ${ms(d.hosting.one.sequential)} | ${ms(d.hosting.each.sequential)} |
-| both models on the same text at once, p50 | ${ms(d.hosting.one.together)} | ${ms(d.hosting.each.together)} |
+| | bare ORT, one worker | bare ORT, a worker each | ko-classify, shared | ko-classify, \`shared: false\` |
+| --- | --- | --- | --- | --- |
+| load both (ms) | ${['one', 'each', 'sdk-one', 'sdk-each'].map((m) => (d.hosting[m] ? d.hosting[m].loadMs.toFixed(0) : '—')).join(' | ')} |
+| renderer memory after load | ${['one', 'each', 'sdk-one', 'sdk-each'].map((m) => (d.hosting[m] ? mb(d.hosting[m].memory) : '—')).join(' | ')} |
+| one model's call, p50 | ${['one', 'each', 'sdk-one', 'sdk-each'].map((m) => (d.hosting[m] ? ms(d.hosting[m].sequential) : '—')).join(' | ')} |
+| both models on the same text at once, p50 | ${['one', 'each', 'sdk-one', 'sdk-each'].map((m) => (d.hosting[m] ? ms(d.hosting[m].together) : '—')).join(' | ')} |
 ` : ''}
 ## Bytes (gzip -9 of what the cold start fetched)
 
