@@ -40,7 +40,8 @@ def sample(ratings: list[int], n: int) -> list[tuple[str, int, str]]:
 OUT.mkdir(parents=True, exist_ok=True)
 for name, rows in [("nsmc-lukewarm.tsv", sample([5, 6], N)), ("nsmc-clear.tsv", sample([1, 2], N // 2) + sample([9, 10], N // 2))]:
     with open(OUT / name, "w", encoding="utf-8") as f:
-        f.write("id\trating\tdocument\n")
+        # label as NSMC gives it (0: ratings 1-4, 1: 9-10); none for the lukewarm 5-6
+        f.write("id\trating\tdocument" + ("\tlabel" if name == "nsmc-clear.tsv" else "") + "\n")
         for i, r, t in rows:
-            f.write(f"{i}\t{r}\t{t}\n")
+            f.write(f"{i}\t{r}\t{t}" + (f"\t{0 if r <= 4 else 1}" if name == "nsmc-clear.tsv" else "") + "\n")
     print(f"{OUT / name}: {len(rows)} reviews")

@@ -30,7 +30,7 @@ export interface CalibrateOptions extends Omit<LoadEngineOptions, 'onProgress'> 
   seed?: number;
   /** Single-label: a TSV of texts the band should flag (e.g. lukewarm reviews); its fit half fits the band. */
   unsure?: string;
-  /** Texts that should not be flagged, only reported (share flagged). */
+  /** Texts that should not be flagged, only reported: share flagged, and with a label column (the labelled file's) the accuracy of the rest. */
   sure?: string;
   /** Text column of `unsure` / `sure` (default: textCol, else document). */
   extraTextCol?: string;
@@ -210,6 +210,18 @@ async function fit(engine: Engine, dir: string, dataPath: string, rows: string[]
     const wrong = flagged.filter((_, i) => !ok[i]);
     return { ...out, accuracy: ok.filter(Boolean).length / s.length, accuracy_certain: certain.length ? certain.filter(Boolean).length / certain.length : null, errors_flagged: wrong.length ? wrong.filter(Boolean).length / wrong.length : null };
   };
+  // --sure texts: the share flagged; with the labelled file's label column, the accuracy figures too.
+  const sureFigures = async (path: string): Promise<BandFigures> => {
+    const { header, rows: sr } = readTsv(path);
+    const ci = column(header, extraCol, path);
+    const gi = header.indexOf(o.labelCol ?? 'label');
+    const kept = sr.filter((r) => (r[ci] ?? '').trim());
+    if (!kept.length) throw new CalibrateError('NO_TEXTS', `${path} has no non-empty text in column "${extraCol}"`);
+    const z = await logitsOf(engine, kept.map((r) => r[ci]!), padId, o.batchSize ?? 32);
+    const idx = z.flatMap((x, i) => (x ? [i] : []));
+    const s = scoresUnder(config, idx.map((i) => z[i]!), temperature);
+    return figures(s, gi < 0 ? undefined : idx.map((i) => goldIndices(kept[i]![gi] ?? '', labels, multi, `${path} row ${i + 1}`)));
+  };
   const scoresOf = (s: number[][], g: number[][], th: Record<string, number>) => {
     const r = scoreLabels(labels, g, s.map((x) => predict(x, th)), true);
     return { micro_f1: r.multi_label!.micro_f1, macro_f1: r.macro_f1, exact_match: r.multi_label!.exact_match };
@@ -234,7 +246,7 @@ async function fit(engine: Engine, dir: string, dataPath: string, rows: string[]
       fit: figures(calF, gf),
       report: figures(calR, gr),
       ...(unsure ? { unsure: { data: o.unsure!, fit: figures(unsure.fit), report: figures(unsure.report) } } : {}),
-      ...(o.sure ? { sure: { data: o.sure, all: figures(scoresUnder(config, (await logitsOf(engine, readTexts(o.sure, extraCol), padId, o.batchSize ?? 32)).filter((x) => x !== null), temperature)) } } : {}),
+      ...(o.sure ? { sure: { data: o.sure, all: await sureFigures(o.sure) } } : {}),
     },
     warnings: Object.entries(typeof temperature === 'number' ? { '': temperature } : temperature)
       .filter(([, t]) => t <= T_MIN || t >= T_MAX)

@@ -96,7 +96,7 @@ export function calibrationSection(dir: string, fig: CalibrationFigures, rows: r
     const band = 'min_score' in u.band ? `\`{ "min_score": ${u.band.min_score} }\`: a result is \`uncertain\` when its best calibrated score is under ${u.band.min_score}` : `\`{ "margin": ${u.band.margin} }\`: a result is \`uncertain\` when some label's calibrated score is within ${u.band.margin} of its threshold`;
     lines.push('', `**Uncertain band** (config.json \`uncertainty\`) ${band}. Fitting rule: ${u.rule} (Youden's J ${u.youden_j.toFixed(3)}). With ${rep.file}:`, '', `- report half of ${basename(rep.data)} (held out): ${bandLine(u.report)}`, `- fit half: ${bandLine(u.fit)}`);
     if (u.unsure) lines.push(`- ${basename(u.unsure.data)} (texts the band should flag): ${pct(u.unsure.report.flagged)} of its report half flagged (n = ${n(u.unsure.report.n)}; fit half ${pct(u.unsure.fit.flagged)})`);
-    if (u.sure) lines.push(`- ${basename(u.sure.data)} (texts it should not flag): ${pct(u.sure.all.flagged)} flagged (n = ${n(u.sure.all.n)})`);
+    if (u.sure) lines.push(`- ${basename(u.sure.data)} (texts it should not flag): ${bandLine(u.sure.all)}`);
   }
   if (meta.uncertaintyNotes) lines.push('', meta.uncertaintyNotes);
   return { tableNote, section: lines.join('\n') };

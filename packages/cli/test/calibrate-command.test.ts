@@ -50,7 +50,7 @@ function ece15(conf: number[], right: boolean[]): number {
 
 describe('calibrate', () => {
   it('fits T on the fit half, writes config.json and the manifest; the engine then serves calibrated scores and eval reports their ECE', async () => {
-    const r = await calibrateModel(dir, data, { dtype: 'fp32' });
+    const r = await calibrateModel(dir, data, { dtype: 'fp32', sure: data });
     const t = r.temperature as number;
     const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
     expect(config.calibration).toMatchObject({ method: 'temperature', temperature: t });
@@ -88,6 +88,11 @@ describe('calibrate', () => {
     expect(r.ece.before).toBeCloseTo(e.ece_uncalibrated, 12);
     expect(e.uncertain!.share).toBeCloseTo(served.filter((x) => x.uncertain).length / served.length, 12);
     expect(r.uncertainty.report.flagged).toBeCloseTo(e.uncertain!.share, 12);
+    // --sure with a label column: its figures are eval's on the same file
+    const all = await evaluate(dir, data, { dtype: 'fp32' });
+    expect(r.uncertainty.sure!.all).toMatchObject({ n: all.n, accuracy: all.accuracy });
+    expect(r.uncertainty.sure!.all.flagged).toBeCloseTo(all.uncertain!.share, 12);
+    expect(r.uncertainty.sure!.all.accuracy_certain).toBeCloseTo(all.uncertain!.accuracy_certain!, 12);
   }, 60_000);
 
   it('the card reports ECE before/after on the half calibration did not see, with the reliability diagram', async () => {
