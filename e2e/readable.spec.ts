@@ -233,4 +233,30 @@ test.describe('readable results', () => {
       expect(shown, chips[i]!.label).toEqual(expected.colours[i]);
     }
   });
+  test('<ko-classify model="ko-hate-speech" explain>: 혐오 in Korean, words red toward the harmful classes, green toward 없음', async ({ page }) => {
+    await page.goto('/script-tag/');
+    await page.evaluate(() => {
+      const area = Object.assign(document.createElement('textarea'), { id: 'hate-text' });
+      const el = Object.assign(document.createElement('ko-classify'), { id: 'hate' });
+      for (const [k, v] of Object.entries({ for: 'hate-text', model: 'ko-hate-speech', 'models-base': '/models/', explain: '' })) el.setAttribute(k, v);
+      document.body.append(area, el);
+    });
+    const el = page.locator('#hate');
+    await expect(el).toHaveAttribute('state', 'idle', { timeout: 90_000 });
+    const comment = '좌빨 새끼들은 다 북한으로 꺼져라';
+    await page.locator('#hate-text').fill(comment);
+    await expect(el).toHaveAttribute('state', 'done');
+    await expect(el).toHaveAttribute('label', 'hate');
+    await expect(el.locator('[part=chip]')).toHaveCount(1);
+    expect(await el.locator('[part=chip]').evaluate((c) => c.firstChild?.textContent)).toBe('혐오');
+    await expect(el.locator('[part=legend]')).toHaveText('초록 실선: 없음 쪽 · 빨강 점선: 공격적/혐오 쪽 (로그 오즈, ±0.69 = 2배)');
+    const expected = await page.evaluate(async (t) => {
+      const clf = await (window as unknown as { KoClassify: { createClassifier(o: object): Promise<{ classify(t: string, o: object): Promise<{ explanation: { toward: string[]; words: { contribution: number }[] } }> }> } }).KoClassify.createClassifier({ model: 'ko-hate-speech', modelsBaseUrl: '/models/' });
+      const { explanation } = await clf.classify(t, { explain: true });
+      return { toward: explanation.toward, colours: explanation.words.map((w) => (w.contribution > 0 ? 'red' : 'green')) };
+    }, comment);
+    expect(expected.toward).toEqual(['offensive', 'hate']);
+    expect(await el.locator('mark').evaluateAll((ms) => ms.map((m) => (m as HTMLElement).dataset.colour))).toEqual(expected.colours);
+    expect(expected.colours).toContain('red');
+  });
 });
