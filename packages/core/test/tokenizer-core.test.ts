@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sentencePieceCore, tokenizersJsCore, type TokenizerCore } from '../src/engine/tokenizer-core.js';
+import { sentencePieceCore, type TokenizerCore } from '../src/engine/tokenizer-core.js';
+import { tokenizersJsCore } from '../src/engine/tokenizers-js.js';
 
 // The built-in SentencePiece pipeline (no tokenizers.js in the worker for these models) must give
 // tokenizers.js's pieces — with the exact charsmap and segmentation both use — on everything, and

@@ -3,7 +3,8 @@ export { Engine, batchFeeds, logitsOutput, type BatchInput, type EngineFiles, ty
 export { makeBatches, type Batch } from './batch.js';
 export { parseModelConfig, defaultMaxLength, type ModelConfig } from './model-config.js';
 export { decide, postprocess, softmax, sigmoid, type HeadConfig } from './postprocess.js';
-export { Tokenizer, hangulWarnings, normalizeInput, type Encoded, type NormalizedInput, type TokenizerWarning } from './tokenize.js';
-export { createTokenizerCore, sentencePieceCore, tokenizersJsCore, type TokenizerCore } from './tokenizer-core.js';
+export { Tokenizer, normalizeInput, type Encoded, type NormalizedInput, type TokenizerWarning } from './tokenize.js';
+export { createTokenizerCore, sentencePieceCore, type TokenizerCore } from './tokenizer-core.js';
+export { hangulWarnings, tokenizersJsCore } from './tokenizers-js.js';
 export { KoClassifyError } from '../errors.js';
 export { OPTIMIZED_KEY, onnxMetadata, sessionOptionsFor } from './onnx-metadata.js';

@@ -1,5 +1,8 @@
 import { KoClassifyError } from '../errors.js';
-import { createTokenizerCore, type TokenizerCore } from './tokenizer-core.js';
+import { createTokenizerCore } from './tokenizer-core.js';
+import type { TokenizerCore, TokenizerWarning } from './tokenizer-types.js';
+
+export type { TokenizerWarning } from './tokenizer-types.js';
 
 /** Token ids of one input, ready to batch. */
 export interface Encoded {
@@ -44,35 +47,6 @@ function describe(v: unknown): string {
   return `a ${typeof v}`;
 }
 
-/** A problem with the tokenizer for Korean text, reported once at load as a `warning` event. */
-export interface TokenizerWarning {
-  code: 'HANGUL_DECOMPOSED';
-  message: string;
-}
-
-/**
- * Normalizers that strip accents take Hangul apart: they NFD-decompose every syllable into jamo
- * (한 → ᄒ ᅡ ᆫ) and keep the pieces, so the vocabulary sees jamo, not syllables. BERT's normalizer does
- * it whenever it lowercases and `strip_accents` is not `false` (multilingual uncased BERTs).
- */
-export function hangulWarnings(tokenizerJson: unknown): TokenizerWarning[] {
-  const found: string[] = [];
-  const visit = (n: unknown) => {
-    const node = n as { type?: string; lowercase?: boolean; strip_accents?: boolean | null; normalizers?: unknown[] } | null;
-    if (!node || typeof node !== 'object') return;
-    if (node.type === 'BertNormalizer' && (node.strip_accents === true || (node.lowercase === true && node.strip_accents !== false))) {
-      found.push(`BertNormalizer (lowercase: ${node.lowercase}, strip_accents: ${node.strip_accents ?? 'unset'})`);
-    }
-    if (node.type === 'StripAccents') found.push('StripAccents');
-    for (const child of node.normalizers ?? []) visit(child);
-  };
-  visit((tokenizerJson as { normalizer?: unknown } | null)?.normalizer);
-  return found.map((what) => ({
-    code: 'HANGUL_DECOMPOSED',
-    message: `tokenizer.json's normalizer ${what} strips accents, which decomposes Hangul syllables into jamo (한 → ᄒ ᅡ ᆫ) before the vocabulary sees them, so Korean text tokenizes poorly: use a cased model, or set "strip_accents": false in the BertNormalizer if the model was trained that way`,
-  }));
-}
-
 /**
  * A model's tokenizer with the truncation `transformers` applies by default (longest first), built on
  * the model's own post-processor template so BERT/ELECTRA/DeBERTa layouts all work.
@@ -83,7 +57,7 @@ export function hangulWarnings(tokenizerJson: unknown): TokenizerWarning[] {
  */
 export class Tokenizer {
   readonly maxLength: number;
-  /** Problems for Korean text found in tokenizer.json (see hangulWarnings). */
+  /** Problems for Korean text found in tokenizer.json (see hangulWarnings, tokenizers-js.ts). */
   readonly warnings: TokenizerWarning[];
   private readonly core: TokenizerCore;
   private readonly unkId: number;
@@ -102,7 +76,7 @@ export class Tokenizer {
 
   private constructor(core: TokenizerCore, tokenizerJson: unknown, tokenizerConfig: unknown, maxLength: number) {
     this.core = core;
-    this.warnings = hangulWarnings(tokenizerJson);
+    this.warnings = core.warnings ?? [];
     this.maxLength = maxLength;
     const unk = (tokenizerConfig as { unk_token?: unknown }).unk_token;
     this.unkId = core.tokenId(typeof unk === 'string' ? unk : '[UNK]') ?? 0;

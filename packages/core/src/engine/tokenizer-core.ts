@@ -1,23 +1,9 @@
-import { CharsMap, useExactPrecompiled } from './precompiled.js';
-import { isUnigram, unigramSegmenter, useSentencePieceViterbi, withoutUnigramVocab, type UnigramJson } from './unigram.js';
+import { CharsMap } from './precompiled.js';
+import { addedTokens, type AddedTokenJson, type TokenizerCore } from './tokenizer-types.js';
 
-/** What the Tokenizer needs from a tokenizer.json pipeline: pieces, the special-token template, ids. */
-export interface TokenizerCore {
-  /** Pieces of a text (added tokens split out, normalized, pre-tokenized, segmented), no special tokens. */
-  tokenize(text: string): string[];
-  /** The post-processor's layout of one or two sequences: tokens and their type ids. */
-  postProcess(a: string[], b: string[] | null): { tokens: string[]; typeIds?: number[] };
-  tokenId(token: string): number | undefined;
-}
+export type { TokenizerCore, TokenizerWarning } from './tokenizer-types.js';
+import { isUnigram, unigramSegmenter, type UnigramJson } from './unigram.js';
 
-interface AddedTokenJson {
-  id: number;
-  content: string;
-  lstrip?: boolean;
-  rstrip?: boolean;
-  normalized?: boolean;
-  special?: boolean;
-}
 
 type Node = { type?: string; [key: string]: unknown } | null | undefined;
 
@@ -28,29 +14,7 @@ type Node = { type?: string; [key: string]: unknown } | null | undefined;
  * then (it is most of the worker's code otherwise).
  */
 export async function createTokenizerCore(tokenizerJson: unknown, tokenizerConfig: unknown): Promise<TokenizerCore> {
-  return sentencePieceCore(tokenizerJson, tokenizerConfig) ?? (await tokenizersJsCore(tokenizerJson, tokenizerConfig));
-}
-
-/** tokenizers.js, with the exact SentencePiece segmentation and charsmap for Unigram models. */
-export async function tokenizersJsCore(tokenizerJson: unknown, tokenizerConfig: unknown): Promise<TokenizerCore> {
-  const { Tokenizer: HfTokenizer } = await import('@huggingface/tokenizers');
-  const unigram = isUnigram(tokenizerJson);
-  const tk = new HfTokenizer((unigram ? withoutUnigramVocab(tokenizerJson) : tokenizerJson) as object, tokenizerConfig as object);
-  if (unigram) {
-    useSentencePieceViterbi(tk.model, tokenizerJson);
-    for (const t of addedTokens(tokenizerJson)) (tk.model as unknown as { tokens_to_ids: Map<string, number> }).tokens_to_ids.set(t.content, t.id);
-  }
-  useExactPrecompiled((tk as unknown as { normalizer?: unknown }).normalizer);
-  return {
-    tokenize: (text) => tk.tokenize(text, { add_special_tokens: false }),
-    postProcess: (a, b) => {
-      const post = tk.post_processor;
-      if (!post) return { tokens: b ? [...a, ...b] : a };
-      const { tokens, token_type_ids } = post.post_process(a, b);
-      return { tokens, typeIds: token_type_ids };
-    },
-    tokenId: (token) => tk.token_to_id(token),
-  };
+  return sentencePieceCore(tokenizerJson, tokenizerConfig) ?? (await import('./tokenizers-js.js')).tokenizersJsCore(tokenizerJson, tokenizerConfig);
 }
 
 /**
@@ -117,10 +81,6 @@ export function sentencePieceCore(tokenizerJson: unknown, tokenizerConfig: unkno
   return { tokenize, postProcess: post ?? ((a, b) => ({ tokens: b ? [...a, ...b] : a })), tokenId: (t) => ids.get(t) };
 }
 
-function addedTokens(json: unknown): AddedTokenJson[] {
-  const list = (json as { added_tokens?: unknown }).added_tokens;
-  return Array.isArray(list) ? (list as AddedTokenJson[]).filter((t) => typeof t?.content === 'string' && typeof t.id === 'number') : [];
-}
 
 /** Splits a text around any of `contents`, longest match first at each position, keeping them. */
 function splitter(contents: string[]): (text: string) => string[] {

@@ -4,8 +4,8 @@
  * fails because a runtime file was missing or mis-served, an error that names the URL and the fix.
  */
 import type { BackendDescriptor, OrtWithEnv, RuntimeSettings } from '../backends/descriptor.js';
-import { KoClassifyError } from '../errors.js';
 import type { RuntimeCache } from '../model/runtime-cache.js';
+import type { RuntimeFetch } from './runtime-error.js';
 import type { ProgressEvent, RuntimeInfo } from '../types.js';
 
 /** A runtime started once per worker: a second load reuses it (ORT starts once per module instance). */
@@ -90,17 +90,14 @@ export async function startRuntime(d: BackendDescriptor, settings: RuntimeSettin
     started.set(ort, runtime);
     return { ort, threads, runtime };
   } catch (e) {
-    throw await runtimeError(e, fetched, settings.wasmPaths, deps.fetch ?? globalThis.fetch);
+    // The diagnosis is its own chunk, loaded only when a start failed (if even that cannot be had —
+    // offline — ORT's own error stands).
+    throw await import('./runtime-error.js').then((m) => m.runtimeError(e, fetched, settings.wasmPaths, deps.fetch ?? globalThis.fetch), () => e);
   } finally {
     restore();
   }
 }
 
-interface RuntimeFetch {
-  url: string;
-  status: number | null;
-  contentType: string | null;
-}
 
 /** Notes every ORT runtime file (.wasm / .mjs) fetched until `restore()`, to name one that failed. */
 function recordRuntimeFetches(into: RuntimeFetch[], onResponse: (r: Response, url: string) => void): () => void {
@@ -126,32 +123,3 @@ function recordRuntimeFetches(into: RuntimeFetch[], onResponse: (r: Response, ur
     if (globalThis.fetch === wrapped) globalThis.fetch = original;
   };
 }
-
-/**
- * A runtime start that failed because a runtime file was missing or mis-served says which URL, what
- * it answered, and how to fix it — not ORT's "expected magic word 00 61 73 6d".
- */
-async function runtimeError(e: unknown, fetched: RuntimeFetch[], wasmPaths: string | null, fetchFn: typeof fetch): Promise<unknown> {
-  const message = (e as Error)?.message ?? String(e);
-  const imported = /dynamically imported module:?\s*(\S+)/i.exec(message)?.[1];
-  if (imported && !fetched.some((f) => f.url === imported)) {
-    let status: number | null = null;
-    try {
-      status = (await fetchFn(imported, { method: 'HEAD' })).status;
-    } catch {
-      // unreachable: reported as a network failure
-    }
-    fetched.push({ url: imported, status, contentType: null });
-  }
-  const bad = fetched.find((f) => f.status === null || f.status >= 400 || (f.url.includes('.wasm') && f.contentType !== null && !f.contentType.includes('wasm') && !f.contentType.includes('octet-stream')));
-  if (!bad) return e;
-  if (bad.url.startsWith('blob:')) {
-    return new KoClassifyError('BACKEND_UNAVAILABLE', `ONNX Runtime could not import its runtime from a blob: URL (${message}): loaded from another origin, ORT starts its threads' runtime through blob: URLs, so a Content-Security-Policy must allow blob: in script-src`, { url: bad.url, cause: message });
-  }
-  const what = bad.status === null ? 'could not be fetched (network error, CORS or a Content-Security-Policy)' : bad.status >= 400 ? `answered HTTP ${bad.status}` : `was served as ${bad.contentType}, not WebAssembly (an HTML fallback page?)`;
-  const fix = wasmPaths
-    ? `wasmPaths is ${wasmPaths}: that folder must serve ORT's runtime files (ort-wasm-simd-threaded.wasm / .mjs; the Vite plugin's ortDir option copies them there)`
-    : "serve the runtime files beside ORT's chunk as your build emitted them (the script-tag folder's assets/ next to ko-classify.js), or set wasmPaths to a folder that serves ort-wasm-simd-threaded.wasm / .mjs (the Vite plugin's ortDir option copies them)";
-  return new KoClassifyError('BACKEND_UNAVAILABLE', `the ONNX Runtime file ${bad.url} ${what}: ${fix}`, { url: bad.url, status: bad.status, cause: message });
-}
-
