@@ -259,4 +259,47 @@ test.describe('readable results', () => {
     expect(await el.locator('mark').evaluateAll((ms) => ms.map((m) => (m as HTMLElement).dataset.colour))).toEqual(expected.colours);
     expect(expected.colours).toContain('red');
   });
+  test('<ko-classify>: unsure results in amber — the hate-speech class it leans to, or the moderation labels near their threshold beside the sure ones', async ({ page }) => {
+    await page.goto('/script-tag/');
+    await page.evaluate(() => {
+      for (const model of ['ko-hate-speech', 'ko-moderation']) {
+        const area = Object.assign(document.createElement('textarea'), { id: `${model}-text` });
+        const el = Object.assign(document.createElement('ko-classify'), { id: model });
+        for (const [k, v] of Object.entries({ for: area.id, model, 'models-base': '/models/' })) el.setAttribute(k, v);
+        document.body.append(area, el);
+      }
+    });
+    const CHIP_AMBER: Swatch = [0xfe, 0xf3, 0xc7];
+    const hate = page.locator('#ko-hate-speech');
+    await expect(hate).toHaveAttribute('state', 'idle', { timeout: 90_000 });
+    await page.locator('#ko-hate-speech-text').fill('이 바보야');
+    await expect(hate).toHaveAttribute('state', 'done');
+    await expect(hate).toHaveAttribute('uncertain', '');
+    await expect(hate.locator('[part=chip]')).toHaveCount(1);
+    await expect(hate.locator('[part=chip]')).toHaveText(/^애매함 \((공격적|혐오|없음) 쪽 0\.\d\d\)$/);
+    const shot = await hate.screenshot({ path: test.info().outputPath('hate-unsure.png') });
+    expect((await colorShares(page, shot, { amber: CHIP_AMBER }, 8)).amber).toBeGreaterThan(0.01);
+
+    const mod = page.locator('#ko-moderation');
+    await expect(mod).toHaveAttribute('state', 'idle', { timeout: 90_000 });
+    const comment = '여자가 무슨 운전이야';
+    await page.locator('#ko-moderation-text').fill(comment);
+    await expect(mod).toHaveAttribute('state', 'done');
+    await expect(mod).toHaveAttribute('uncertain', '');
+    // Which labels are near their threshold, from the model's own band (info()), not from the element.
+    const near = await page.evaluate(async (t) => {
+      const clf = await (window as unknown as { KoClassify: { createClassifier(o: object): Promise<{ info(): { thresholds: Record<string, number>; uncertainty: { margin: number } }; classify(t: string): Promise<{ scores: Record<string, number>; labels: { label: string }[] }> }> } }).KoClassify.createClassifier({ model: 'ko-moderation', modelsBaseUrl: '/models/' });
+      const { thresholds, uncertainty } = clf.info();
+      const r = await clf.classify(t);
+      const close = Object.keys(r.scores).filter((l) => Math.abs(r.scores[l]! - thresholds[l]!) < uncertainty.margin);
+      return { close, sure: r.labels.map((l) => l.label).filter((l) => !close.includes(l)) };
+    }, comment);
+    expect(near.close.length).toBeGreaterThan(0);
+    const chips = await mod.locator('[part=chip]').evaluateAll((cs) => cs.map((c) => ({ label: (c as HTMLElement).dataset.label!, unsure: c.classList.contains('unsure'), text: c.textContent ?? '' })));
+    expect(chips.filter((c) => c.unsure).map((c) => c.label).sort()).toEqual([...near.close].sort());
+    expect(chips.filter((c) => !c.unsure).map((c) => c.label)).toEqual(near.sure);
+    for (const c of chips.filter((x) => x.unsure)) expect(c.text).toMatch(/^애매함 \(\S+ 쪽 0\.\d\d\)$/);
+    const modShot = await mod.screenshot({ path: test.info().outputPath('moderation-unsure.png') });
+    expect((await colorShares(page, modShot, { amber: CHIP_AMBER }, 8)).amber).toBeGreaterThan(0.01);
+  });
 });

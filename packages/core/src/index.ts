@@ -2,7 +2,7 @@ export { createClassifier } from './page/client.js';
 export { defaultWorker } from './page/default-worker.js';
 export { WORKER_NAME } from './protocol/worker-name.js';
 export { contributionStyle, explanationAxis, explanationSegments, type ExplanationAxis, type ExplanationSegment } from './page/explanation-text.js';
-export { describeResult, displayLocale, labelNames, type ResultText } from './page/result-text.js';
+export { describeResult, displayLocale, labelNames, unsureLabels, type ResultText } from './page/result-text.js';
 export { createLiveClassification, type LiveClassification, type LiveOptions, type LiveState, type LiveStatus } from './page/live.js';
 export { createClassifierStore, pageClassifierStore, type ClassifierState, type ClassifierStatus, type ClassifierStore } from './page/classifier-store.js';
 export { classificationState, type ClassificationState } from './page/classification-state.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contributionStyle, explanationAxis, explanationSegments } from '../src/page/explanation-text.js';
-import { describeResult, displayLocale, labelNames } from '../src/page/result-text.js';
+import { describeResult, displayLocale, labelNames, unsureLabels } from '../src/page/result-text.js';
 import type { Classification, Explanation } from '../src/types.js';
 
 // What the elements, React and the demo show: the words of a result, not its numbers alone.
@@ -18,6 +18,16 @@ describe('describeResult', () => {
     const empty: Classification = { label: null, score: 0, scores: {}, labels: [], uncertain: true, empty: true };
     expect(describeResult(empty, names, 'ko')).toEqual({ kind: 'empty', label: null, text: '' });
     expect(describeResult(null, names, 'ko').kind).toBe('empty');
+  });
+});
+
+describe('unsureLabels', () => {
+  const info = { problemType: 'multi_label_classification' as const, thresholds: { gender: 0.425, politics: 0.575, not_hate_speech: 0.475 }, uncertainty: { margin: 0.095 } };
+  const mod = result({ label: 'politics', score: 0.96, scores: { gender: 0.4, politics: 0.96, not_hate_speech: 0.03 }, labels: [{ label: 'politics', score: 0.96 }], uncertain: true });
+  it('a multi-label result is unsure about the labels near their threshold, not the others', () => {
+    expect(unsureLabels(mod, info)).toEqual([{ label: 'gender', score: 0.4 }]);
+    expect(unsureLabels({ ...mod, uncertain: false }, info)).toEqual([]);
+    expect(unsureLabels(result({ uncertain: true }), { ...info, problemType: 'single_label_classification' })).toEqual([]);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { Classification } from '@ko-classify/core';
+import { describeResult, unsureLabels, type Classification } from '@ko-classify/core';
 import { BASE_CSS, LiveElement, part, sheetOf } from './live-element.js';
 
 const styles = sheetOf(`${BASE_CSS}
@@ -16,7 +16,8 @@ const TEMPLATE = `<div class="result" part="result" role="status" aria-live="pol
  * `<ko-classify for="comment" model="ko-moderation">`: the live labels of any model as chips —
  * every label over its threshold for a multi-label model, the best label otherwise — each with its
  * score, in the display names of the page's locale (see LiveElement). When the model is not sure,
- * one amber chip `애매함 (성차별 쪽 0.41)` instead. With `explain`, one line of tinted words per chip
+ * an amber chip `애매함 (혐오 쪽 0.55)` instead of the label; for a multi-label model one amber chip
+ * per label near its threshold (`애매함 (성차별 쪽 0.41)`), beside the chips of the labels it is sure of. With `explain`, one line of tinted words per chip
  * (for a multi-label model, that label against the model's harmless label). `max` caps the chips
  * shown (default 4).
  *
@@ -44,14 +45,20 @@ export class KoClassifyElement extends LiveElement {
       c.append(Object.assign(document.createElement('small'), { textContent: score }));
       return c;
     };
-    if (shown.kind === 'uncertain') {
-      const c = chip(shown.label!, shown.text, '');
+    const unsure = (label: string, score: number) => {
+      const c = chip(label, describeResult({ ...r, label, score }, names, this.locale()).text, '');
       c.classList.add('unsure');
-      box.replaceChildren(c);
-    } else if (r.labels.length === 0) {
+      return c;
+    };
+    // Multi-label: unsure only about the labels near their threshold; the others are shown as they are.
+    const near = unsureLabels(r, this.store?.getState().info ?? null);
+    const sure = r.labels.filter((l) => !near.some((n) => n.label === l.label));
+    if (shown.kind === 'uncertain' && !near.length) {
+      box.replaceChildren(unsure(r.label!, r.score));
+    } else if (!sure.length && !near.length) {
       box.replaceChildren(Object.assign(document.createElement('span'), { className: 'empty', textContent: '—' }));
     } else {
-      box.replaceChildren(...r.labels.slice(0, Number(this.getAttribute('max') ?? 4)).map((l) => chip(l.label, names[l.label] ?? l.label, l.score.toFixed(2))));
+      box.replaceChildren(...near.map((n) => unsure(n.label, n.score)), ...sure.slice(0, Number(this.getAttribute('max') ?? 4)).map((l) => chip(l.label, names[l.label] ?? l.label, l.score.toFixed(2))));
     }
     const byLabel = r.explanation?.byLabel;
     const lines = byLabel ? r.labels.map((l) => l.label).filter((l) => byLabel[l]) : [undefined];

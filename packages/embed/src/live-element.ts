@@ -51,7 +51,7 @@ export abstract class LiveElement extends HTMLElement {
   static observedAttributes = ['for', 'model', 'models-base', 'worker', 'wasm-paths', 'debounce', 'locale', 'explain'];
   protected readonly root: ShadowRoot;
   private cleanup: (() => void)[] = [];
-  private store: ClassifierStore | null = null;
+  protected store: ClassifierStore | null = null;
   private live: LiveClassification | null = null;
 
   constructor(sheet: CSSStyleSheet, template: string) {

@@ -51,3 +51,20 @@ export function describeResult(r: Classification | null, names: Record<string, s
   const score = r.score.toFixed(2);
   return { kind: 'uncertain', label: r.label, text: isKo(locale) ? `애매함 (${name} 쪽 ${score})` : `unsure (${name} ${score})` };
 }
+
+/**
+ * The labels of a multi-label result that made it uncertain: those whose score is within the model's
+ * `uncertainty.margin` of their threshold (`info().thresholds`), best first. Empty for single-label
+ * models and for sure results, so a view shows these as unsure and the others as labels.
+ *
+ * @example
+ * unsureLabels(r, clf.info()); // [{ label: 'gender', score: 0.41 }]: show 애매함 (성차별 쪽 0.41)
+ */
+export function unsureLabels(r: Classification | null, info: Pick<ModelInfo, 'problemType' | 'thresholds' | 'uncertainty'> | null): { label: string; score: number }[] {
+  const margin = info?.uncertainty?.margin;
+  if (!r?.uncertain || info?.problemType !== 'multi_label_classification' || margin === undefined) return [];
+  return Object.entries(r.scores)
+    .filter(([l, p]) => Math.abs(p - (info.thresholds[l] ?? 0.5)) < margin)
+    .sort((a, b) => b[1] - a[1])
+    .map(([label, score]) => ({ label, score }));
+}
