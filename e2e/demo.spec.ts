@@ -36,7 +36,7 @@ test.describe('demo page', () => {
       // Korean first, the API label small beside it, and one line on what the score means.
       await expect(page.locator('#label')).toHaveText('부정');
       await expect(page.locator('#api-label')).toHaveText('negative');
-      await expect(page.locator('#explain')).toContainText('확률');
+      await expect(page.locator('#explain')).toContainText("'부정'으로 볼 확률");
       // Which words moved it: each one marked, with its contribution as text too.
       const marks = await page.locator('#why mark').evaluateAll((ms) => ms.map((m) => [m.textContent, Number(m.getAttribute('data-contribution'))] as const));
       expect(marks.map(([w]) => w).join(' ')).toBe('최악의 영화. 돈 아깝고 시간 낭비였다. 너무 지루해서 졸았음');

@@ -20,6 +20,11 @@ const params = new URL(location.href).searchParams;
  */
 const locale = () => displayLocale(null, document.documentElement.lang, window.koDemo.classifier?.info() ?? null);
 const names = () => labelNames(window.koDemo.classifier?.info() ?? null, locale());
+/** 으로 after a final consonant other than ㄹ (긍정으로, 혐오로, 외모차별로), 로 otherwise. */
+const euro = (word: string) => {
+  const c = word.charCodeAt(word.length - 1) - 0xac00;
+  return c >= 0 && c < 11172 && c % 28 !== 0 && c % 28 !== 8 ? '으로' : '로';
+};
 
 function onProgress(e: ProgressEvent): void {
   window.koDemo.events.push(e);
@@ -56,7 +61,7 @@ function show(r: Classification | null, state: string): void {
   $('score').textContent = r.uncertain ? '' : r.score.toFixed(2);
   $('explain').textContent = r.uncertain
     ? `모델이 확신하지 못해요. '${name}' 쪽으로 조금 기울었을 뿐이에요 ('${name}'일 확률 ${r.score.toFixed(2)}).`
-    : `점수 ${r.score.toFixed(2)}: 모델이 이 글을 '${name}'(으)로 볼 확률이에요 (0–1, 높을수록 확신).`;
+    : `점수 ${r.score.toFixed(2)}: 모델이 이 글을 '${name}'${euro(name)} 볼 확률이에요 (0–1, 높을수록 확신).`;
   (output.querySelector('.scorebar .fill') as HTMLElement).style.width = `${(r.score * 100).toFixed(1)}%`;
   // Which words pushed which way: green toward the positive side, red toward the negative, whatever
   // the label; a solid or dotted underline too, the log-odds number in title and aria-label.
