@@ -7,6 +7,7 @@ import { classifyFile } from '../src/classify/command.js';
 import { OutputConflict } from '../src/classify/output.js';
 import { Progress } from '../src/classify/progress.js';
 import { lines, readRows } from '../src/classify/rows.js';
+import { createClassifier } from '@ko-classify/core/node';
 
 // The shipped sentiment model: its labels are meaningful, so a row written next to another row's
 // result (an ordering bug) shows up as a wrong label, not only as a wrong id.
@@ -112,7 +113,7 @@ describe('ko-classify classify', () => {
     out.forEach((line, i) => {
       const original = lines[i]!.trimEnd();
       expect(line.startsWith(original.slice(0, -1))).toBe(true);
-      expect(line.slice(original.length - 1)).toMatch(/^,"pred_label":"(positive|negative)","pred_score":[\d.e-]+,"pred_scores":\{[^}]+\}\}$/);
+      expect(line.slice(original.length - 1)).toMatch(/^,"pred_label":"(positive|negative)","pred_score":[\d.e-]+,"pred_scores":\{[^}]+\},"pred_uncertain":(true|false)\}$/);
     });
     expect(JSON.parse(out[2]!)).toMatchObject({ text: '한국 영화 최고', label: [0, 1] });
 
@@ -121,7 +122,7 @@ describe('ko-classify classify', () => {
     writeFileSync(tsv, `id\ttext\tnote\n${rows.join('\n')}\n`);
     await classifyFile({ model: MODEL, input: tsv, output: join(dir, 'bytes.out.tsv'), threads: 1, progress: false });
     const tsvOut = readFileSync(join(dir, 'bytes.out.tsv'), 'utf8').split('\n');
-    expect(tsvOut[0]).toBe('id\ttext\tnote\tpred_label\tpred_score\tpred_scores\tpred_error\tpred_line');
+    expect(tsvOut[0]).toBe('id\ttext\tnote\tpred_label\tpred_score\tpred_scores\tpred_uncertain\tpred_error\tpred_line');
     rows.forEach((r, i) => expect(tsvOut[i + 1]!.startsWith(`${r}\t`)).toBe(true));
     expect(tsvOut[1]!.split('\t')[3]).toBe('positive');
     await classifyFile({ model: MODEL, input: tsv, output: join(dir, 'bytes.tsv.jsonl'), threads: 1, progress: false });
@@ -129,6 +130,31 @@ describe('ko-classify classify', () => {
       ['007', `"${POSITIVE[2]}"`, '1.0'],
       ['x\\y', `${NEGATIVE[2]} `, ' 2'],
     ]);
+  });
+
+  it("pred_uncertain says which rows the model is not sure of: the engine's uncertain, from the model's band", async () => {
+    const input = join(dir, 'unsure.tsv');
+    const texts = ['정말 재밌고 감동적인 영화', '돈 아깝고 지루한 영화', '그럭저럭 볼만했는데 결말이 아쉽다', '배우는 좋은데 내용은 글쎄'];
+    writeFileSync(input, `text\n${texts.join('\n')}\n`);
+    await classifyFile({ model: MODEL, input, output: join(dir, 'unsure.out.tsv'), threads: 1, progress: false });
+    const cells = readFileSync(join(dir, 'unsure.out.tsv'), 'utf8').trim().split('\n').map((l) => l.split('\t'));
+    const col = cells[0]!.indexOf('pred_uncertain');
+    const clf = await createClassifier({ model: MODEL, dtype: 'int8', runtime: 'node', threads: 1 });
+    const expected = (await clf.classify(texts)).map((r) => String(r.uncertain));
+    await clf.dispose();
+    expect(cells.slice(1).map((c) => c[col])).toEqual(expected);
+    expect(expected).toContain('true');
+    expect(expected).toContain('false');
+  });
+
+  it('--resume refuses a TSV another version or other options started (other columns), and leaves it as it was', async () => {
+    const input = join(dir, 'old.tsv');
+    writeFileSync(input, `text\n${POSITIVE[0]}\n${NEGATIVE[0]}\n`);
+    const old = join(dir, 'old.out.tsv');
+    const before = `text\tpred_label\tpred_score\tpred_scores\tpred_error\tpred_line\n${POSITIVE[0]}\tpositive\t0.9\t{}\t\t\n`;
+    writeFileSync(old, before);
+    await expect(classifyFile({ model: MODEL, input, output: old, resume: true, threads: 1, progress: false })).rejects.toThrow(/has other columns than this run writes \(pred_label, pred_score, pred_scores, pred_uncertain, pred_error, pred_line\)/);
+    expect(readFileSync(old, 'utf8')).toBe(before);
   });
 
   it('--label-col scores the run against the column (accuracy, macro-F1), skipping rows without a label', async () => {

@@ -14,7 +14,7 @@ import type { RuntimeOption } from '@ko-classify/core/node';
 import type { DtypeOption } from '@ko-classify/core';
 import { modelDir } from '../args.js';
 import { goldIndices, scoreLabels, type Scores } from '../metrics.js';
-import { completeLines, createWriter, type RowResult, type Writer } from './output.js';
+import { OutputConflict, completeLines, createWriter, sameFirstLine, type RowResult, type Writer } from './output.js';
 import { startPool } from './pool.js';
 import { Progress } from './progress.js';
 import { formatOf, readRows, type Format, type InputRow } from './rows.js';
@@ -106,6 +106,10 @@ export async function classifyFile(o: ClassifyFileOptions): Promise<ClassifySumm
     onHeader: (columns, raw) => {
       const head = writer.header({ columns, raw });
       if (head && lines === 0) out.write(head);
+      // Resuming a TSV another version (or other options) started: its columns must be these.
+      if (head && lines > 0 && !sameFirstLine(o.output!, head)) {
+        throw new OutputConflict(`${o.output} has other columns than this run writes (${new TextDecoder().decode(head).trim().split('\t').slice(columns.length).join(', ')}): finish it with the options and version that started it, or write a new file`);
+      }
     },
   });
 
@@ -140,7 +144,7 @@ export async function classifyFile(o: ClassifyFileOptions): Promise<ClassifySumm
       let k = 0;
       const parts = rowsOut.map((r) => {
         const outcome: Outcome = r.text === null ? { error: r.error! } : outcomes[k++]!;
-        const result: RowResult = 'error' in outcome ? outcome : { ok: { label: outcome.ok.label, score: outcome.ok.score, scores: outcome.ok.scores, labels: outcome.ok.labels.map((l) => l.label) } };
+        const result: RowResult = 'error' in outcome ? outcome : { ok: { label: outcome.ok.label, score: outcome.ok.score, scores: outcome.ok.scores, labels: outcome.ok.labels.map((l) => l.label), uncertain: outcome.ok.uncertain } };
         if ('error' in result) errors++;
         written++;
         if (o.labelCol !== undefined) score(r, result);

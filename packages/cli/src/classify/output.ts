@@ -1,8 +1,9 @@
 /**
  * What `ko-classify classify` writes for a row: the row exactly as it came, plus the predictions
  * under names that cannot collide with the user's (`<prefix>label`, `<prefix>score`,
- * `<prefix>scores`, `<prefix>labels` for multi-label models, `<prefix>error` and `<prefix>line` for
- * rows that could not be classified). JSON Lines in, JSON Lines out: each line's own bytes with the
+ * `<prefix>scores`, `<prefix>labels` for multi-label models, `<prefix>uncertain` — the model is not
+ * sure, from its config.json band: review these rows —, `<prefix>error` and `<prefix>line` for rows
+ * that could not be classified). JSON Lines in, JSON Lines out: each line's own bytes with the
  * prediction fields appended before its closing brace (a parse + stringify round trip would rewrite
  * `1.0`, long integers and escapes). TSV in: TSV out (the line's bytes plus prediction cells) or JSON
  * Lines (each cell as the string it was).
@@ -17,6 +18,8 @@ export interface Prediction {
   scores: Record<string, number>;
   /** Multi-label models: every label over its threshold. */
   labels?: string[];
+  /** The model is not sure (its config.json `uncertainty` band; always for a text with no class). */
+  uncertain: boolean;
 }
 
 export type RowResult = { ok: Prediction } | { error: string };
@@ -46,7 +49,7 @@ const NL = 0x0a;
 
 /** The prediction columns of TSV output, in order. */
 export function predictionNames(prefix: string, multiLabel: boolean): string[] {
-  return ['label', 'score', 'scores', ...(multiLabel ? ['labels'] : []), 'error', 'line'].map((n) => `${prefix}${n}`);
+  return ['label', 'score', 'scores', ...(multiLabel ? ['labels'] : []), 'uncertain', 'error', 'line'].map((n) => `${prefix}${n}`);
 }
 
 export function createWriter(o: OutputOptions): Writer {
@@ -62,9 +65,10 @@ export function createWriter(o: OutputOptions): Writer {
   /** The prediction fields as JSON members (no braces). */
   const members = (row: InputRow, r: RowResult): string => {
     if ('error' in r) return `${JSON.stringify(p('error'))}:${JSON.stringify(r.error)},${JSON.stringify(p('line'))}:${row.line}`;
-    const { label, score, scores, labels } = r.ok;
+    const { label, score, scores, labels, uncertain } = r.ok;
     const parts = [`${JSON.stringify(p('label'))}:${JSON.stringify(label)}`, `${JSON.stringify(p('score'))}:${JSON.stringify(score)}`, `${JSON.stringify(p('scores'))}:${JSON.stringify(scores)}`];
     if (o.multiLabel) parts.push(`${JSON.stringify(p('labels'))}:${JSON.stringify(labels ?? [])}`);
+    parts.push(`${JSON.stringify(p('uncertain'))}:${uncertain}`);
     return parts.join(',');
   };
 
@@ -114,7 +118,7 @@ export function createWriter(o: OutputOptions): Writer {
       // TSV rows have the header's columns: checked once, in header().
     },
     row(row, r) {
-      const cells = 'error' in r ? ['', '', '', ...(o.multiLabel ? [''] : []), tsvCell(r.error), String(row.line)] : [r.ok.label ?? '', String(r.ok.score), JSON.stringify(r.ok.scores), ...(o.multiLabel ? [(r.ok.labels ?? []).join(',')] : []), '', ''];
+      const cells = 'error' in r ? ['', '', '', ...(o.multiLabel ? [''] : []), '', tsvCell(r.error), String(row.line)] : [r.ok.label ?? '', String(r.ok.score), JSON.stringify(r.ok.scores), ...(o.multiLabel ? [(r.ok.labels ?? []).join(',')] : []), String(r.ok.uncertain), '', ''];
       // A short row is padded to the header's width so the predictions stay in their columns; a line
       // too long to hold keeps its place as empty cells.
       const raw = row.raw ?? utf8.encode('\t'.repeat(Math.max(0, width - 1)));
@@ -150,6 +154,18 @@ function decodeOrNull(raw: Uint8Array): string | null {
     return strict.decode(raw);
   } catch {
     return null;
+  }
+}
+
+/** Whether the file at `path` starts with exactly `line` (its first line, `\n` included). */
+export function sameFirstLine(path: string, line: Uint8Array): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(line.length + 1);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return n >= line.length && Buffer.compare(buf.subarray(0, line.length), line) === 0;
+  } finally {
+    closeSync(fd);
   }
 }
 
