@@ -82,3 +82,14 @@ test('a crash fails the calls of every model on the worker; the next calls resta
   expect(r.again[1]).not.toBeNull();
   expect(r.workers).toBe(2);
 });
+
+test('a worker that cannot start fails the load of every model waiting to share it; none hangs', async ({ page }) => {
+  const codes = await page.evaluate(async () => {
+    const { createClassifier } = window.koClassify;
+    const broken = () => new Worker('/no-such-worker.js', { type: 'module' });
+    const load = (model: string) => createClassifier({ model, backend: 'wasm', createWorker: broken }).then(() => 'loaded', (e: { code?: string }) => e.code ?? 'untyped');
+    const timeout = new Promise<string[]>((resolve) => setTimeout(() => resolve(['hung']), 20_000));
+    return Promise.race([Promise.all([load('ko-sentiment'), load('ko-moderation')]), timeout]);
+  });
+  expect(codes).toEqual(['WORKER_CRASHED', 'WORKER_CRASHED']);
+});

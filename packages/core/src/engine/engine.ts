@@ -60,8 +60,28 @@ export interface EngineOptions {
    * false applies `sessionOptions` as given (experiments comparing levels).
    */
   trustOptimizedGraph?: boolean;
+  /**
+   * Runs each ORT call (session creation, each run) alone among the sessions that share it: one
+   * worker hosting several models passes one lock to all (ORT-web's WebGPU backend fails on runs of
+   * two sessions at once). Default: none.
+   */
+  exclusive?: Exclusive;
 }
 
+/** Runs `task` when no other task of the same lock runs. */
+export type Exclusive = <T>(task: () => Promise<T>) => Promise<T>;
+
+/** A lock for `EngineOptions.exclusive`: tasks run one at a time, in call order. */
+export function exclusiveLock(): Exclusive {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(task: () => Promise<T>): Promise<T> => {
+    const run = tail.then(task, task);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}
+
+const alone: Exclusive = (task) => task();
 const DEFAULT_BATCH = 32;
 
 /**
@@ -80,7 +100,10 @@ export class Engine {
   private readonly padId: number;
   private readonly outputName: string;
 
-  private constructor(ort: OrtModule, session: InferenceSession, config: ModelConfig, tokenizer: Tokenizer, padId: number) {
+  private readonly exclusive: Exclusive;
+
+  private constructor(ort: OrtModule, session: InferenceSession, config: ModelConfig, tokenizer: Tokenizer, padId: number, exclusive: Exclusive) {
+    this.exclusive = exclusive;
     this.ort = ort;
     this.session = session;
     this.config = config;
@@ -97,7 +120,7 @@ export class Engine {
     let session: InferenceSession;
     try {
       const sessionOptions = options.trustOptimizedGraph === false ? options.sessionOptions : sessionOptionsFor(options.sessionOptions, files.model);
-      session = await ort.InferenceSession.create(files.model, sessionOptions);
+      session = await (options.exclusive ?? alone)(() => ort.InferenceSession.create(files.model, sessionOptions));
     } catch (e) {
       throw new KoClassifyError('MODEL_INVALID', `the ONNX model could not be loaded: ${(e as Error).message}`);
     }
@@ -107,7 +130,7 @@ export class Engine {
         throw new KoClassifyError('MODEL_INVALID', `the ONNX model has no "${name}" input (inputs: ${session.inputNames.join(', ')})`);
       }
     }
-    return new Engine(ort, session, config, tokenizer, padId);
+    return new Engine(ort, session, config, tokenizer, padId, options.exclusive ?? alone);
   }
 
   /** Validates and tokenizes inputs; throws INVALID_INPUT naming the first bad one. */
@@ -136,8 +159,14 @@ export class Engine {
     }
     // A bad threshold fails the call before any run, not after the first batch.
     decide(Object.fromEntries(this.config.labels.map((l) => [l, 0])), this.config, options);
+    // Options are checked even when every text is blank (the same call with text would refuse them).
+    this.checkedMaxLength(options);
+    if (options.longText !== undefined && options.longText !== 'truncate' && options.longText !== 'window') {
+      throw new KoClassifyError('INVALID_INPUT', `longText must be 'truncate' or 'window', got ${JSON.stringify(options.longText)}`);
+    }
     // An empty or whitespace-only text gets no class (documented result), never a run.
     const blank = inputs.map((v, i) => isBlank(normalizeInput(v, i)));
+    if (blank.every(Boolean)) await checkpoint?.();
     if (blank.some(Boolean)) {
       const done = await this.classify(inputs.filter((_, i) => !blank[i]), options, checkpoint);
       let k = 0;
@@ -215,7 +244,7 @@ export class Engine {
    */
   async runOutputs(ids: BigInt64Array, mask: BigInt64Array, typeIds: BigInt64Array, rows: number, width: number, names: readonly string[]): Promise<Record<string, { data: Float32Array; dims: readonly number[] }>> {
     const feeds: Record<string, Tensor> = batchFeeds(this.ort.Tensor, this.session.inputNames, { ids, mask, typeIds, rows, width });
-    const out = await this.session.run(feeds, names);
+    const out = await this.exclusive(() => this.session.run(feeds, names));
     try {
       return Object.fromEntries(
         names.map((name) => {

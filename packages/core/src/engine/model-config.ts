@@ -72,6 +72,10 @@ export function parseModelConfig(json: unknown): ModelConfig {
 }
 
 const invalid = (what: string, v: unknown, want: string) => new KoClassifyError('MODEL_INVALID', `config.json ${what} must be ${want}, got ${JSON.stringify(v)}`);
+const inUnit = (v: unknown, what: string): number => {
+  if (!(typeof v === 'number' && v >= 0 && v <= 1)) throw invalid(what, v, 'a number in [0, 1]');
+  return v;
+};
 
 function readDefaultLocale(raw: unknown): string | null {
   if (raw === undefined || raw === null) return null;
@@ -108,10 +112,6 @@ function readUncertainty(raw: unknown, problemType: ProblemType): UncertaintyBan
   if (raw === undefined || raw === null) return null;
   if (typeof raw !== 'object') throw invalid('uncertainty', raw, 'an object { "min_score": number } or { "margin": number }');
   const u = raw as Record<string, unknown>;
-  const inUnit = (v: unknown, what: string) => {
-    if (!(typeof v === 'number' && v >= 0 && v <= 1)) throw invalid(what, v, 'a number in [0, 1]');
-    return v;
-  };
   if (problemType === 'regression') return null;
   if (problemType === 'multi_label_classification') return u.margin === undefined ? null : { margin: inUnit(u.margin, 'uncertainty.margin') };
   return u.min_score === undefined ? null : { minScore: inUnit(u.min_score, 'uncertainty.min_score') };
@@ -136,10 +136,7 @@ function readThresholds(raw: unknown, labels: readonly string[]): Record<string,
   const out: Record<string, number> = {};
   for (const label of labels) {
     const t = given[label];
-    if (t !== undefined && !(typeof t === 'number' && t >= 0 && t <= 1)) {
-      throw new KoClassifyError('MODEL_INVALID', `config.json label_thresholds.${label} must be a number in [0, 1], got ${JSON.stringify(t)}`);
-    }
-    out[label] = typeof t === 'number' ? t : 0.5;
+    out[label] = t === undefined ? 0.5 : inUnit(t, `label_thresholds.${label}`);
   }
   return out;
 }

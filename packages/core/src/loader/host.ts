@@ -30,11 +30,15 @@ export function createModelHost(): ModelHost {
     return next;
   };
   return {
-    async load(spec, deps) {
-      const loaded = await serial(() => loadModel(spec, deps));
-      await engine?.release();
-      engine = loaded.engine;
-      return loaded.info;
+    load(spec, deps) {
+      // The swap happens inside the queue: a dispose() queued during the load releases the new engine.
+      return serial(async () => {
+        const loaded = await loadModel(spec, deps);
+        const old = engine;
+        engine = loaded.engine;
+        await old?.release();
+        return loaded.info;
+      });
     },
     classify(inputs, options, checkpoint) {
       return serial(async () => {

@@ -3,7 +3,7 @@
  * or a directory) and the backends (with the environment they probe) are injected.
  */
 import { selectBackends, type BackendDescriptor, type BackendEnv, type Candidate } from '../backends/descriptor.js';
-import { Engine, type EngineFiles } from '../engine/engine.js';
+import { Engine, type EngineFiles, type Exclusive } from '../engine/engine.js';
 import { KoClassifyError } from '../errors.js';
 import type { ModelFiles } from '../model/files.js';
 import { DTYPE_FILES, TEXT_FILES, chooseDtype } from '../model/layout.js';
@@ -35,6 +35,8 @@ export interface LoadDeps {
   maxLength?: number;
   /** ONNX bytes to run instead of the dtype file (the quantizer's calibration graph). */
   model?: Uint8Array;
+  /** The lock of every session sharing this ORT (a worker hosting several models): `EngineOptions.exclusive`. */
+  exclusive?: Exclusive;
 }
 
 /**
@@ -72,7 +74,7 @@ export async function loadModel(spec: LoadSpec, deps: LoadDeps): Promise<{ engin
       deps.emit({ type: 'compile', backend: name, dtype });
       const { ort, threads, runtime: runtimeInfo } = await runtime;
       deps.emit({ type: 'runtime', backend: name, runtime: runtimeInfo });
-      const engine = await Engine.create(ort, files, { maxLength: deps.maxLength, sessionOptions: c.descriptor.sessionOptions(threads) });
+      const engine = await Engine.create(ort, files, { maxLength: deps.maxLength, sessionOptions: c.descriptor.sessionOptions(threads), exclusive: deps.exclusive });
       for (const w of engine.tokenizer.warnings) deps.emit({ type: 'warning', code: w.code, message: w.message });
       try {
         await engine.classify(WARMUP);

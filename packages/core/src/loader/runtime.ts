@@ -99,27 +99,44 @@ export async function startRuntime(d: BackendDescriptor, settings: RuntimeSettin
 }
 
 
-/** Notes every ORT runtime file (.wasm / .mjs) fetched until `restore()`, to name one that failed. */
+/** The loads watching ORT's fetches now (several models of one worker may start at once). */
+const watchers = new Set<(r: RuntimeFetch, response: Response | null) => void>();
+let unwrapped: typeof fetch | null = null;
+let wrapper: typeof fetch | null = null;
+
+/**
+ * Notes every ORT runtime file (.wasm / .mjs) fetched until `restore()`, to name one that failed.
+ * One wrapper serves every watching load; the global fetch is restored when the last one stops.
+ */
 function recordRuntimeFetches(into: RuntimeFetch[], onResponse: (r: Response, url: string) => void): () => void {
-  const original = globalThis.fetch;
+  const original = unwrapped ?? globalThis.fetch;
   if (typeof original !== 'function') return () => undefined;
-  const wrapped: typeof fetch = async (input, init) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    const isRuntime = /\.(wasm|mjs)(\?|#|$)/.test(url);
-    try {
-      const r = await original(input, init);
-      if (isRuntime) {
-        into.push({ url: r.url || url, status: r.status, contentType: r.headers.get('content-type') });
-        onResponse(r, r.url || url);
-      }
-      return r;
-    } catch (e) {
-      if (isRuntime) into.push({ url, status: null, contentType: null });
-      throw e;
-    }
+  const watcher = (f: RuntimeFetch, response: Response | null) => {
+    into.push(f);
+    if (response) onResponse(response, f.url);
   };
-  globalThis.fetch = wrapped;
+  watchers.add(watcher);
+  if (!unwrapped) {
+    unwrapped = original;
+    globalThis.fetch = wrapper = async (input, init) => {
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      const isRuntime = /\.(wasm|mjs)(\?|#|$)/.test(url);
+      try {
+        const r = await original(input, init);
+        if (isRuntime) for (const w of watchers) w({ url: r.url || url, status: r.status, contentType: r.headers.get('content-type') }, r);
+        return r;
+      } catch (e) {
+        if (isRuntime) for (const w of watchers) w({ url, status: null, contentType: null }, null);
+        throw e;
+      }
+    };
+  }
   return () => {
-    if (globalThis.fetch === wrapped) globalThis.fetch = original;
+    watchers.delete(watcher);
+    if (watchers.size === 0 && unwrapped) {
+      // Unless someone replaced fetch meanwhile: theirs stays.
+      if (globalThis.fetch === wrapper) globalThis.fetch = unwrapped;
+      unwrapped = wrapper = null;
+    }
   };
 }

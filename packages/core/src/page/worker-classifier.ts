@@ -43,6 +43,11 @@ export class WorkerClassifier implements Classifier, HostMember {
       this.loaded = await this.track(remote.load(this.spec, onProgress ? proxy(onProgress) : undefined, this.slot));
       // The worker may have stopped while it loaded: that load went with it.
       if (!this.host.isLive(remote)) throw this.crashError ?? new KoClassifyError('WORKER_CRASHED', 'the classifier worker stopped while the model loaded');
+      // Disposed while it (re)loaded: the model goes again, and the classifier stays disposed.
+      if (this.disposed) {
+        remote.dispose(this.slot).catch(() => undefined);
+        throw new KoClassifyError('DISPOSED', 'the classifier was disposed');
+      }
       this.remote = remote;
     } catch (e) {
       // A first load that failed leaves the worker (and the other models on it) as they were.

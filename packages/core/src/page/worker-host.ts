@@ -18,6 +18,8 @@ export class WorkerHost {
   /** Whether the current (or last) worker hosts a model per slot; settles once one answered. */
   private many: Promise<boolean>;
   private firstAnswer!: (many: boolean) => void;
+  /** Settles the running worker's `many` as false when it stops. */
+  private stopped: () => void = () => undefined;
   private readonly members = new Set<HostMember>();
   private nextSlot = 0;
   private nextCallId = 1;
@@ -79,8 +81,10 @@ export class WorkerHost {
     };
     worker.addEventListener('error', (ev) => this.crashed(worker, ev.message || 'uncaught error in the worker'));
     worker.addEventListener('messageerror', () => this.crashed(worker, 'a message from the worker could not be read'));
-    // A worker without hostsMany answers the call with an error: one model per worker then.
-    this.many = (remote as unknown as { hostsMany(): Promise<unknown> }).hostsMany().then((v) => v === true, () => false);
+    // A worker without hostsMany answers the call with an error: one model per worker then. One
+    // that stops before it answers never will (Comlink does not settle calls to a dead worker).
+    const stopped = new Promise<boolean>((resolve) => (this.stopped = () => resolve(false)));
+    this.many = Promise.race([(remote as unknown as { hostsMany(): Promise<unknown> }).hostsMany().then((v) => v === true, () => false), stopped]);
     void this.many.then(this.firstAnswer);
     return remote;
   }
@@ -106,6 +110,7 @@ export class WorkerHost {
     const w = this.worker;
     this.worker = null;
     this.remote = null;
+    this.stopped();
     w?.terminate();
   }
 
@@ -113,6 +118,7 @@ export class WorkerHost {
     if (this.closed) return;
     this.closed = true;
     this.stop();
+    this.firstAnswer(false); // nobody joins a closed host, whether or not a worker ever answered
     this.onClose();
   }
 }
@@ -128,7 +134,7 @@ const pools = new Map<string, WorkerHost[]>();
 export async function hostFor(key: string, createWorker: () => Worker, member: HostMember): Promise<{ host: WorkerHost; slot: number }> {
   for (const h of pools.get(key) ?? []) {
     // Joined in the same turn as the answer, so no other caller sees this host half-decided.
-    if (await h.acceptsMore()) return { host: h, slot: h.join(member) };
+    if ((await h.acceptsMore()) && !h.closed) return { host: h, slot: h.join(member) };
   }
   const h: WorkerHost = new WorkerHost(createWorker, () => {
     const now = pools.get(key)?.filter((x) => x !== h) ?? [];

@@ -6,6 +6,7 @@
 import { expose, releaseProxy, type Remote } from 'comlink';
 import type { GpuLike } from '../backends/descriptor.js';
 import { browserBackends } from '../backends/browser.js';
+import { exclusiveLock } from '../engine/engine.js';
 import { KoClassifyError } from '../errors.js';
 import { createModelHost, type ModelHost } from '../loader/host.js';
 import { GuardedStore } from '../model/guarded-store.js';
@@ -18,6 +19,8 @@ import type { ClassifyOptions, ModelInfo, ProgressCallback, ProgressEvent } from
 
 registerErrorTransfer();
 
+/** Every ORT call of every slot runs alone (ORT-web's WebGPU backend fails on two sessions' runs at once). */
+const exclusive = exclusiveLock();
 /** The models this worker hosts, by the page's slot number. */
 const hosts = new Map<number, ModelHost>();
 const hostOf = (slot: number): ModelHost => {
@@ -69,7 +72,7 @@ const api: WorkerApi = {
       const runtimeCache = spec.cache ? storeRuntimeCache(new GuardedStore(idbModelStore(), 5000, emit), locks) : null;
       // This worker's code (and ORT's chunk beside it) from another origin: the script tag from a CDN.
       const crossOriginGlue = new URL(import.meta.url).origin !== new URL(globalThis.location.href).origin;
-      const info = await hostOf(slot).load(spec, { files, backends: browserBackends, env, emit, storage: storageInfo, runtimeCache, crossOriginGlue });
+      const info = await hostOf(slot).load(spec, { files, backends: browserBackends, env, emit, storage: storageInfo, runtimeCache, crossOriginGlue, exclusive });
       emit({ type: 'ready', info });
       return info;
     } finally {
