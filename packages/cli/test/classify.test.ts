@@ -151,7 +151,8 @@ describe('ko-classify classify', () => {
     const input = join(dir, 'old.tsv');
     writeFileSync(input, `text\n${POSITIVE[0]}\n${NEGATIVE[0]}\n`);
     const old = join(dir, 'old.out.tsv');
-    const before = `text\tpred_label\tpred_score\tpred_scores\tpred_error\tpred_line\n${POSITIVE[0]}\tpositive\t0.9\t{}\t\t\n`;
+    // With a torn last line, which a refused resume must not cut either.
+    const before = `text\tpred_label\tpred_score\tpred_scores\tpred_error\tpred_line\n${POSITIVE[0]}\tpositive\t0.9\t{}\t\t\n${NEGATIVE[0]}\tneg`;
     writeFileSync(old, before);
     await expect(classifyFile({ model: MODEL, input, output: old, resume: true, threads: 1, progress: false })).rejects.toThrow(/has other columns than this run writes \(pred_label, pred_score, pred_scores, pred_uncertain, pred_error, pred_line\)/);
     expect(readFileSync(old, 'utf8')).toBe(before);

@@ -76,7 +76,8 @@ export async function classifyFile(o: ClassifyFileOptions): Promise<ClassifySumm
   const outputFormat: Format = o.output && /\.(tsv|tab)$/i.test(o.output) ? 'tsv' : 'jsonl';
   if (o.resume && !o.output) throw new Error('--resume needs -o FILE (it continues that file)');
   if (o.input !== '-' && !existsSync(o.input)) throw new Error(`no input file ${o.input}`);
-  const lines = o.resume && o.output && existsSync(o.output) ? completeLines(o.output) : 0;
+  // A TSV's partial last line is cut only once its header proved it is this run's file (onHeader).
+  const lines = o.resume && o.output && existsSync(o.output) ? completeLines(o.output, outputFormat !== 'tsv') : 0;
   // A TSV output's first line is its header.
   const done = outputFormat === 'tsv' ? Math.max(0, lines - 1) : lines;
 
@@ -110,6 +111,7 @@ export async function classifyFile(o: ClassifyFileOptions): Promise<ClassifySumm
       if (head && lines > 0 && !sameFirstLine(o.output!, head)) {
         throw new OutputConflict(`${o.output} has other columns than this run writes (${new TextDecoder().decode(head).trim().split('\t').slice(columns.length).join(', ')}): finish it with the options and version that started it, or write a new file`);
       }
+      if (head && lines > 0) completeLines(o.output!, true);
     },
   });
 

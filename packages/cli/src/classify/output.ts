@@ -170,10 +170,10 @@ export function sameFirstLine(path: string, line: Uint8Array): boolean {
 }
 
 /**
- * Lines of `path` that end in `\n`; a partial last line (an interrupted write) is cut off so the
- * resumed output continues cleanly after it.
+ * Lines of `path` that end in `\n`; a partial last line (an interrupted write) is cut off (unless
+ * `cut` is false) so the resumed output continues cleanly after it.
  */
-export function completeLines(path: string): number {
+export function completeLines(path: string, cut = true): number {
   const fd = openSync(path, 'r');
   let count = 0;
   let lastNewline = -1;
@@ -189,7 +189,7 @@ export function completeLines(path: string): number {
       }
       offset += n;
     }
-    if (lastNewline + 1 < size) truncateSync(path, lastNewline + 1);
+    if (cut && lastNewline + 1 < size) truncateSync(path, lastNewline + 1);
   } finally {
     closeSync(fd);
   }
