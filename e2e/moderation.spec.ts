@@ -34,3 +34,21 @@ test('comments are flagged live with Korean-first category chips', async ({ page
   await page.getByLabel('댓글 (한 줄에 하나)').fill('  \n ');
   await expect(items).toHaveCount(0);
 });
+
+test('a comment the model is not sure of gets amber 애매함 chips for the labels near their threshold, under it too', async ({ page }) => {
+  await page.goto('/moderation/');
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true', { timeout: 90_000 });
+  // ko-moderation: gender 0.40 against its threshold 0.425, not_hate_speech 0.54 against 0.475 (band 0.095).
+  await page.getByLabel('댓글 (한 줄에 하나)').fill('남자들은 원래 다 그래\n좌빨 새끼들은 다 북한으로 꺼져라');
+  const items = page.locator('#list li');
+  await expect(items).toHaveCount(2);
+  await expect(page.locator('#list')).toHaveAttribute('data-state', 'ready');
+  const rows = await items.evaluateAll((lis) => lis.map((li) => ({ uncertain: li.getAttribute('data-uncertain'), unsure: [...li.querySelectorAll('.chip.unsure')].map((c) => c.textContent ?? ''), sure: [...li.querySelectorAll('.chip:not(.unsure)')].map((c) => c.firstChild?.textContent ?? '') })));
+  expect(rows.map((r) => r.uncertain)).toEqual(['true', 'false']);
+  expect(rows[0]!.unsure.some((t) => t.startsWith('성차별') && t.includes('애매함'))).toBe(true);
+  expect(rows[1]!.unsure).toEqual([]);
+  expect(rows[1]!.sure).toContain('정치성향차별');
+  // Amber, as the elements show unsure results.
+  const bg = await page.locator('#list li').first().locator('.chip.unsure').first().evaluate((c) => getComputedStyle(c).backgroundColor);
+  expect(bg).toBe('rgb(254, 243, 199)');
+});
