@@ -177,7 +177,6 @@ async function offlineReload(page: Page, context: BrowserContext, pageUrl: strin
   const runtimeOrModel = seen.filter((r) => RUNTIME_OR_MODEL.test(new URL(r.url).pathname)).map((r) => `${r.url} ${r.status || 'failed'}${r.sw ? ' (sw)' : ''}`);
   const report = { ...state, ...stores, runtimeOrModelResponses: runtimeOrModel };
   test.info().annotations.push({ type: 'offline state', description: JSON.stringify(report) });
-  console.log('offline state:', JSON.stringify(report));
   expect(violations).toEqual([]);
 }
 

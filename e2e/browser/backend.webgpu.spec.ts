@@ -32,12 +32,14 @@ test.describe('WebGPU backend (SwiftShader adapter)', () => {
     const labels = ['negative', 'neutral', 'positive'];
     out.results.forEach((r, i) => {
       const ref = golden.cases[i]!.logits;
+      // An empty text gets no class (core's documented result), whatever PyTorch computes for [CLS] [SEP].
+      if (!golden.cases[i]!.text.trim() && !golden.cases[i]!.textPair?.trim()) return void expect(r, `case ${i}`).toMatchObject({ label: null, empty: true });
       expect(r.label, `case ${i}`).toBe(labels[ref.indexOf(Math.max(...ref))]);
       // Logit differences (all that softmax leaves of the logits): log(p_a / p_b) against PyTorch's l_a - l_b.
       labels.forEach((a, ai) => labels.forEach((b, bi) => expect(Math.abs(Math.log(r.scores[a]! / r.scores[b]!) - (ref[ai]! - ref[bi]!)), `${i} ${a}-${b}`).toBeLessThan(1e-3)));
     });
     // The golden cases cover every label, so a permuted head could not pass.
-    expect(new Set(out.results.map((r) => r.label)).size).toBe(3);
+    expect(new Set(out.results.flatMap((r) => (r.label === null ? [] : [r.label]))).size).toBe(3);
   });
 
   test("the WebGPU build's runtime is cached too: a repeat load starts it from IndexedDB", async ({ page }) => {
