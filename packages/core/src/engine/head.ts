@@ -1,0 +1,225 @@
+import { KoClassifyError } from '../errors.js';
+import { decodeFloat32, encodeFloat32, headRows, type NgramSpec } from './head-features.js';
+import { fitSoftmax, fitTemperature, rowLogits, stratifiedFolds, youdenMinScore, type Row } from './head-fit.js';
+import type { ModelConfig } from './model-config.js';
+
+export const HEAD_FORMAT = 'ko-classify-head';
+export const HEAD_VERSION = 1;
+
+/**
+ * A classifier taught from a few examples on top of a sentence encoder: the JSON `teach()` returns,
+ * `saveHead()` stores and `Encoder.classifier()` loads back.
+ */
+export interface HeadJson {
+  format: 'ko-classify-head';
+  version: 1;
+  name: string | null;
+  encoder: { model: string; space: string; dim: number };
+  labels: string[];
+  /** What the head reads: the embedding, and hashed character n-grams of the text (or not). */
+  features: { embedding: true; ngrams: null | NgramSpec };
+  /** Base64 of little-endian float32 [labels.length × featureDim], row-major. */
+  weights: string;
+  bias: number[];
+  /** Fitted on out-of-fold scores (1 when there were too few examples to fold). */
+  temperature: number;
+  uncertainty: { min_score: number };
+  trained: { examples: number; perLabel: Record<string, number>; cvAccuracy: number | null; ms: number; at: string };
+}
+
+/** A validated head with its weights decoded. */
+export interface ParsedHead {
+  json: HeadJson;
+  weights: Float32Array;
+  featureDim: number;
+}
+
+export const MAX_LABELS = 256;
+export const MAX_EXAMPLES = 10_000;
+/** L2 strength λ of mean cross-entropy + λ/2·‖W‖² (measured: scripts/fewshot.mjs). */
+const LAMBDA = 1e-3;
+/** Weight of the n-gram block against the unit embedding. */
+const NGRAM_WEIGHT = 1;
+/** Folds of the cross-validation that fits temperature and min_score (fewer when a label has fewer examples). */
+const FOLDS = 5;
+/** The features a new head reads. */
+const NGRAMS: NgramSpec | null = null;
+
+const blank = (s: string) => /^[\s\u200b-\u200d\u2060\ufeff]*$/u.test(s);
+const bad = (message: string) => new KoClassifyError('INVALID_INPUT', message);
+
+/**
+ * Checks teach() examples: an array of `{ text, label }` with non-blank string texts and labels,
+ * at least two labels, at most 256 labels and 10,000 examples. Each error names the fix.
+ *
+ * @example
+ * const { texts, labels } = validateExamples([{ text: '최고예요', label: '긍정' }, { text: '별로예요', label: '부정' }]);
+ */
+export function validateExamples(examples: unknown): { texts: string[]; labels: string[] } {
+  if (!Array.isArray(examples)) throw bad('examples must be an array of { text, label }');
+  if (examples.length > MAX_EXAMPLES) throw bad(`at most ${MAX_EXAMPLES} examples can be taught, got ${examples.length}: use fewer examples`);
+  const texts: string[] = [];
+  const labels: string[] = [];
+  examples.forEach((e: unknown, i) => {
+    if (e === null || typeof e !== 'object') throw bad(`example ${i} must be an object { text, label }, got ${JSON.stringify(e)}`);
+    const { text, label } = e as { text?: unknown; label?: unknown };
+    if (typeof text !== 'string') throw bad(`text ${i} must be a string, got ${JSON.stringify(text) ?? 'undefined'}`);
+    if (blank(text)) throw bad(`text ${i} is empty: remove that example or give it a text`);
+    if (typeof label !== 'string') throw bad(`label ${i} must be a string, got ${JSON.stringify(label) ?? 'undefined'}`);
+    if (blank(label)) throw bad(`label ${i} is empty: give example ${i} a label`);
+    texts.push(text);
+    labels.push(label);
+  });
+  const distinct = new Set(labels);
+  if (distinct.size < 2) throw bad(distinct.size === 0 ? 'no examples: add examples of at least two labels' : `every example has the label "${labels[0]}": add examples of a second label`);
+  if (distinct.size > MAX_LABELS) throw bad(`at most ${MAX_LABELS} labels can be taught, got ${distinct.size}: merge some labels`);
+  return { texts, labels };
+}
+
+/**
+ * Trains a head on examples already embedded (`embeddings[i]` of `texts[i]`, labelled `labels[i]`).
+ * Deterministic: the same inputs give the same JSON except `trained.ms` and `trained.at`.
+ *
+ * @example
+ * const head = trainHead(await encoder.embed(texts), texts, labels, { model: 'ko-sentence', space, dim: 256 });
+ */
+export function trainHead(embeddings: readonly Float32Array[], texts: readonly string[], labels: readonly string[], encoder: HeadJson['encoder'], o: { name?: string } = {}): HeadJson {
+  const start = Date.now();
+  validateExamples(texts.map((text, i) => ({ text, label: labels[i] })));
+  if (embeddings.length !== texts.length || labels.length !== texts.length) throw bad(`${embeddings.length} embeddings, ${texts.length} texts and ${labels.length} labels: give one of each per example`);
+  embeddings.forEach((e, i) => {
+    if (e.length !== encoder.dim) throw bad(`embedding ${i} has ${e.length} values, the encoder's dim is ${encoder.dim}`);
+  });
+  const names = [...new Set(labels)];
+  const gold = labels.map((l) => names.indexOf(l));
+  const perLabel = Object.fromEntries(names.map((l) => [l, 0]));
+  for (const l of labels) perLabel[l]!++;
+  const featureDim = encoder.dim + (NGRAMS?.buckets ?? 0);
+  const rows = headRows(embeddings, texts, NGRAMS, NGRAM_WEIGHT);
+  const fit = fitSoftmax(rows, gold, names.length, featureDim, LAMBDA);
+  const cv = crossValidate(rows, gold, names.length, featureDim);
+  // The n-gram block was scaled by NGRAM_WEIGHT; scaling its weights instead keeps the stored head's features plain.
+  for (let c = 0; c < names.length; c++) for (let j = encoder.dim; j < featureDim; j++) fit.w[c * featureDim + j]! *= NGRAM_WEIGHT;
+  return {
+    format: HEAD_FORMAT,
+    version: HEAD_VERSION,
+    name: o.name ?? null,
+    encoder: { model: encoder.model, space: encoder.space, dim: encoder.dim },
+    labels: names,
+    features: { embedding: true, ngrams: NGRAMS ? { n: [...NGRAMS.n], buckets: NGRAMS.buckets } : null },
+    weights: encodeFloat32(fit.w),
+    bias: Array.from(fit.bias, (b) => Math.fround(b)),
+    temperature: cv?.temperature ?? 1,
+    uncertainty: { min_score: cv?.minScore ?? 0 },
+    trained: { examples: texts.length, perLabel, cvAccuracy: cv?.accuracy ?? null, ms: Date.now() - start, at: new Date().toISOString() },
+  };
+}
+
+/**
+ * k-fold out-of-fold logits (k = min(5, the smallest label's count); none under 2): their accuracy,
+ * the temperature minimising their NLL, and min_score by Youden's J over their calibrated best scores.
+ */
+function crossValidate(rows: readonly Row[], gold: readonly number[], labels: number, dim: number): { accuracy: number; temperature: number; minScore: number } | null {
+  const counts = new Array<number>(labels).fill(0);
+  for (const g of gold) counts[g]!++;
+  const k = Math.min(FOLDS, ...counts);
+  if (k < 2) return null;
+  const fold = stratifiedFolds(gold, k);
+  const oof: Float64Array[] = new Array(rows.length);
+  for (let f = 0; f < k; f++) {
+    const train = rows.flatMap((_, i) => (fold[i] === f ? [] : [i]));
+    const fit = fitSoftmax(train.map((i) => rows[i]!), train.map((i) => gold[i]!), labels, dim, LAMBDA);
+    rows.forEach((r, i) => {
+      if (fold[i] === f) oof[i] = rowLogits(fit.w, fit.bias, dim, r);
+    });
+  }
+  const argmax = (z: Float64Array) => z.reduce((b, v, c) => (v > z[b]! ? c : b), 0);
+  const right = oof.map((z, i) => argmax(z) === gold[i]);
+  const temperature = Math.fround(fitTemperature(oof, gold));
+  const best = oof.map((z) => {
+    const m = Math.max(...z);
+    let sum = 0;
+    for (const v of z) sum += Math.exp((v - m) / temperature);
+    return 1 / sum;
+  });
+  return { accuracy: right.filter(Boolean).length / rows.length, temperature, minScore: youdenMinScore(best, right) };
+}
+
+const invalidHead = (why: string) => new KoClassifyError('HEAD_INVALID', `not a ko-classify head: ${why}: re-export it with teach()`);
+
+/**
+ * Validates a head (the JSON or its text) and decodes its weights. With `expect`, a head trained on
+ * another embedding space or dim is refused with HEAD_MISMATCH.
+ *
+ * @example
+ * const head = parseHead(JSON.parse(text), { space: info.embedding.space, dim: info.embedding.dim });
+ */
+export function parseHead(json: unknown, expect?: { space: string; dim: number; model?: string }): ParsedHead {
+  if (typeof json === 'string') {
+    try {
+      json = JSON.parse(json);
+    } catch {
+      throw invalidHead('the text is not JSON');
+    }
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw invalidHead('not a JSON object');
+  const h = json as Record<string, unknown>;
+  if (h.format !== HEAD_FORMAT) throw invalidHead(`format is ${JSON.stringify(h.format)}, not "${HEAD_FORMAT}"`);
+  if (h.version !== HEAD_VERSION) throw invalidHead(`version ${JSON.stringify(h.version)} is not one this ko-classify reads (${HEAD_VERSION})`);
+  const enc = h.encoder as Record<string, unknown> | null;
+  if (!enc || typeof enc !== 'object' || typeof enc.model !== 'string' || typeof enc.space !== 'string' || !(Number.isInteger(enc.dim) && (enc.dim as number) > 0)) throw invalidHead('encoder must be { model, space, dim }');
+  const labels = h.labels;
+  if (!Array.isArray(labels) || labels.length < 2 || labels.length > MAX_LABELS || labels.some((l) => typeof l !== 'string' || blank(l)) || new Set(labels).size !== labels.length) throw invalidHead(`labels must be 2 to ${MAX_LABELS} distinct non-empty strings`);
+  const f = h.features as Record<string, unknown> | null;
+  if (!f || typeof f !== 'object' || f.embedding !== true) throw invalidHead('features must be { embedding: true, ngrams }');
+  const ng = f.ngrams as Record<string, unknown> | null;
+  if (ng !== null && (typeof ng !== 'object' || !Array.isArray(ng.n) || ng.n.length === 0 || ng.n.some((n) => !(Number.isInteger(n) && n >= 1 && n <= 8)) || !(Number.isInteger(ng.buckets) && (ng.buckets as number) >= 2 && ((ng.buckets as number) & ((ng.buckets as number) - 1)) === 0 && (ng.buckets as number) <= 1 << 20))) throw invalidHead('features.ngrams must be null or { n: [1..8], buckets: a power of two }');
+  const dim = enc.dim as number;
+  const featureDim = dim + ((ng?.buckets as number | undefined) ?? 0);
+  const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+  if (!Array.isArray(h.bias) || h.bias.length !== labels.length || !h.bias.every(finite)) throw invalidHead(`bias must be ${labels.length} numbers`);
+  if (!(finite(h.temperature) && (h.temperature as number) > 0)) throw invalidHead('temperature must be a positive number');
+  const u = h.uncertainty as Record<string, unknown> | null;
+  if (!u || typeof u !== 'object' || !(finite(u.min_score) && (u.min_score as number) >= 0 && (u.min_score as number) <= 1)) throw invalidHead('uncertainty must be { min_score: a number in [0, 1] }');
+  const t = h.trained as Record<string, unknown> | null;
+  if (!t || typeof t !== 'object') throw invalidHead('trained is missing');
+  const weights = typeof h.weights === 'string' ? decodeFloat32(h.weights, labels.length * featureDim) : null;
+  if (!weights || !weights.every(Number.isFinite)) throw invalidHead(`weights must be base64 of ${labels.length} × ${featureDim} finite float32 values`);
+  if (h.name !== null && h.name !== undefined && typeof h.name !== 'string') throw invalidHead('name must be a string or null');
+  if (expect && (enc.space !== expect.space || dim !== expect.dim)) {
+    const on = expect.model ?? 'this encoder';
+    throw new KoClassifyError('HEAD_MISMATCH', `this head was trained on ${enc.model} (space ${enc.space}, dim ${dim}), not on ${on} (space ${expect.space}, dim ${expect.dim}): teach it again on ${on}`, { headSpace: enc.space, encoderSpace: expect.space });
+  }
+  return { json: json as HeadJson, weights, featureDim };
+}
+
+/**
+ * The head's logits of each text (`embeddings[i]` of `texts[i]`), before temperature: feed each row to
+ * `postprocess(row, headConfig(head))` for a Classification.
+ */
+export function headLogits(head: ParsedHead, embeddings: readonly Float32Array[], texts: readonly string[]): Float32Array[] {
+  const { json, weights, featureDim } = head;
+  const rows = headRows(embeddings, texts, json.features.ngrams, 1);
+  return rows.map((r, i) => {
+    if (r.dense.length !== json.encoder.dim) throw bad(`embedding ${i} has ${r.dense.length} values, the head's encoder dim is ${json.encoder.dim}`);
+    return Float32Array.from(rowLogits(weights, json.bias, featureDim, r));
+  });
+}
+
+/** The model config a head classifies with: its labels, softmax, its temperature and min_score. */
+export function headConfig(head: ParsedHead): ModelConfig {
+  const { json } = head;
+  return {
+    labels: [...json.labels],
+    problemType: 'single_label_classification',
+    modelType: 'ko-classify-head',
+    maxPositions: null,
+    thresholds: Object.fromEntries(json.labels.map((l) => [l, 0.5])),
+    displayNames: {},
+    defaultLocale: null,
+    calibration: { method: 'temperature', temperature: json.temperature },
+    uncertainty: { minScore: json.uncertainty.min_score },
+    explainAxis: null,
+    embedding: null,
+  };
+}
