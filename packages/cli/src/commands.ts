@@ -7,11 +7,13 @@ import { writeCard, type CardMeta } from './card-command.js';
 import { checkTokenizer } from './check-tokenizer-command.js';
 import { classifyCommand } from './classify/entry.js';
 import { command, type Command } from './command-table.js';
+import { embedCommand } from './embed-command.js';
 import { evaluate, formatEval } from './eval-command.js';
 import { formatInspect, inspectPath } from './inspect-command.js';
 import { QuantizeError } from './onnx/quantize.js';
 import { OptimizeError, optimizeFile } from './optimize-command.js';
 import { formatSizeTable, quantizeFile } from './quantize-command.js';
+import { teachCommand } from './teach-command.js';
 
 export const INTRO = `A model is a model directory or the id of an installed model package (ko-sentiment comes with the CLI;
 npm i @ko-classify/model-<id> for others). --runtime auto (default) runs onnxruntime-node when it is
@@ -238,4 +240,4 @@ const checkTokenizerCommand = command({
 });
 
 /** Every command, in `--help` order. */
-export const COMMANDS: readonly Command[] = [classifyCommand, evalCommand, calibrateCommand, benchCommand, quantizeCommand, optimizeCommand, inspectCommand, manifestCommand, cardCommand, checkTokenizerCommand] as unknown as readonly Command[];
+export const COMMANDS: readonly Command[] = [classifyCommand, embedCommand, teachCommand, evalCommand, calibrateCommand, benchCommand, quantizeCommand, optimizeCommand, inspectCommand, manifestCommand, cardCommand, checkTokenizerCommand] as unknown as readonly Command[];

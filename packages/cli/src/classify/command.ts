@@ -6,22 +6,24 @@
  * `--resume` continues after the output's last complete line; `--shard i/n` takes every n-th row so
  * any job runner can fan a file out over machines.
  */
-import { once } from 'node:events';
-import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import type { RuntimeOption } from '@ko-classify/core/node';
 import type { DtypeOption } from '@ko-classify/core';
 import { modelDir } from '../args.js';
 import { goldIndices, scoreLabels, type Scores } from '../metrics.js';
-import { OutputConflict, completeLines, createWriter, sameFirstLine, type RowResult, type Writer } from './output.js';
+import { checkEncoder, readHeadFile } from './head.js';
+import { createWriter, type RowResult, type Writer } from './output.js';
 import { startPool } from './pool.js';
-import { Progress } from './progress.js';
-import { formatOf, readRows, type Format, type InputRow } from './rows.js';
+import { formatOf, type Format, type InputRow } from './rows.js';
+import { checkPaths, runFile } from './run-file.js';
 import type { Outcome, WorkerInit } from './worker.js';
 
 export interface ClassifyFileOptions {
-  model: string;
+  /** A model directory or id; with `head`, its sentence encoder (default: the one the head names). */
+  model?: string;
+  /** A head JSON file (`ko-classify teach`): classify with its labels on its sentence encoder. */
+  head?: string;
   /** A path, or `-` for stdin. */
   input: string;
   /** A path (`.tsv`: TSV output, else JSON Lines), or undefined for stdout (JSON Lines). */
@@ -65,26 +67,24 @@ export interface ClassifySummary {
 }
 
 export async function classifyFile(o: ClassifyFileOptions): Promise<ClassifySummary> {
+  const head = o.head === undefined ? undefined : readHeadFile(o.head);
+  const model = o.model ?? head?.model;
+  if (!model) throw new Error('classify needs a model (or --head head.json)');
   // Model ids resolve from the user's project first, then beside the CLI (which brings ko-sentiment).
-  const dir = modelDir(o.model);
+  const dir = modelDir(model);
+  if (head) checkEncoder(dir, model, head);
   const threads = Math.max(1, o.threads ?? availableParallelism());
   const batch = o.batch ?? 32;
-  const chunkRows = batch * 8;
-  const [shardI, shardN] = o.shard ?? [0, 1];
-  const stderr = o.stderr ?? process.stderr;
   const inputFormat = o.format ?? (o.input === '-' ? 'jsonl' : formatOf(o.input));
   const outputFormat: Format = o.output && /\.(tsv|tab)$/i.test(o.output) ? 'tsv' : 'jsonl';
-  if (o.resume && !o.output) throw new Error('--resume needs -o FILE (it continues that file)');
-  if (o.input !== '-' && !existsSync(o.input)) throw new Error(`no input file ${o.input}`);
-  // A TSV's partial last line is cut only once its header proved it is this run's file (onHeader).
-  const lines = o.resume && o.output && existsSync(o.output) ? completeLines(o.output, outputFormat !== 'tsv') : 0;
-  // A TSV output's first line is its header.
-  const done = outputFormat === 'tsv' ? Math.max(0, lines - 1) : lines;
+  checkPaths(o);
 
   const init: WorkerInit = {
     classifier: { model: dir, dtype: o.dtype, runtime: o.runtime, threads: 1 },
     options: { batchSize: batch, ...(o.longText ? { longText: o.longText } : {}) },
+    ...(head ? { head: head.json } : {}),
   };
+  // Started before the output is touched: a model or head that cannot load leaves the file as it was.
   const pool = await startPool(threads, init);
   let writer: Writer;
   try {
@@ -93,71 +93,10 @@ export async function classifyFile(o: ClassifyFileOptions): Promise<ClassifySumm
     await pool.close();
     throw e;
   }
-  const input = o.input === '-' ? (o.stdin ?? process.stdin) : createReadStream(o.input, { highWaterMark: 1 << 20 });
-  const totalBytes = o.input === '-' ? null : statSync(o.input).size;
-  const out = o.output ? createWriteStream(o.output, { flags: lines > 0 ? 'a' : 'w' }) : (o.stdout ?? process.stdout);
-  const progress = new Progress(stderr, totalBytes, o.progress ?? true);
-  let bytes = 0;
-  const rows = readRows(input, {
-    format: inputFormat,
-    textCol: o.textCol,
-    labelCol: o.labelCol,
-    maxChars: o.maxChars ?? 100_000,
-    onBytes: (n) => (bytes += n),
-    onHeader: (columns, raw) => {
-      const head = writer.header({ columns, raw });
-      if (head && lines === 0) out.write(head);
-      // Resuming a TSV another version (or other options) started: its columns must be these.
-      if (head && lines > 0 && !sameFirstLine(o.output!, head)) {
-        throw new OutputConflict(`${o.output} has other columns than this run writes (${new TextDecoder().decode(head).trim().split('\t').slice(columns.length).join(', ')}): finish it with the options and version that started it, or write a new file`);
-      }
-      if (head && lines > 0) completeLines(o.output!, true);
-    },
-  });
-
-  const t0 = performance.now();
-  let written = 0;
-  let errors = 0;
-  let read = 0;
-  let readAll = false;
-  let shardRow = -1;
-  let nextId = 0;
-  let nextToWrite = 0;
-  const finished = new Map<number, Uint8Array>();
-  const inFlight = new Set<Promise<void>>();
-  let chunk: InputRow[] = [];
   const gold: number[][] = [];
   const predicted: number[][] = [];
   let unscored = 0;
   const unknown: { count: number; first?: string } = { count: 0 };
-  const report = () => progress.update({ rows: written + done, errors, bytes, read: read + done, readAll, skipped: done });
-
-  const flush = async () => {
-    while (finished.has(nextToWrite)) {
-      const text = finished.get(nextToWrite)!;
-      finished.delete(nextToWrite++);
-      if (text.length && !out.write(text)) await once(out, 'drain');
-    }
-  };
-  const send = (rowsOut: InputRow[]) => {
-    const id = nextId++;
-    const job = rowsOut.filter((r) => r.text !== null);
-    const p = (job.length ? pool.run(job.map((r) => r.text!)) : Promise.resolve([] as Outcome[])).then((outcomes) => {
-      let k = 0;
-      const parts = rowsOut.map((r) => {
-        const outcome: Outcome = r.text === null ? { error: r.error! } : outcomes[k++]!;
-        const result: RowResult = 'error' in outcome ? outcome : { ok: { label: outcome.ok.label, score: outcome.ok.score, scores: outcome.ok.scores, labels: outcome.ok.labels.map((l) => l.label), uncertain: outcome.ok.uncertain } };
-        if ('error' in result) errors++;
-        written++;
-        if (o.labelCol !== undefined) score(r, result);
-        return writer.row(r, result);
-      });
-      finished.set(id, Buffer.concat(parts));
-      report();
-    });
-    const tracked = p.then(flush).finally(() => inFlight.delete(tracked));
-    inFlight.add(tracked);
-  };
   const score = (r: InputRow, result: RowResult) => {
     if ('error' in result || result.ok.label === null || r.gold === null || r.gold === undefined || r.gold.trim() === '') return void unscored++;
     let g: number[];
@@ -173,36 +112,38 @@ export async function classifyFile(o: ClassifyFileOptions): Promise<ClassifySumm
     predicted.push(pool.multiLabel ? (result.ok.labels ?? []).map((l) => pool.labels.indexOf(l)) : [pool.labels.indexOf(result.ok.label)]);
   };
 
-  try {
-    for await (const row of rows) {
-      if (row.index % shardN !== shardI) continue;
-      if (++shardRow < done) continue;
-      writer.check(row);
-      read++;
-      chunk.push(row);
-      if (chunk.length >= chunkRows) {
-        send(chunk);
-        chunk = [];
-        // Backpressure: never more than two chunks per thread in flight (memory stays flat).
-        while (inFlight.size >= threads * 2) await Promise.race(inFlight);
-      }
-    }
-    readAll = true;
-    if (chunk.length) send(chunk);
-    await Promise.all(inFlight);
-    await flush();
-  } finally {
-    await pool.close();
-    if (o.output) await new Promise<void>((resolve) => (out as ReturnType<typeof createWriteStream>).end(resolve));
-  }
-  const seconds = (performance.now() - t0) / 1000;
-  progress.finish({ rows: written + done, errors, bytes, read: read + done, readAll: true, skipped: done });
+  const counts = await runFile<RowResult>(
+    {
+      command: 'classify',
+      input: o.input,
+      output: o.output,
+      inputFormat,
+      outputFormat,
+      textCol: o.textCol,
+      labelCol: o.labelCol,
+      maxChars: o.maxChars ?? 100_000,
+      resume: o.resume,
+      shard: o.shard ?? [0, 1],
+      threads,
+      chunkRows: batch * 8,
+      progress: o.progress ?? true,
+      stdin: o.stdin,
+      stdout: o.stdout,
+      stderr: o.stderr ?? process.stderr,
+    },
+    {
+      pool,
+      writer,
+      result: (outcome: Outcome): RowResult =>
+        'error' in outcome ? outcome : 'ok' in outcome ? { ok: { label: outcome.ok.label, score: outcome.ok.score, scores: outcome.ok.scores, labels: outcome.ok.labels.map((l) => l.label), uncertain: outcome.ok.uncertain } } : { error: 'INTERNAL: an embedding where a classification was due' },
+      onRow: (r, result) => {
+        if (o.labelCol !== undefined) score(r, result);
+      },
+    },
+  );
   return {
-    rows: written,
-    errors,
-    skipped: done,
-    seconds,
-    rowsPerSecond: written / seconds,
+    ...counts,
+    rowsPerSecond: counts.rows / counts.seconds,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     threads,
     file: pool.file,

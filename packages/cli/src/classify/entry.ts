@@ -26,7 +26,7 @@ export function formatSummary(s: ClassifySummary): string {
 export const classifyCommand = command({
   name: 'classify',
   synopsis:
-    '<model> [in.tsv | in.jsonl | -] [-o out.jsonl | out.tsv] [--text-col C] [--label-col C] [--prefix pred_] [--format tsv|jsonl] [--threads N] [--batch 32] [--resume] [--shard i/n] [--dtype auto|fp32|int8|int4] [--runtime auto|node|web] [--max-chars 100000] [--long-text truncate|window] [-q | --quiet]',
+    '<model> [in.tsv | in.jsonl | -] | [in] --head head.json [--model encoder] [-o out.jsonl | out.tsv] [--text-col C] [--label-col C] [--prefix pred_] [--format tsv|jsonl] [--threads N] [--batch 32] [--resume] [--shard i/n] [--dtype auto|fp32|int8|int4] [--runtime auto|node|web] [--max-chars 100000] [--long-text truncate|window] [-q | --quiet]',
   about: `label every row of a file (or stdin: JSON Lines) on every core, in input order. Each row comes
     out as it went in, byte for byte, plus pred_label, pred_score, pred_scores (multi-label models:
     pred_labels), or pred_error and pred_line (its 1-based line) for a row that cannot be classified.
@@ -34,9 +34,14 @@ export const classifyCommand = command({
     columns). --prefix renames the predictions; a name the input already has is refused.
     --label-col: accuracy and macro-F1 (multi-label: micro-F1) of the column's labels at the end.
     --resume continues -o after its last complete line; --shard i/n takes rows i, i+n, i+2n, ...
-    (0-based) for fanning out over machines. Progress (rows of the total, rate, ETA) on stderr; -q: none.`,
+    (0-based) for fanning out over machines. Progress (rows of the total, rate, ETA) on stderr; -q: none.
+    --head head.json (from ko-classify teach): the head's labels, on the sentence encoder it was taught on
+    (its encoder.model, or --model); the same columns as a model's. A head taught on another encoder
+    (HEAD_MISMATCH) or a --model that is not a sentence encoder is refused before the output is touched.`,
   options: {
     ...LOAD_OPTIONS,
+    head: { type: 'string' },
+    model: { type: 'string' },
     output: { type: 'string', short: 'o' },
     'text-col': { type: 'string' },
     'label-col': { type: 'string' },
@@ -49,8 +54,11 @@ export const classifyCommand = command({
     quiet: { type: 'boolean', short: 'q' },
   },
   async run({ values, positionals }) {
-    const [model, input = '-'] = positionals;
-    if (!model) throw new Error('classify needs <model> [input]');
+    // With --head (or --model) the model is an option and the one positional is the input.
+    const named = values.head !== undefined || values.model !== undefined;
+    if (named && positionals.length > 1) throw new Error(`classify with ${values.head !== undefined ? '--head' : '--model'} takes one input (got ${positionals.join(' ')}): the model is ${values.head !== undefined ? "the head's encoder, or --model" : '--model'}`);
+    const [model, input = '-'] = named ? [values.model, ...positionals] : positionals;
+    if (!model && values.head === undefined) throw new Error('classify needs <model> [input], or [input] --head head.json');
     const shard = values.shard ? parseShard(values.shard) : undefined;
     if (values.format !== undefined && values.format !== 'tsv' && values.format !== 'jsonl') throw new Error('--format must be tsv or jsonl');
     if (values['long-text'] && values['long-text'] !== 'truncate' && values['long-text'] !== 'window') throw new Error('--long-text must be truncate or window');
@@ -59,6 +67,7 @@ export const classifyCommand = command({
     return refusable('classify', input, OutputConflict, async () => {
       const s = await classifyFile({
         model,
+        head: values.head,
         input,
         output: values.output,
         format: values.format as 'tsv' | 'jsonl' | undefined,

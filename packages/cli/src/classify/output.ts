@@ -35,13 +35,13 @@ export interface OutputOptions {
   multiLabel: boolean;
 }
 
-export interface Writer {
+export interface Writer<R = RowResult> {
   /** The first line of a new output file (TSV: the input's header plus the prediction columns). */
   header(inputHeader: { columns: string[]; raw: Uint8Array } | null): Uint8Array | null;
   /** Refuses (OutputConflict) a row whose fields the predictions would overwrite. */
   check(row: InputRow): void;
   /** One output line, `\n` included. */
-  row(row: InputRow, result: RowResult): Uint8Array;
+  row(row: InputRow, result: R): Uint8Array;
 }
 
 const utf8 = new TextEncoder();
@@ -57,10 +57,7 @@ export function createWriter(o: OutputOptions): Writer {
   const names = predictionNames(o.prefix, o.multiLabel);
   // Every name the writer may add: the columns, plus what JSON Lines rows carry for unreadable input.
   const reserved = [...names, `${o.prefix}input`, `${o.prefix}extra`];
-  const clash = (keys: Iterable<string>, where: string) => {
-    const taken = [...keys].filter((k) => reserved.includes(k));
-    if (taken.length) throw new OutputConflict(`${where} already has ${taken.map((k) => `"${k}"`).join(', ')}, which the predictions would overwrite: pass --prefix to name them differently (e.g. --prefix ko_)`);
-  };
+  const clash = clashCheck(reserved);
   const p = (n: string) => `${o.prefix}${n}`;
   /** The prediction fields as JSON members (no braces). */
   const members = (row: InputRow, r: RowResult): string => {
@@ -72,40 +69,7 @@ export function createWriter(o: OutputOptions): Writer {
     return parts.join(',');
   };
 
-  if (o.output === 'jsonl') {
-    let width = 0;
-    return {
-      header(h) {
-        if (h) {
-          width = h.columns.length;
-          clash(h.columns, 'the TSV header');
-          const seen = new Set<string>();
-          const dup = h.columns.find((c) => (seen.has(c) ? true : (seen.add(c), false)));
-          if (dup !== undefined) throw new OutputConflict(`the TSV has two columns named "${dup}", which JSON Lines cannot keep apart: write TSV (-o out.tsv) to keep every cell`);
-        }
-        return null;
-      },
-      check(row) {
-        if (row.fields && o.input === 'jsonl') clash(Object.keys(row.fields), `the row at line ${row.line}`);
-      },
-      row(row, r) {
-        if (o.input === 'jsonl' && row.fields && row.raw) return appendMembers(row.raw, Object.keys(row.fields).length > 0, members(row, r));
-        // TSV cells as the strings they were (those that could be read; cells past the header's
-        // under <prefix>extra); a JSON Lines line that is not an object keeps its text under <prefix>input.
-        const kept = row.fields ? Object.entries(row.fields).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`) : [];
-        if (o.input === 'tsv' && row.raw && row.fields) {
-          const extra = splitTabs(row.raw).slice(width).map(decodeOrNull);
-          if (extra.length) kept.push(`${JSON.stringify(p('extra'))}:${JSON.stringify(extra)}`);
-        }
-        if (!row.fields && row.raw && o.input === 'jsonl') {
-          const text = decodeOrNull(row.raw);
-          if (text !== null && text.trim()) kept.push(`${JSON.stringify(p('input'))}:${JSON.stringify(text)}`);
-        }
-        return utf8.encode(`{${[...kept, members(row, r)].join(',')}}\n`);
-      },
-    };
-  }
-
+  if (o.output === 'jsonl') return jsonlWriter({ input: o.input, reserved, extraName: p('extra'), inputName: p('input'), members });
   let width = 0;
   return {
     header(h) {
@@ -125,6 +89,63 @@ export function createWriter(o: OutputOptions): Writer {
       const have = countTabs(raw) + 1;
       return Buffer.concat([raw, utf8.encode(`${'\t'.repeat(Math.max(0, width - have))}\t${cells.join('\t')}\n`)]);
     },
+  };
+}
+
+export interface JsonlWriterOptions<R> {
+  input: Format;
+  /** Every name the writer may add: a row or header that has one is refused (OutputConflict). */
+  reserved: readonly string[];
+  /** Where a TSV row's cells past the header go, and a JSON Lines line that is not an object. */
+  extraName: string;
+  inputName: string;
+  /** The added fields as JSON members (no braces). */
+  members(row: InputRow, r: R): string;
+}
+
+/**
+ * JSON Lines out: a JSON Lines row's own bytes with `members` appended before its closing brace, or a
+ * TSV row's cells as the strings they were (those that could be read; cells past the header's under
+ * `extraName`); a JSON Lines line that is not an object keeps its text under `inputName`.
+ */
+export function jsonlWriter<R>(o: JsonlWriterOptions<R>): Writer<R> {
+  let width = 0;
+  const clash = clashCheck(o.reserved);
+  return {
+    header(h) {
+      if (h) {
+        width = h.columns.length;
+        clash(h.columns, 'the TSV header');
+        const seen = new Set<string>();
+        const dup = h.columns.find((c) => (seen.has(c) ? true : (seen.add(c), false)));
+        if (dup !== undefined) throw new OutputConflict(`the TSV has two columns named "${dup}", which JSON Lines cannot keep apart: write TSV (-o out.tsv) to keep every cell`);
+      }
+      return null;
+    },
+    check(row) {
+      if (row.fields && o.input === 'jsonl') clash(Object.keys(row.fields), `the row at line ${row.line}`);
+    },
+    row(row, r) {
+      if (o.input === 'jsonl' && row.fields && row.raw) return appendMembers(row.raw, Object.keys(row.fields).length > 0, o.members(row, r));
+      const kept = row.fields ? Object.entries(row.fields).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`) : [];
+      if (o.input === 'tsv' && row.raw && row.fields) {
+        const extra = splitTabs(row.raw).slice(width).map(decodeOrNull);
+        if (extra.length) kept.push(`${JSON.stringify(o.extraName)}:${JSON.stringify(extra)}`);
+      }
+      if (!row.fields && row.raw && o.input === 'jsonl') {
+        const text = decodeOrNull(row.raw);
+        if (text !== null && text.trim()) kept.push(`${JSON.stringify(o.inputName)}:${JSON.stringify(text)}`);
+      }
+      return utf8.encode(`{${[...kept, o.members(row, r)].join(',')}}\n`);
+    },
+  };
+}
+
+/** Refuses (OutputConflict) keys among `reserved`, naming --prefix. */
+function clashCheck(reserved: readonly string[]): (keys: Iterable<string>, where: string) => void {
+  return (keys, where) => {
+    const taken = [...keys].filter((k) => reserved.includes(k));
+    if (taken.length) throw new OutputConflict(`${where} already has ${taken.map((k) => `"${k}"`).join(', ')}, which the output would overwrite: pass --prefix to name its fields differently (e.g. --prefix ko_)`);
   };
 }
 

@@ -1,5 +1,7 @@
 import { Worker } from 'node:worker_threads';
-import type { Job, Outcome, Reply, WorkerInit } from './worker.js';
+import type { KoClassifyErrorCode } from '@ko-classify/core';
+import { KoClassifyError } from '@ko-classify/core/node';
+import type { Job, Outcome, ReadyInfo, Reply, WorkerInit } from './worker.js';
 
 export interface Pool {
   run(texts: string[]): Promise<Outcome[]>;
@@ -8,6 +10,8 @@ export interface Pool {
   labels: string[];
   multiLabel: boolean;
   runtime: 'node' | 'web';
+  /** A sentence encoder's space and dimension; null for a classifier. */
+  embedding: ReadyInfo['embedding'];
 }
 
 /** `n` worker threads, each loading the model once; a job goes to the least busy one. */
@@ -22,15 +26,17 @@ export async function startPool(n: number, init: WorkerInit): Promise<Pool> {
   let labels: string[] = [];
   let multiLabel = false;
   let runtime: Pool['runtime'] = 'web';
+  let embedding: ReadyInfo['embedding'] = null;
   await Promise.all(
     workers.map(
       (w) =>
         new Promise<void>((resolve, reject) => {
           w.once('error', reject);
           w.on('message', (m: Reply) => {
-            if ('fatal' in m) reject(new Error(m.fatal));
+            // The load's own error (HEAD_MISMATCH, MODEL_NOT_FOUND, ...), with its code, as core threw it.
+            if ('fatal' in m) reject(m.code === 'ERROR' ? new Error(m.fatal) : new KoClassifyError(m.code as KoClassifyErrorCode, m.fatal));
             else if ('ready' in m) {
-              ({ file, labels, multiLabel } = m.info);
+              ({ file, labels, multiLabel, embedding } = m.info);
               runtime = m.info.backend === 'cpu' ? 'node' : 'web';
               resolve();
             } else {
@@ -56,6 +62,7 @@ export async function startPool(n: number, init: WorkerInit): Promise<Pool> {
     labels,
     multiLabel,
     runtime,
+    embedding,
     run(texts) {
       const w = workers.reduce((a, b) => (busy.get(b)! < busy.get(a)! ? b : a));
       busy.set(w, busy.get(w)! + 1);

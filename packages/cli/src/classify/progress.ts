@@ -29,6 +29,8 @@ export class Progress {
     private readonly out: Writable & { isTTY?: boolean; columns?: number },
     private readonly totalBytes: number | null,
     private readonly enabled: boolean,
+    /** The command the line names. */
+    private readonly command = 'classify',
   ) {
     this.tty = out.isTTY === true;
   }
@@ -71,7 +73,7 @@ export class Progress {
       const eta = rate > 0 ? (total.rows - s.rows) / rate : NaN;
       if (s.rows < total.rows && Number.isFinite(eta)) parts.push(`ETA ${clock(eta)}`);
     }
-    return `classify: ${parts.join('  ')}`;
+    return `${this.command}: ${parts.join('  ')}`;
   }
 }
 
