@@ -25,6 +25,10 @@ export type KoClassifyErrorCode =
   | 'WORKER_CRASHED'
   /** A model URL outside `allowedOrigins`. */
   | 'ORIGIN_NOT_ALLOWED'
+  /** Not a taught head (`HeadJson`): another format, an unknown version, or corrupt weights. Re-export it with teach(). */
+  | 'HEAD_INVALID'
+  /** A head taught on another encoder's embedding space (or dim): teach it again on this model. */
+  | 'HEAD_MISMATCH'
   /** A bug in ko-classify: please report it with the message. */
   | 'INTERNAL';
 

@@ -21,7 +21,6 @@ export type TextInput = string | { text: string; textPair?: string };
 /** What the model's `config.json` says the head computes. */
 export type ProblemType = 'single_label_classification' | 'multi_label_classification' | 'regression';
 
-/** One classified text. */
 /** One label of a result, with its score and, on request, its display name. */
 export interface LabelScore {
   label: string;
@@ -157,7 +156,6 @@ export type ProgressEvent =
 
 export type ProgressCallback = (event: ProgressEvent) => void;
 
-/** What `info()` reports about a loaded classifier. */
 /** Which onnxruntime-web `.wasm` a page's worker runs, and whether it came from the runtime cache. */
 export interface RuntimeInfo {
   /** onnxruntime-web's version. */
@@ -167,6 +165,7 @@ export interface RuntimeInfo {
   source: 'network' | 'cache';
 }
 
+/** What `info()` reports about a loaded classifier (or encoder). */
 export interface ModelInfo {
   model: string;
   modelUrl: string;
@@ -202,6 +201,10 @@ export interface ModelInfo {
   runtime: RuntimeInfo | null;
   /** The origin's storage (`navigator.storage`): bytes used and available, and whether it is persistent. */
   storage: { usage: number | null; quota: number | null; persisted: boolean | null };
+  /** A sentence encoder (config.json `sentence_embedding`): its vectors' size and space. Null (or absent): a classifier. */
+  embedding?: { dim: number; space: string } | null;
+  /** A taught classifier (`Encoder.teach`, `Encoder.classifier`): its head's name, labels and space. */
+  head?: { name: string | null; labels: string[]; space: string };
 }
 
 /**

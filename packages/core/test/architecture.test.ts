@@ -37,16 +37,17 @@ const area = (f: string) => (f.includes('/') ? f.slice(0, f.indexOf('/')) : f);
 const ALLOWED: Record<string, readonly string[]> = {
   'errors.ts': [],
   'types.ts': [],
-  engine: ['engine', 'errors.ts', 'types.ts'],
-  protocol: ['protocol', 'errors.ts', 'types.ts'],
-  backends: ['backends', 'engine', 'errors.ts', 'types.ts'],
-  model: ['model', 'backends', 'engine', 'errors.ts', 'types.ts'],
-  loader: ['loader', 'model', 'backends', 'engine', 'protocol', 'errors.ts', 'types.ts'],
-  worker: ['worker', 'loader', 'model', 'backends', 'engine', 'protocol', 'errors.ts', 'types.ts'],
-  page: ['page', 'model', 'protocol', 'errors.ts', 'types.ts'],
-  node: ['node', 'loader', 'model', 'backends', 'engine', 'protocol', 'errors.ts', 'types.ts'],
-  build: ['build', 'node', 'model', 'backends', 'errors.ts', 'types.ts'],
-  'index.ts': ['page', 'model', 'protocol', 'backends', 'engine', 'errors.ts', 'types.ts'],
+  'encoder-types.ts': ['types.ts'],
+  engine: ['engine', 'errors.ts', 'types.ts', 'encoder-types.ts'],
+  protocol: ['protocol', 'errors.ts', 'types.ts', 'encoder-types.ts'],
+  backends: ['backends', 'engine', 'errors.ts', 'types.ts', 'encoder-types.ts'],
+  model: ['model', 'backends', 'engine', 'errors.ts', 'types.ts', 'encoder-types.ts'],
+  loader: ['loader', 'model', 'backends', 'engine', 'protocol', 'errors.ts', 'types.ts', 'encoder-types.ts'],
+  worker: ['worker', 'loader', 'model', 'backends', 'engine', 'protocol', 'errors.ts', 'types.ts', 'encoder-types.ts'],
+  page: ['page', 'model', 'protocol', 'errors.ts', 'types.ts', 'encoder-types.ts'],
+  node: ['node', 'loader', 'model', 'backends', 'engine', 'protocol', 'errors.ts', 'types.ts', 'encoder-types.ts'],
+  build: ['build', 'node', 'model', 'backends', 'errors.ts', 'types.ts', 'encoder-types.ts'],
+  'index.ts': ['page', 'model', 'protocol', 'backends', 'engine', 'errors.ts', 'types.ts', 'encoder-types.ts'],
 };
 
 describe('packages/core/src import graph', () => {

@@ -2,7 +2,9 @@ import type { InferenceSession, Tensor } from 'onnxruntime-web';
 import { KoClassifyError } from '../errors.js';
 import { sessionOptionsFor } from './onnx-metadata.js';
 import type { Classification, ClassifyOptions } from '../types.js';
-import { makeBatches } from './batch.js';
+import type { EmbedOptions } from '../encoder-types.js';
+import { makeBatches, type Batch } from './batch.js';
+import { embedTexts, embeddingOutput, isBlankText } from './embed.js';
 import { defaultMaxLength, parseModelConfig, type ModelConfig } from './model-config.js';
 import { decide, effectiveThresholds, emptyResult, postprocess } from './postprocess.js';
 import { Tokenizer, normalizeInput, type Encoded } from './tokenize.js';
@@ -93,23 +95,18 @@ const DEFAULT_BATCH = 32;
  * console.log(r.label, r.score);
  */
 export class Engine {
-  readonly config: ModelConfig;
-  readonly tokenizer: Tokenizer;
-  readonly session: InferenceSession;
-  private readonly ort: OrtModule;
-  private readonly padId: number;
+  /** The graph output a run fetches: the logits, or an encoder's embeddings. */
   private readonly outputName: string;
 
-  private readonly exclusive: Exclusive;
-
-  private constructor(ort: OrtModule, session: InferenceSession, config: ModelConfig, tokenizer: Tokenizer, padId: number, exclusive: Exclusive) {
-    this.exclusive = exclusive;
-    this.ort = ort;
-    this.session = session;
-    this.config = config;
-    this.tokenizer = tokenizer;
-    this.padId = padId;
-    this.outputName = logitsOutput(session.outputNames);
+  private constructor(
+    private readonly ort: OrtModule,
+    readonly session: InferenceSession,
+    readonly config: ModelConfig,
+    readonly tokenizer: Tokenizer,
+    private readonly padId: number,
+    private readonly exclusive: Exclusive,
+  ) {
+    this.outputName = config.embedding ? config.embedding.output : logitsOutput(session.outputNames);
   }
 
   static async create(ort: OrtModule, files: EngineFiles, options: EngineOptions = {}): Promise<Engine> {
@@ -129,6 +126,10 @@ export class Engine {
         await session.release();
         throw new KoClassifyError('MODEL_INVALID', `the ONNX model has no "${name}" input (inputs: ${session.inputNames.join(', ')})`);
       }
+    }
+    if (config.embedding && !session.outputNames.includes(config.embedding.output)) {
+      await session.release();
+      embeddingOutput(config.embedding, session.outputNames); // throws MODEL_INVALID naming the outputs
     }
     return new Engine(ort, session, config, tokenizer, padId, options.exclusive ?? alone);
   }
@@ -153,6 +154,7 @@ export class Engine {
    * host's event loop run (a worker must, or it never sees a cancel message during a long call).
    */
   async classify(inputs: readonly unknown[], options: ClassifyOptions = {}, checkpoint?: () => void | Promise<void>): Promise<Classification[]> {
+    if (this.config.embedding) throw new KoClassifyError('INVALID_INPUT', 'this model is a sentence encoder: use createEncoder()/embed(), or teach() a head');
     const batchSize = options.batchSize ?? DEFAULT_BATCH;
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new KoClassifyError('INVALID_INPUT', `batchSize must be a positive integer, got ${String(batchSize)}`);
@@ -233,6 +235,14 @@ export class Engine {
     return { encoded, owner };
   }
 
+  /** A sentence encoder's unit-length embedding of each string, in input order (see `embedTexts`). */
+  embed(texts: readonly unknown[], options: EmbedOptions = {}, checkpoint?: () => void | Promise<void>): Promise<Float32Array[]> {
+    const embedding = this.config.embedding;
+    if (!embedding) return Promise.reject(new KoClassifyError('INVALID_INPUT', 'this model is a classifier, not a sentence encoder: use classify() (createClassifier())'));
+    const runner = { tokenizer: this.tokenizer, padId: this.padId, embedding, maxLength: this.checkedMaxLength(options), run: (b: Batch) => this.run(b.ids, b.mask, b.typeIds, b.rows, b.width) };
+    return embedTexts(texts, options, runner, checkpoint);
+  }
+
   /** One ONNX run on a padded batch; returns the logits as a fresh Float32Array. */
   async run(ids: BigInt64Array, mask: BigInt64Array, typeIds: BigInt64Array, rows: number, width: number): Promise<Float32Array> {
     return (await this.runOutputs(ids, mask, typeIds, rows, width, [this.outputName]))[this.outputName]!.data;
@@ -265,8 +275,7 @@ export class Engine {
 
 /** No text to classify: only whitespace (and zero-width spaces / joiners) in the text and its pair. */
 function isBlank(input: { text: string; textPair: string | null }): boolean {
-  const blank = (s: string) => /^[\s\u200b-\u200d\u2060\ufeff]*$/u.test(s);
-  return blank(input.text) && (input.textPair === null || blank(input.textPair));
+  return isBlankText(input.text) && (input.textPair === null || isBlankText(input.textPair));
 }
 
 /** Mean of each input's window scores, then decided as one result (regression: the mean value). */

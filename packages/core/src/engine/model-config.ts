@@ -19,6 +19,20 @@ export interface ModelConfig {
   uncertainty: UncertaintyBand | null;
   /** `explain_axis`: what a positive word contribution pushes toward (null: the predicted label vs the rest). */
   explainAxis: { toward: string[]; against: string[] } | null;
+  /**
+   * `sentence_embedding`: the model is a sentence encoder (no `id2label`, `labels` empty): the graph
+   * output `output` holds unit-length rows of `dim` floats in the embedding space `space`. Null: a classifier.
+   */
+  embedding: EmbeddingConfig | null;
+}
+
+/** config.json `sentence_embedding` of a sentence encoder. */
+export interface EmbeddingConfig {
+  dim: number;
+  /** Names the weights: a head trained on one space is refused by another. */
+  space: string;
+  /** The graph output holding the embeddings. */
+  output: string;
 }
 
 const PROBLEM_TYPES: readonly ProblemType[] = [
@@ -37,6 +51,8 @@ export function parseModelConfig(json: unknown): ModelConfig {
     throw new KoClassifyError('MODEL_INVALID', 'config.json is not a JSON object');
   }
   const c = json as Record<string, unknown>;
+  const embedding = readEmbedding(c.sentence_embedding);
+  if (embedding) return encoderConfig(c, embedding);
   const id2label = c.id2label;
   if (id2label === null || typeof id2label !== 'object') {
     throw new KoClassifyError('MODEL_INVALID', 'config.json has no id2label: is this a sequence classification model?');
@@ -68,7 +84,39 @@ export function parseModelConfig(json: unknown): ModelConfig {
     calibration: readCalibration(c.calibration, labels, problemType),
     uncertainty: readUncertainty(c.uncertainty, problemType),
     explainAxis: readExplainAxis(c.explain_axis, labels),
+    embedding: null,
   };
+}
+
+/** A sentence encoder's config: no labels, no head; what `sentence_embedding` says the graph gives. */
+function encoderConfig(c: Record<string, unknown>, embedding: EmbeddingConfig): ModelConfig {
+  const maxPos = c.max_position_embeddings;
+  return {
+    labels: [],
+    problemType: 'single_label_classification',
+    modelType: typeof c.model_type === 'string' ? c.model_type : 'unknown',
+    maxPositions: typeof maxPos === 'number' && maxPos > 0 ? maxPos : null,
+    thresholds: {},
+    displayNames: {},
+    defaultLocale: readDefaultLocale(c.default_locale),
+    calibration: null,
+    uncertainty: null,
+    explainAxis: null,
+    embedding,
+  };
+}
+
+/** `{ "dim": 256, "pooling": "mean", "normalized": true, "output": "sentence_embedding", "space": "…" }`. */
+function readEmbedding(raw: unknown): EmbeddingConfig | null {
+  if (raw === undefined || raw === null) return null;
+  const want = 'an object { "dim": number, "output": string, "space": string, "normalized": true }';
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw invalid('sentence_embedding', raw, want);
+  const e = raw as Record<string, unknown>;
+  if (!(typeof e.dim === 'number' && Number.isInteger(e.dim) && e.dim > 0)) throw invalid('sentence_embedding.dim', e.dim, 'a positive integer');
+  if (!(typeof e.space === 'string' && e.space.length > 0)) throw invalid('sentence_embedding.space', e.space, 'a non-empty string naming the embedding space');
+  const output = e.output ?? 'sentence_embedding';
+  if (!(typeof output === 'string' && output.length > 0)) throw invalid('sentence_embedding.output', e.output, 'the name of a graph output');
+  return { dim: e.dim, space: e.space, output };
 }
 
 const invalid = (what: string, v: unknown, want: string) => new KoClassifyError('MODEL_INVALID', `config.json ${what} must be ${want}, got ${JSON.stringify(v)}`);

@@ -77,7 +77,7 @@ export async function loadModel(spec: LoadSpec, deps: LoadDeps): Promise<{ engin
       const engine = await Engine.create(ort, files, { maxLength: deps.maxLength, sessionOptions: c.descriptor.sessionOptions(threads), exclusive: deps.exclusive });
       for (const w of engine.tokenizer.warnings) deps.emit({ type: 'warning', code: w.code, message: w.message });
       try {
-        await engine.classify(WARMUP);
+        await (engine.config.embedding ? engine.embed(WARMUP) : engine.classify(WARMUP));
       } catch (e) {
         await engine.release();
         throw e;
@@ -104,6 +104,7 @@ export async function loadModel(spec: LoadSpec, deps: LoadDeps): Promise<{ engin
         source: { ...source.sources },
         runtime: runtimeInfo,
         storage: (await deps.storage?.()) ?? { usage: null, quota: null, persisted: null },
+        embedding: engine.config.embedding ? { dim: engine.config.embedding.dim, space: engine.config.embedding.space } : null,
       };
       await source.complete(spec.keepOldRevisions);
       return { engine, info };
