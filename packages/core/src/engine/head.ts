@@ -76,6 +76,16 @@ export function validateExamples(examples: unknown): { texts: string[]; labels: 
   return { texts, labels };
 }
 
+export interface TrainOptions {
+  name?: string;
+  /** The head's features beside the embedding (default: the measured choice). For measurements. */
+  ngrams?: NgramSpec | null;
+  /** L2 strength (default: the measured choice). For measurements. */
+  lambda?: number;
+  /** Weight of the n-gram block against the unit embedding. For measurements. */
+  ngramWeight?: number;
+}
+
 /**
  * Trains a head on examples already embedded (`embeddings[i]` of `texts[i]`, labelled `labels[i]`).
  * Deterministic: the same inputs give the same JSON except `trained.ms` and `trained.at`.
@@ -83,7 +93,7 @@ export function validateExamples(examples: unknown): { texts: string[]; labels: 
  * @example
  * const head = trainHead(await encoder.embed(texts), texts, labels, { model: 'ko-sentence', space, dim: 256 });
  */
-export function trainHead(embeddings: readonly Float32Array[], texts: readonly string[], labels: readonly string[], encoder: HeadJson['encoder'], o: { name?: string } = {}): HeadJson {
+export function trainHead(embeddings: readonly Float32Array[], texts: readonly string[], labels: readonly string[], encoder: HeadJson['encoder'], o: TrainOptions = {}): HeadJson {
   const start = Date.now();
   validateExamples(texts.map((text, i) => ({ text, label: labels[i] })));
   if (embeddings.length !== texts.length || labels.length !== texts.length) throw bad(`${embeddings.length} embeddings, ${texts.length} texts and ${labels.length} labels: give one of each per example`);
@@ -94,19 +104,22 @@ export function trainHead(embeddings: readonly Float32Array[], texts: readonly s
   const gold = labels.map((l) => names.indexOf(l));
   const perLabel = Object.fromEntries(names.map((l) => [l, 0]));
   for (const l of labels) perLabel[l]!++;
-  const featureDim = encoder.dim + (NGRAMS?.buckets ?? 0);
-  const rows = headRows(embeddings, texts, NGRAMS, NGRAM_WEIGHT);
-  const fit = fitSoftmax(rows, gold, names.length, featureDim, LAMBDA);
-  const cv = crossValidate(rows, gold, names.length, featureDim);
-  // The n-gram block was scaled by NGRAM_WEIGHT; scaling its weights instead keeps the stored head's features plain.
-  for (let c = 0; c < names.length; c++) for (let j = encoder.dim; j < featureDim; j++) fit.w[c * featureDim + j]! *= NGRAM_WEIGHT;
+  const ngrams = o.ngrams === undefined ? NGRAMS : o.ngrams;
+  const lambda = o.lambda ?? LAMBDA;
+  const alpha = o.ngramWeight ?? NGRAM_WEIGHT;
+  const featureDim = encoder.dim + (ngrams?.buckets ?? 0);
+  const rows = headRows(embeddings, texts, ngrams, alpha);
+  const fit = fitSoftmax(rows, gold, names.length, featureDim, lambda);
+  const cv = crossValidate(rows, gold, names.length, featureDim, lambda);
+  // The n-gram block was scaled by alpha; scaling its weights instead keeps the stored head's features plain.
+  for (let c = 0; c < names.length; c++) for (let j = encoder.dim; j < featureDim; j++) fit.w[c * featureDim + j]! *= alpha;
   return {
     format: HEAD_FORMAT,
     version: HEAD_VERSION,
     name: o.name ?? null,
     encoder: { model: encoder.model, space: encoder.space, dim: encoder.dim },
     labels: names,
-    features: { embedding: true, ngrams: NGRAMS ? { n: [...NGRAMS.n], buckets: NGRAMS.buckets } : null },
+    features: { embedding: true, ngrams: ngrams ? { n: [...ngrams.n], buckets: ngrams.buckets } : null },
     weights: encodeFloat32(fit.w),
     bias: Array.from(fit.bias, (b) => Math.fround(b)),
     temperature: cv?.temperature ?? 1,
@@ -119,7 +132,7 @@ export function trainHead(embeddings: readonly Float32Array[], texts: readonly s
  * k-fold out-of-fold logits (k = min(5, the smallest label's count); none under 2): their accuracy,
  * the temperature minimising their NLL, and min_score by Youden's J over their calibrated best scores.
  */
-function crossValidate(rows: readonly Row[], gold: readonly number[], labels: number, dim: number): { accuracy: number; temperature: number; minScore: number } | null {
+function crossValidate(rows: readonly Row[], gold: readonly number[], labels: number, dim: number, lambda: number): { accuracy: number; temperature: number; minScore: number } | null {
   const counts = new Array<number>(labels).fill(0);
   for (const g of gold) counts[g]!++;
   const k = Math.min(FOLDS, ...counts);
@@ -128,7 +141,7 @@ function crossValidate(rows: readonly Row[], gold: readonly number[], labels: nu
   const oof: Float64Array[] = new Array(rows.length);
   for (let f = 0; f < k; f++) {
     const train = rows.flatMap((_, i) => (fold[i] === f ? [] : [i]));
-    const fit = fitSoftmax(train.map((i) => rows[i]!), train.map((i) => gold[i]!), labels, dim, LAMBDA);
+    const fit = fitSoftmax(train.map((i) => rows[i]!), train.map((i) => gold[i]!), labels, dim, lambda);
     rows.forEach((r, i) => {
       if (fold[i] === f) oof[i] = rowLogits(fit.w, fit.bias, dim, r);
     });

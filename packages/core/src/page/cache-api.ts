@@ -1,7 +1,8 @@
-/** The page's view of the cache: list and delete what ko-classify keeps in IndexedDB (models, ORT's runtime). */
+/** The page's view of the cache: list and delete what ko-classify keeps in IndexedDB (models, ORT's runtime, taught heads). */
 import { deleteCached, listCached, type CachedModel } from '../model/cache-index.js';
+import { listStoredHeads, type CachedHead } from '../model/head-store.js';
 import { deleteRuntimes, listRuntimes, type CachedRuntime } from '../model/runtime-cache.js';
-import { idbModelStore } from '../model/store.js';
+import { idbModelStore, type ModelStore } from '../model/store.js';
 import type { ClassifierOptions } from '../types.js';
 import { resolveSpec } from './client.js';
 
@@ -29,18 +30,18 @@ export async function deleteCachedModel(model: string, options: { revision?: str
 }
 
 /** One thing ko-classify keeps in this origin's IndexedDB; `kind` says which. */
-export type CacheEntry = CachedModel | CachedRuntime;
+export type CacheEntry = CachedModel | CachedRuntime | CachedHead;
 
 /**
- * Everything ko-classify keeps in this origin's IndexedDB: model revisions (`kind: 'model'`) and
- * ONNX Runtime's `.wasm` files (`kind: 'runtime'`, one per onnxruntime-web version and build).
+ * Everything ko-classify keeps in this origin's IndexedDB: model revisions (`kind: 'model'`),
+ * ONNX Runtime's `.wasm` files (`kind: 'runtime'`, one per onnxruntime-web version and build) and
+ * taught heads (`kind: 'head'`, see `saveHead`).
  *
  * @example
- * for (const e of await listCache()) console.log(e.kind, e.kind === 'model' ? e.model : e.file, (e.bytes / 1e6).toFixed(1), 'MB');
+ * for (const e of await listCache()) console.log(e.kind, e.kind === 'model' ? e.model : e.kind === 'head' ? e.name : e.file, (e.bytes / 1e6).toFixed(1), 'MB');
  */
-export async function listCache(): Promise<CacheEntry[]> {
-  const store = idbModelStore();
-  return [...(await listCached(store)), ...(await listRuntimes(store))];
+export async function listCache(store: ModelStore = idbModelStore()): Promise<CacheEntry[]> {
+  return [...(await listCached(store)), ...(await listRuntimes(store)), ...(await listStoredHeads(store))];
 }
 
 /**
