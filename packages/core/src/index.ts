@@ -33,3 +33,4 @@ export type {
   TextInput,
 } from './types.js';
 export type { Availability, BackendDescriptor, BackendEnv, RuntimeSettings } from './backends/descriptor.js';
+export { deleteHead, listHeads, loadHead, saveHead, type CachedHead } from './page/head-api.js';
