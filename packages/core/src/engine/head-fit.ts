@@ -45,9 +45,15 @@ function softmaxInPlace(z: Float64Array): number {
  * backtracking Armijo line search), stopping when the largest gradient component is under 1e-5 or
  * after `maxIter` iterations.
  */
-export function fitSoftmax(rows: readonly Row[], gold: readonly number[], labels: number, dim: number, lambda: number, maxIter = 200): Fitted {
+export function fitSoftmax(input: readonly Row[], gold: readonly number[], labels: number, dim: number, lambda: number, maxIter = 200): Fitted {
   const nw = labels * dim;
-  const n = rows.length;
+  const n = input.length;
+  // Centred dense features: the same optimum (the bias is not penalised, so it absorbs the mean),
+  // but unit embeddings share a large common direction, and without it L-BFGS crawls along the bias.
+  const de = input[0]?.dense.length ?? 0;
+  const mean = new Float64Array(de);
+  for (const r of input) for (let j = 0; j < de; j++) mean[j]! += r.dense[j]! / n;
+  const rows = input.map((r) => ({ ...r, dense: r.dense.map((v, j) => v - mean[j]!) }));
   const z = new Float64Array(labels);
   const evaluate = (theta: Float64Array, grad: Float64Array): number => {
     grad.fill(0);
@@ -61,7 +67,6 @@ export function fitSoftmax(rows: readonly Row[], gold: readonly number[], labels
       const zg = z[g]!;
       loss += softmaxInPlace(z) - zg;
       z[g]! -= 1;
-      const de = r.dense.length;
       for (let c = 0; c < labels; c++) {
         const d = z[c]! / n;
         if (d === 0) continue;
@@ -79,7 +84,10 @@ export function fitSoftmax(rows: readonly Row[], gold: readonly number[], labels
     return loss / n + (lambda / 2) * reg;
   };
   const theta = lbfgs(evaluate, nw + labels, maxIter);
-  return { w: theta.slice(0, nw), bias: theta.slice(nw) };
+  const w = theta.slice(0, nw);
+  const bias = theta.slice(nw);
+  for (let c = 0; c < labels; c++) for (let j = 0; j < de; j++) bias[c]! -= w[c * dim + j]! * mean[j]!;
+  return { w, bias };
 }
 
 const dot = (a: Float64Array, b: Float64Array) => {
