@@ -24,4 +24,11 @@ export interface Encoder {
   info(): ModelInfo & { embedding: { dim: number; space: string } | null };
   dispose(): Promise<void>;
 }
-export const createEncoder = (o: NodeClassifierOptions): Promise<Encoder> => (core as unknown as { createEncoder(o: NodeClassifierOptions): Promise<Encoder> }).createEncoder(o);
+export async function createEncoder(o: NodeClassifierOptions): Promise<Encoder> {
+  const real = (core as unknown as { createEncoder?(o: NodeClassifierOptions): Promise<Encoder> }).createEncoder;
+  if (real) return real(o);
+  const le = await core.loadEngine(o.model!, { dtype: o.dtype, runtime: o.runtime, threads: o.threads });
+  const engine = le.engine as unknown as { embed(t: readonly string[], o?: { batchSize?: number }): Promise<Float32Array[]>; release(): Promise<void> };
+  const notYet = () => Promise.reject(new Error('teach/classifier(head) need core/node createEncoder (H1)'));
+  return { embed: (t, eo) => engine.embed(t, eo), teach: notYet, classifier: notYet, info: () => le.info as Encoder['info'] extends () => infer I ? I : never, dispose: () => engine.release() };
+}

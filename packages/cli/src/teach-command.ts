@@ -117,7 +117,9 @@ export const teachCommand = command({
     classify --head and the page's encoder.classifier(head). Prints the examples, the labels with their
     counts, cvAccuracy (out-of-fold accuracy) and the training time; --json prints that as JSON.`,
   options: {
-    ...LOAD_OPTIONS,
+    dtype: LOAD_OPTIONS.dtype,
+    runtime: LOAD_OPTIONS.runtime,
+    threads: LOAD_OPTIONS.threads,
     model: { type: 'string' },
     output: { type: 'string', short: 'o' },
     'text-col': { type: 'string' },
