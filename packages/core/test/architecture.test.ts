@@ -38,16 +38,17 @@ const ALLOWED: Record<string, readonly string[]> = {
   'errors.ts': [],
   'types.ts': [],
   'encoder-types.ts': ['types.ts'],
+  'encoder-api.ts': ['errors.ts', 'types.ts', 'encoder-types.ts'],
   engine: ['engine', 'errors.ts', 'types.ts', 'encoder-types.ts'],
   protocol: ['protocol', 'errors.ts', 'types.ts', 'encoder-types.ts'],
   backends: ['backends', 'engine', 'errors.ts', 'types.ts', 'encoder-types.ts'],
   model: ['model', 'backends', 'engine', 'errors.ts', 'types.ts', 'encoder-types.ts'],
   loader: ['loader', 'model', 'backends', 'engine', 'protocol', 'errors.ts', 'types.ts', 'encoder-types.ts'],
   worker: ['worker', 'loader', 'model', 'backends', 'engine', 'protocol', 'errors.ts', 'types.ts', 'encoder-types.ts'],
-  page: ['page', 'model', 'protocol', 'errors.ts', 'types.ts', 'encoder-types.ts'],
-  node: ['node', 'loader', 'model', 'backends', 'engine', 'protocol', 'errors.ts', 'types.ts', 'encoder-types.ts'],
+  page: ['page', 'model', 'protocol', 'errors.ts', 'types.ts', 'encoder-types.ts', 'encoder-api.ts'],
+  node: ['node', 'loader', 'model', 'backends', 'engine', 'protocol', 'errors.ts', 'types.ts', 'encoder-types.ts', 'encoder-api.ts'],
   build: ['build', 'node', 'model', 'backends', 'errors.ts', 'types.ts', 'encoder-types.ts'],
-  'index.ts': ['page', 'model', 'protocol', 'backends', 'engine', 'errors.ts', 'types.ts', 'encoder-types.ts'],
+  'index.ts': ['page', 'model', 'protocol', 'backends', 'engine', 'errors.ts', 'types.ts', 'encoder-types.ts', 'encoder-api.ts'],
 };
 
 describe('packages/core/src import graph', () => {

@@ -7,7 +7,7 @@
  */
 import type { BackendDescriptor } from '../backends/descriptor.js';
 import { KoClassifyError } from '../errors.js';
-import { createModelHost } from '../loader/host.js';
+import { createModelHost, type ModelHost } from '../loader/host.js';
 import type { Classification, Classifier, ClassifyCallOptions, DtypeOption, ModelInfo, ProgressCallback, TextInput } from '../types.js';
 import { nodeBackends } from './backends.js';
 import { DiskFiles } from './disk-files.js';
@@ -44,14 +44,7 @@ export interface NodeClassifierOptions {
  * await clf.dispose();
  */
 export async function createClassifier(o: NodeClassifierOptions = {}): Promise<Classifier> {
-  const model = o.model ?? 'ko-sentiment';
-  const dir = resolveModelDir(model, o.from);
-  const host = createModelHost();
-  const spec = nodeSpec(dir, { modelId: model, dtype: o.dtype, runtime: o.runtime, backend: o.backend, threads: o.threads });
-  const emit = (e: Parameters<ProgressCallback>[0]) => {
-    if (e.type === 'warning') o.onProgress?.(e);
-  };
-  const info: ModelInfo = await host.load(spec, { files: new DiskFiles(dir), backends: o.backends ?? nodeBackends, env: { gpu: null, crossOriginIsolated: false }, emit });
+  const { host, info } = await openModel(o, 'ko-sentiment');
   let disposed = false;
   const gone = () => new KoClassifyError('DISPOSED', 'the classifier was disposed: create a new one');
 
@@ -80,4 +73,17 @@ export async function createClassifier(o: NodeClassifierOptions = {}): Promise<C
       await host.dispose();
     },
   };
+}
+
+/** A model host with the model of `o` (default `defaultModel`) loaded from its directory. */
+export async function openModel(o: NodeClassifierOptions, defaultModel: string): Promise<{ host: ModelHost; info: ModelInfo }> {
+  const model = o.model ?? defaultModel;
+  const dir = resolveModelDir(model, o.from);
+  const host = createModelHost();
+  const spec = nodeSpec(dir, { modelId: model, dtype: o.dtype, runtime: o.runtime, backend: o.backend, threads: o.threads });
+  const emit = (e: Parameters<ProgressCallback>[0]) => {
+    if (e.type === 'warning') o.onProgress?.(e);
+  };
+  const info = await host.load(spec, { files: new DiskFiles(dir), backends: o.backends ?? nodeBackends, env: { gpu: null, crossOriginIsolated: false }, emit });
+  return { host, info };
 }
