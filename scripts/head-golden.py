@@ -35,7 +35,8 @@ def fit(x, y, labels, lam):
 
 
 cases = []
-for labels, per, d, noise, lam in [(2, 12, 8, 1.5, 1e-2), (3, 10, 16, 2.0, 1e-3), (4, 6, 8, 1.0, 3e-2)]:
+# the last two have more features than examples (core fits those through their Gram matrix)
+for labels, per, d, noise, lam in [(2, 12, 8, 1.5, 1e-2), (3, 10, 16, 2.0, 1e-3), (4, 6, 8, 1.0, 3e-2), (3, 5, 40, 1.5, 1e-2), (2, 8, 64, 2.0, 1e-3)]:
     centres = unit(rng.normal(size=(labels, d)))
     y = np.repeat(np.arange(labels), per)
     x = unit(centres[y] + noise * rng.normal(size=(labels * per, d)) / np.sqrt(d))

@@ -1,6 +1,7 @@
 import { KoClassifyError } from '../errors.js';
 import { decodeFloat32, encodeFloat32, headRows, type NgramSpec } from './head-features.js';
-import { fitSoftmax, fitTemperature, rowLogits, stratifiedFolds, youdenMinScore, type Row } from './head-fit.js';
+import { fitSoftmax, fitTemperature, rowLogits, stratifiedFolds, youdenMinScore, type Fitted, type Row } from './head-fit.js';
+import { fitSoftmaxKernel, gram } from './head-kernel.js';
 import type { ModelConfig } from './model-config.js';
 
 export const HEAD_FORMAT = 'ko-classify-head';
@@ -109,8 +110,9 @@ export function trainHead(embeddings: readonly Float32Array[], texts: readonly s
   const alpha = o.ngramWeight ?? NGRAM_WEIGHT;
   const featureDim = encoder.dim + (ngrams?.buckets ?? 0);
   const rows = headRows(embeddings, texts, ngrams, alpha);
-  const fit = fitSoftmax(rows, gold, names.length, featureDim, lambda);
-  const cv = crossValidate(rows, gold, names.length, featureDim, lambda);
+  const fitter = rowFitter(rows, gold, names.length, featureDim, lambda);
+  const fit = fitter(rows.map((_, i) => i));
+  const cv = crossValidate(rows, gold, names.length, featureDim, fitter);
   // The n-gram block was scaled by alpha; scaling its weights instead keeps the stored head's features plain.
   for (let c = 0; c < names.length; c++) for (let j = encoder.dim; j < featureDim; j++) fit.w[c * featureDim + j]! *= alpha;
   return {
@@ -132,7 +134,17 @@ export function trainHead(embeddings: readonly Float32Array[], texts: readonly s
  * k-fold out-of-fold logits (k = min(5, the smallest label's count); none under 2): their accuracy,
  * the temperature minimising their NLL, and min_score by Youden's J over their calibrated best scores.
  */
-function crossValidate(rows: readonly Row[], gold: readonly number[], labels: number, dim: number, lambda: number): { accuracy: number; temperature: number; minScore: number } | null {
+/**
+ * Fits the rows `idx`: on their features, or through their Gram matrix when there are more features
+ * than examples (the same optimum, found in n dimensions: see head-kernel.ts).
+ */
+function rowFitter(rows: readonly Row[], gold: readonly number[], labels: number, dim: number, lambda: number): (idx: number[]) => Fitted {
+  if (dim <= rows.length) return (idx) => fitSoftmax(idx.map((i) => rows[i]!), idx.map((i) => gold[i]!), labels, dim, lambda);
+  const k = gram(rows);
+  return (idx) => fitSoftmaxKernel(rows, k, idx, gold, labels, dim, lambda);
+}
+
+function crossValidate(rows: readonly Row[], gold: readonly number[], labels: number, dim: number, fitter: (idx: number[]) => Fitted): { accuracy: number; temperature: number; minScore: number } | null {
   const counts = new Array<number>(labels).fill(0);
   for (const g of gold) counts[g]!++;
   const k = Math.min(FOLDS, ...counts);
@@ -141,7 +153,7 @@ function crossValidate(rows: readonly Row[], gold: readonly number[], labels: nu
   const oof: Float64Array[] = new Array(rows.length);
   for (let f = 0; f < k; f++) {
     const train = rows.flatMap((_, i) => (fold[i] === f ? [] : [i]));
-    const fit = fitSoftmax(train.map((i) => rows[i]!), train.map((i) => gold[i]!), labels, dim, lambda);
+    const fit = fitter(train);
     rows.forEach((r, i) => {
       if (fold[i] === f) oof[i] = rowLogits(fit.w, fit.bias, dim, r);
     });
