@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { HEAD_FORMAT, headConfig, headLogits, parseHead, trainHead, validateExamples, type HeadJson } from '../src/engine/head.js';
+import { headRows } from '../src/engine/head-features.js';
+import { rowLogits } from '../src/engine/head-fit.js';
+import { fitSoftmaxKernel, gram } from '../src/engine/head-kernel.js';
 import { postprocess } from '../src/engine/postprocess.js';
 
 const ENCODER = { model: 'ko-sentence', space: 'ko-sentence-0123abcd', dim: 16 };
@@ -111,6 +114,28 @@ describe('trainHead', () => {
     const h = trainHead(noisy.embeddings, noisy.texts, noisy.labels, ENCODER);
     expect(h.trained.cvAccuracy).toBeLessThan(1);
     expect(h.uncertainty.min_score).toBeGreaterThan(0.5);
+  });
+
+  it('with hashed n-grams it reads the text too: one embedding for all, the words decide (weights of 16 + 256 features)', () => {
+    const same = Float32Array.from({ length: ENCODER.dim }, () => 1 / Math.sqrt(ENCODER.dim));
+    const texts = ['배송이 빨라요', '배송 정말 빨라요', '빨라서 좋아요 배송', '포장이 엉망이에요', '포장 엉망', '엉망인 포장'];
+    const labels = ['배송', '배송', '배송', '포장', '포장', '포장'];
+    const ngrams = { n: [1, 2, 3], buckets: 256 };
+    const h = trainHead(texts.map(() => same), texts, labels, ENCODER, { ngrams, ngramWeight: 2, lambda: 1e-2 });
+    expect(h.features.ngrams).toEqual(ngrams);
+    const parsed = parseHead(JSON.parse(JSON.stringify(h)), ENCODER);
+    expect(parsed.featureDim).toBe(16 + 256);
+    const fresh = ['배송은 빨랐어요', '포장 상태가 엉망'];
+    const out = headLogits(parsed, fresh.map(() => same), fresh).map((z) => postprocess(z, headConfig(parsed)).label);
+    expect(out).toEqual(['배송', '포장']);
+    // The stored weights read plain n-gram features: the same logits as the fit on features scaled by ngramWeight.
+    const scaled = headRows(texts.map(() => same), texts, ngrams, 2);
+    const gold = labels.map((l) => (l === '배송' ? 0 : 1));
+    const ref = fitSoftmaxKernel(scaled, gram(scaled), [0, 1, 2, 3, 4, 5], gold, 2, 16 + 256, 1e-2);
+    const mine = headLogits(parsed, texts.map(() => same), texts);
+    scaled.forEach((r, i) => rowLogits(ref.w, ref.bias, 16 + 256, r).forEach((z, c) => expect(mine[i]![c]).toBeCloseTo(z, 4)));
+    const plain = trainHead(texts.map(() => same), texts, labels, ENCODER, { ngrams: null });
+    expect(headLogits(parseHead(plain), [same], ['배송은 빨랐어요'])[0]![0]).toBeCloseTo(headLogits(parseHead(plain), [same], ['포장 상태가 엉망'])[0]![0]!, 6);
   });
 
   it('refuses embeddings of another dim, and counts that do not match', () => {
