@@ -4,9 +4,9 @@
  * the page API and the elements load back without retraining.
  */
 import { createReadStream, renameSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { DtypeOption } from '@ko-classify/core';
-import type { RuntimeOption } from '@ko-classify/core/node';
-import { createEncoder } from './encoder.js';
+import { createEncoder, type RuntimeOption } from '@ko-classify/core/node';
 import { dataFile, LOAD_OPTIONS, loadOpts, modelDir } from './args.js';
 import { requireEncoder } from './classify/head.js';
 import { formatOf, readRows, type Format } from './classify/rows.js';
@@ -71,7 +71,8 @@ export async function teachFile(o: TeachFileOptions): Promise<{ summary: TeachSu
   try {
     const taught = await encoder.teach(examples, o.name === undefined ? {} : { name: o.name });
     const wallMs = performance.now() - t0;
-    const head = taught.head;
+    // A head taught on an installed model package names its id (portable), not the package's directory.
+    const head = taught.head.encoder.model === dir && resolve(model) !== dir ? { ...taught.head, encoder: { ...taught.head.encoder, model } } : taught.head;
     const json = `${JSON.stringify(head, null, 2)}\n`;
     if (o.output) {
       const tmp = `${o.output}.${process.pid}.tmp`;
@@ -104,7 +105,7 @@ export function formatTeach(s: TeachSummary): string {
     `ko-classify teach: ${s.examples} examples, ${s.labels.length} labels (${s.labels.map((l) => `${l} ${s.perLabel[l] ?? 0}`).join(', ')})`,
     `  cvAccuracy ${s.cvAccuracy === null ? 'n/a (too few examples per label to hold some out)' : `${(100 * s.cvAccuracy).toFixed(1)}%`}; trained in ${s.ms.toFixed(0)} ms (${(s.wallMs / 1000).toFixed(1)} s with embedding the examples) on ${s.model} (${s.file}, space ${s.space})`,
   ];
-  if (s.skipped.count) lines.push(`  ${s.skipped.count} rows left out (no text or no label): ${s.skipped.first.join('; ')}${s.skipped.count > s.skipped.first.length ? '; ...' : ''}`);
+  if (s.skipped.count) lines.push(`  ${s.skipped.count} row${s.skipped.count > 1 ? 's' : ''} left out (no text or no label): ${s.skipped.first.join('; ')}${s.skipped.count > s.skipped.first.length ? '; ...' : ''}`);
   if (s.output) lines.push(`wrote ${s.output} (${s.bytes.toLocaleString('en-US')} bytes)`);
   return lines.join('\n');
 }

@@ -4,8 +4,7 @@
  * with a model, classifies with a taught head on a sentence encoder (`head`), or embeds (`embed`).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createClassifier, type NodeClassifierOptions } from '@ko-classify/core/node';
-import { createEncoder, type HeadJson } from '../encoder.js';
+import { createClassifier, createEncoder, type HeadJson, type NodeClassifierOptions } from '@ko-classify/core/node';
 import type { Classification, ClassifyOptions } from '@ko-classify/core';
 
 export interface WorkerInit {
@@ -67,7 +66,8 @@ try {
 async function start(): Promise<{ info: ReadyInfo; all(texts: string[]): Promise<Outcome[]> }> {
   if (init.embed || init.head !== undefined) {
     const encoder = await createEncoder(init.classifier);
-    const { file, backend, embedding } = encoder.info();
+    const { file, backend } = encoder.info();
+    const embedding = encoder.info().embedding ?? null;
     if (init.embed) {
       return {
         info: { file, backend, labels: [], multiLabel: false, embedding },
