@@ -1,4 +1,7 @@
 export { createClassifier } from './page/client.js';
+export { createEncoder, teach } from './page/encoder.js';
+export { similarity } from './encoder-api.js';
+export type { EmbedCallOptions, EmbedOptions, Encoder, HeadJson, TaughtClassifier, TeachClassifierOptions, TeachExample, TeachOptions } from './encoder-types.js';
 export { defaultWorker } from './page/default-worker.js';
 export { WORKER_NAME } from './protocol/worker-name.js';
 export { contributionStyle, explanationAxis, explanationSegments, type ExplanationAxis, type ExplanationSegment } from './page/explanation-text.js';

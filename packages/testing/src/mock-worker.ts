@@ -102,6 +102,11 @@ const api = {
     }
   },
 
+  // A mock model is a classifier: the encoder's calls answer as core's do for one.
+  embed: () => Promise.reject(new KoClassifyError('INVALID_INPUT', 'the mock model is a classifier, not a sentence encoder: use createClassifier() and classify()')),
+  teach: () => Promise.reject(new KoClassifyError('INVALID_INPUT', 'the mock model is a classifier, not a sentence encoder: use createClassifier() and classify()')),
+  classifyHead: () => Promise.reject(new KoClassifyError('INVALID_INPUT', 'the mock model is a classifier, not a sentence encoder: use createClassifier() and classify()')),
+
   cancel(callId: number) {
     cancelled.add(callId);
   },

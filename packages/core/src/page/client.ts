@@ -4,7 +4,7 @@ import { KoClassifyError } from '../errors.js';
 import { modelUrlOf } from '../model/layout.js';
 import { shareClassifier } from './shared-classifier.js';
 import type { Classifier, ClassifierOptions } from '../types.js';
-import { WorkerClassifier } from './worker-classifier.js';
+import { WorkerClassifier, type ModelHandle } from './worker-classifier.js';
 import type { LoadSpec } from '../protocol/worker-protocol.js';
 
 /**
@@ -17,9 +17,14 @@ import type { LoadSpec } from '../protocol/worker-protocol.js';
  * console.log(label, score); // "positive" 0.97
  * await clf.dispose();
  */
-export async function createClassifier(options: ClassifierOptions = {}): Promise<Classifier> {
+export function createClassifier(options: ClassifierOptions = {}): Promise<Classifier> {
+  return openModel(options, 'ko-sentiment');
+}
+
+/** Loads the model of `options` (default `defaultModel`): a shared handle, or a worker of its own. */
+export async function openModel(options: ClassifierOptions, defaultModel: string): Promise<ModelHandle> {
   registerErrorTransfer();
-  const spec = resolveSpec(options);
+  const spec = resolveSpec({ ...options, model: options.model ?? defaultModel });
   // persist() exists on the page only (not in workers); a refusal is the browser's call, not an error.
   if (options.persist) await globalThis.navigator?.storage?.persist?.().catch(() => false);
   const createWorker = options.createWorker ?? defaultWorker;
@@ -30,7 +35,7 @@ export async function createClassifier(options: ClassifierOptions = {}): Promise
   return classifier;
 }
 
-async function startPrivate(spec: LoadSpec, createWorker: () => Worker, onProgress?: ClassifierOptions['onProgress']): Promise<Classifier> {
+async function startPrivate(spec: LoadSpec, createWorker: () => Worker, onProgress?: ClassifierOptions['onProgress']): Promise<ModelHandle> {
   const c = new WorkerClassifier(spec, createWorker);
   await c.start(onProgress);
   return c;

@@ -1,6 +1,7 @@
 import { KoClassifyError } from '../errors.js';
 import type { Classification, Classifier, ClassifyCallOptions, ModelInfo, ProgressCallback, TextInput } from '../types.js';
-import { WorkerClassifier } from './worker-classifier.js';
+import type { EmbedCallOptions, HeadJson, TeachExample } from '../encoder-types.js';
+import { WorkerClassifier, type ModelHandle } from './worker-classifier.js';
 import { hostFor, type HostMember } from './worker-host.js';
 import type { LoadSpec } from '../protocol/worker-protocol.js';
 
@@ -27,7 +28,7 @@ export function functionId(fn: object): number {
   return functionIds.get(fn)!;
 }
 
-export async function shareClassifier(spec: LoadSpec, createWorker: () => Worker, onProgress?: ProgressCallback): Promise<Classifier> {
+export async function shareClassifier(spec: LoadSpec, createWorker: () => Worker, onProgress?: ProgressCallback): Promise<ModelHandle> {
   const key = JSON.stringify([spec, functionId(createWorker)]);
   let entry = registry.get(key);
   if (!entry) {
@@ -88,7 +89,7 @@ async function joinWorker(spec: LoadSpec, createWorker: () => Worker): Promise<W
 }
 
 /** A caller's view of a shared classifier: its own dispose(), which fails its own pending calls. */
-class SharedHandle implements Classifier {
+class SharedHandle implements ModelHandle {
   private disposed = false;
   private readonly pending = new Set<(e: KoClassifyError) => void>();
 
@@ -100,10 +101,27 @@ class SharedHandle implements Classifier {
   classify(input: TextInput, options?: ClassifyCallOptions): Promise<Classification>;
   classify(inputs: readonly TextInput[], options?: ClassifyCallOptions): Promise<Classification[]>;
   classify(input: TextInput | readonly TextInput[], options?: ClassifyCallOptions): Promise<Classification | Classification[]> {
+    return this.run(() => (this.classifier.classify as (i: unknown, o?: ClassifyCallOptions) => Promise<Classification | Classification[]>)(input, options));
+  }
+
+  embed(texts: string[], options?: EmbedCallOptions): Promise<Float32Array[]> {
+    return this.run(() => this.classifier.embed(texts, options));
+  }
+
+  teach(examples: TeachExample[], options: { name?: string }, signal?: AbortSignal): Promise<HeadJson> {
+    return this.run(() => this.classifier.teach(examples, options, signal));
+  }
+
+  classifyHead(inputs: unknown[], head: HeadJson, options?: ClassifyCallOptions): Promise<Classification[]> {
+    return this.run(() => this.classifier.classifyHead(inputs, head, options));
+  }
+
+  /** A call of this handle: its dispose() fails it at once. */
+  private run<T>(call: () => Promise<T>): Promise<T> {
     if (this.disposed) return Promise.reject(disposedError());
-    return new Promise((resolve, reject) => {
+    return new Promise<T>((resolve, reject) => {
       this.pending.add(reject);
-      (this.classifier.classify as (i: unknown, o?: ClassifyCallOptions) => Promise<Classification | Classification[]>)(input, options)
+      call()
         .then(resolve, reject)
         .finally(() => this.pending.delete(reject));
     });

@@ -1,14 +1,22 @@
 import { proxy, type Remote } from 'comlink';
 import { KoClassifyError } from '../errors.js';
 import type { Classification, Classifier, ClassifyCallOptions, ModelInfo, ProgressCallback, TextInput } from '../types.js';
+import type { EmbedCallOptions, HeadJson, TeachExample } from '../encoder-types.js';
 import type { LoadSpec, WorkerApi } from '../protocol/worker-protocol.js';
 import { WorkerHost, type HostMember } from './worker-host.js';
+
+/** A loaded model's calls: a classifier's, and a sentence encoder's (embed, teach, a head's classify). */
+export interface ModelHandle extends Classifier {
+  embed(texts: string[], options?: EmbedCallOptions): Promise<Float32Array[]>;
+  teach(examples: TeachExample[], options: { name?: string }, signal?: AbortSignal): Promise<HeadJson>;
+  classifyHead(inputs: unknown[], head: HeadJson, options?: ClassifyCallOptions): Promise<Classification[]>;
+}
 
 /**
  * One model in a worker (its slot of a `WorkerHost`) behind its Comlink proxy: load, classify,
  * cancel, reload after the worker crashed, dispose. Without a host given it gets a worker of its own.
  */
-export class WorkerClassifier implements Classifier, HostMember {
+export class WorkerClassifier implements ModelHandle, HostMember {
   private remote: Remote<WorkerApi> | null = null;
   private loaded: ModelInfo | null = null;
   private restarting: Promise<void> | null = null;
@@ -60,15 +68,36 @@ export class WorkerClassifier implements Classifier, HostMember {
   classify(inputs: readonly TextInput[], options?: ClassifyCallOptions): Promise<Classification[]>;
   async classify(input: TextInput | readonly TextInput[], options: ClassifyCallOptions = {}): Promise<Classification | Classification[]> {
     const { signal, ...rest } = options;
-    const aborted = () => new KoClassifyError('ABORTED', 'the call was aborted', { reason: String(signal?.reason ?? '') });
-    if (signal?.aborted) throw aborted();
     const single = !Array.isArray(input);
     const list: readonly unknown[] = single ? [input] : (input as readonly unknown[]);
-    // Cheap shape check here so uncloneable values (functions, symbols) get INVALID_INPUT, not DataCloneError.
-    list.forEach((v, i) => {
-      const ok = typeof v === 'string' || (typeof v === 'object' && v !== null && typeof (v as { text?: unknown }).text === 'string');
-      if (!ok) throw new KoClassifyError('INVALID_INPUT', `input ${i} is ${v === null ? 'null' : typeof v}: pass a string or { text, textPair? }`, { index: i });
-    });
+    const inputs = textInputs(list, signal);
+    const results = await this.call(signal, (remote, callId) => remote.classify(inputs, rest, callId, this.slot));
+    return single ? results[0]! : results;
+  }
+
+  /** Unit-length embeddings of strings (the caller checked they are), transferred from the worker. */
+  embed(texts: string[], options: EmbedCallOptions = {}): Promise<Float32Array[]> {
+    const { signal, ...rest } = options;
+    return this.call(signal, (remote, callId) => remote.embed(texts, rest, callId, this.slot));
+  }
+
+  teach(examples: TeachExample[], options: { name?: string }, signal?: AbortSignal): Promise<HeadJson> {
+    return this.call(signal, (remote, callId) => remote.teach(examples, options, callId, this.slot));
+  }
+
+  async classifyHead(inputs: unknown[], head: HeadJson, options: ClassifyCallOptions = {}): Promise<Classification[]> {
+    const { signal, ...rest } = options;
+    const checked = textInputs(inputs, signal);
+    return this.call(signal, (remote, callId) => remote.classifyHead(checked, head, rest, callId, this.slot));
+  }
+
+  /**
+   * One call in the worker: after the model is (re)loaded, cancelled through `signal` (the worker
+   * stops it before its next batch), failed early by a crash or dispose.
+   */
+  private async call<T>(signal: AbortSignal | undefined, send: (remote: Remote<WorkerApi>, callId: number) => Promise<T>): Promise<T> {
+    const aborted = () => new KoClassifyError('ABORTED', 'the call was aborted', { reason: String(signal?.reason ?? '') });
+    if (signal?.aborted) throw aborted();
     const remote = await this.ready();
     // The worker may have died while this call waited for it: the call was made before the crash.
     if (remote !== this.remote) {
@@ -88,10 +117,9 @@ export class WorkerClassifier implements Classifier, HostMember {
           signal.addEventListener('abort', onAbort, { once: true });
         })
       : null;
-    const call = this.track(remote.classify(list as unknown[], rest, callId, this.slot));
+    const call = this.track(send(remote, callId));
     try {
-      const results = await (cancelled ? Promise.race([call, cancelled]) : call);
-      return single ? results[0]! : results;
+      return await (cancelled ? Promise.race([call, cancelled]) : call);
     } finally {
       if (onAbort) signal!.removeEventListener('abort', onAbort);
       call.catch(() => undefined); // an aborted call still settles in the worker
@@ -139,4 +167,17 @@ export class WorkerClassifier implements Classifier, HostMember {
       call.then(resolve, reject).finally(() => this.pending.delete(fail));
     });
   }
+}
+
+/**
+ * The inputs of a classify call, checked here so that uncloneable values (functions, symbols) get
+ * INVALID_INPUT, not DataCloneError. A signal that already fired wins over a bad input.
+ */
+function textInputs(list: readonly unknown[], signal: AbortSignal | undefined): unknown[] {
+  if (signal?.aborted) return list as unknown[];
+  list.forEach((v, i) => {
+    const ok = typeof v === 'string' || (typeof v === 'object' && v !== null && typeof (v as { text?: unknown }).text === 'string');
+    if (!ok) throw new KoClassifyError('INVALID_INPUT', `input ${i} is ${v === null ? 'null' : typeof v}: pass a string or { text, textPair? }`, { index: i });
+  });
+  return list as unknown[];
 }

@@ -3,6 +3,7 @@
  * the API the worker exposes through Comlink. Both sides `import type` this file.
  */
 import type { BackendOption, Classification, ClassifyOptions, DtypeOption, ModelInfo, ProgressCallback } from '../types.js';
+import type { EmbedOptions, HeadJson, TeachExample } from '../encoder-types.js';
 
 /** Everything the worker needs to load one model (resolved by the client from `ClassifierOptions`). */
 export interface LoadSpec {
@@ -35,6 +36,15 @@ export interface WorkerApi {
   load(spec: LoadSpec, onProgress?: ProgressCallback, slot?: number): Promise<ModelInfo>;
   /** `callId` names the call for `cancel()` (unique within the worker). */
   classify(inputs: unknown[], options: ClassifyOptions, callId?: number, slot?: number): Promise<Classification[]>;
+  /**
+   * A sentence encoder's unit-length embeddings of `texts` (strings), in order; the rows' buffers
+   * are transferred, not copied. An empty text is INVALID_INPUT.
+   */
+  embed(texts: string[], options: EmbedOptions, callId?: number, slot?: number): Promise<Float32Array[]>;
+  /** Embeds the examples and trains a head on them. */
+  teach(examples: TeachExample[], options: { name?: string }, callId?: number, slot?: number): Promise<HeadJson>;
+  /** Classifies with a head taught on this encoder's space (HEAD_INVALID / HEAD_MISMATCH first; `[]` only checks it). */
+  classifyHead(inputs: unknown[], head: HeadJson, options: ClassifyOptions, callId?: number, slot?: number): Promise<Classification[]>;
   /** Cancels a queued or running call: it rejects with ABORTED; the worker keeps running. */
   cancel(callId: number): void;
   /** Releases the model of `slot`, or every model without one. */

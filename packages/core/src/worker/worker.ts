@@ -3,7 +3,7 @@
  * Each model lives in a `ModelHost` of its slot (serial runs); they share this worker's ONNX Runtime.
  * Files come over HTTP and from IndexedDB.
  */
-import { expose, releaseProxy, type Remote } from 'comlink';
+import { expose, releaseProxy, transfer, type Remote } from 'comlink';
 import type { GpuLike } from '../backends/descriptor.js';
 import { browserBackends } from '../backends/browser.js';
 import { exclusiveLock } from '../engine/engine.js';
@@ -16,6 +16,7 @@ import { idbModelStore } from '../model/store.js';
 import { registerErrorTransfer } from '../protocol/comlink-errors.js';
 import type { LoadSpec, WorkerApi } from '../protocol/worker-protocol.js';
 import type { ClassifyOptions, ModelInfo, ProgressCallback, ProgressEvent } from '../types.js';
+import type { EmbedOptions, HeadJson, TeachExample } from '../encoder-types.js';
 
 registerErrorTransfer();
 
@@ -58,6 +59,19 @@ async function storageInfo(): Promise<ModelInfo['storage']> {
   return { usage: estimate?.usage ?? null, quota: estimate?.quota ?? null, persisted: persisted ?? null };
 }
 
+/** A call on the model of `slot`; the page's cancel of `callId` stops it before its next batch. */
+function call<T>(slot: number, callId: number | undefined, task: (host: ModelHost, stop: () => Promise<void>) => Promise<T>): Promise<T> {
+  const stop = async () => {
+    await yieldToEventLoop();
+    if (callId !== undefined && cancelled.has(callId)) throw new KoClassifyError('ABORTED', 'the call was aborted');
+  };
+  const host = hosts.get(slot);
+  if (!host) return Promise.reject(new KoClassifyError('DISPOSED', `no model is loaded in slot ${slot} of this worker`));
+  return task(host, stop).finally(() => {
+    if (callId !== undefined) cancelled.delete(callId);
+  });
+}
+
 const api: WorkerApi = {
   async load(spec: LoadSpec, onProgress?: ProgressCallback, slot = 0) {
     const remote = onProgress as Remote<ProgressCallback> | undefined;
@@ -81,15 +95,20 @@ const api: WorkerApi = {
   },
 
   classify(inputs: unknown[], options: ClassifyOptions, callId?: number, slot = 0) {
-    const stop = async () => {
-      await yieldToEventLoop();
-      if (callId !== undefined && cancelled.has(callId)) throw new KoClassifyError('ABORTED', 'the call was aborted');
-    };
-    const host = hosts.get(slot);
-    if (!host) return Promise.reject(new KoClassifyError('DISPOSED', `no model is loaded in slot ${slot} of this worker`));
-    return host.classify(inputs, options, stop).finally(() => {
-      if (callId !== undefined) cancelled.delete(callId);
-    });
+    return call(slot, callId, (host, stop) => host.classify(inputs, options, stop));
+  },
+
+  async embed(texts: string[], options: EmbedOptions, callId?: number, slot = 0) {
+    const rows = await call(slot, callId, (host, stop) => host.embed(texts, options, stop));
+    return transfer(rows, rows.map((r) => r.buffer as ArrayBuffer));
+  },
+
+  teach(examples: TeachExample[], options: { name?: string }, callId?: number, slot = 0) {
+    return call(slot, callId, (host, stop) => host.teach(examples, options, stop));
+  },
+
+  classifyHead(inputs: unknown[], head: HeadJson, options: ClassifyOptions, callId?: number, slot = 0) {
+    return call(slot, callId, (host, stop) => host.classifyHead(inputs, head, options, stop));
   },
 
   cancel(callId: number) {
