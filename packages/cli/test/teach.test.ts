@@ -103,9 +103,9 @@ describe('ko-classify classify --head', () => {
     const output = join(dir, 'two.jsonl');
     const before = '{"text":"택배 언제 오나요","pred_label":"배송"}\n{"text":"너무 비';
     writeFileSync(output, before);
-    await expect(classifyFile({ head: other, input, output, resume: true, threads: 1, progress: false })).rejects.toMatchObject({ code: 'HEAD_MISMATCH', message: expect.stringMatching(/ko-sentence-00000000/) });
+    await expect(classifyFile({ head: other, input, output, resume: true, threads: 2, progress: false })).rejects.toMatchObject({ code: 'HEAD_MISMATCH', message: expect.stringMatching(/ko-sentence-00000000/) });
     expect(readFileSync(output, 'utf8')).toBe(before);
-    const cli = spawnSync(process.execPath, [BIN, 'classify', input, '--head', other, '-o', output, '--resume', '-q', '--threads', '1'], { encoding: 'utf8' });
+    const cli = spawnSync(process.execPath, [BIN, 'classify', input, '--head', other, '-o', output, '--resume', '-q', '--threads', '2'], { encoding: 'utf8' });
     expect(cli.status).toBe(1);
     expect(cli.stderr).toMatch(/ko-sentence-00000000.*teach/s);
     expect(readFileSync(output, 'utf8')).toBe(before);

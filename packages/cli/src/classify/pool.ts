@@ -27,7 +27,9 @@ export async function startPool(n: number, init: WorkerInit): Promise<Pool> {
   let multiLabel = false;
   let runtime: Pool['runtime'] = 'web';
   let embedding: ReadyInfo['embedding'] = null;
-  await Promise.all(
+  // Every load settles before any thread is stopped: terminating a thread while onnxruntime-node
+  // creates its session aborts the whole process (Napi::Error), so one failed load waits for the rest.
+  const loads = await Promise.allSettled(
     workers.map(
       (w) =>
         new Promise<void>((resolve, reject) => {
@@ -47,10 +49,12 @@ export async function startPool(n: number, init: WorkerInit): Promise<Pool> {
           });
         }),
     ),
-  ).catch(async (e: unknown) => {
+  );
+  const failed = loads.find((l): l is PromiseRejectedResult => l.status === 'rejected');
+  if (failed) {
     await Promise.all(workers.map((w) => w.terminate()));
-    throw e;
-  });
+    throw failed.reason;
+  }
   for (const w of workers) {
     w.on('error', (e) => {
       for (const { reject } of waiting.values()) reject(e);
