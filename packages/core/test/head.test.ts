@@ -30,7 +30,7 @@ function clusters(perLabel: number, labels: string[], dim: number, noise: number
       const v = Float32Array.from({ length: dim }, (_, j) => (j === c ? 1 : 0) + noise * (r() - 0.5));
       const n = Math.hypot(...v);
       embeddings.push(v.map((x) => x / n));
-      texts.push(`${l} 예문 ${i}`);
+      texts.push(`예문 ${texts.length}`);
       gold.push(l);
     });
   }
@@ -138,6 +138,19 @@ describe('trainHead', () => {
     expect(headLogits(parseHead(plain), [same], ['배송은 빨랐어요'])[0]![0]).toBeCloseTo(headLogits(parseHead(plain), [same], ['포장 상태가 엉망'])[0]![0]!, 6);
   });
 
+  it('chooses the n-gram weight by out-of-fold NLL: more when the words decide, less when the embedding does', () => {
+    const ngrams = { n: [1, 2, 3], buckets: 256 };
+    const strip = (h: HeadJson) => JSON.stringify({ ...h, trained: { ...h.trained, ms: 0, at: '' } });
+    const same = Float32Array.from({ length: ENCODER.dim }, () => 1 / Math.sqrt(ENCODER.dim));
+    const words = ['배송이 빨라요', '배송 정말 빨라요', '빨라서 좋아요 배송', '배송 빠름', '포장이 엉망이에요', '포장 엉망', '엉망인 포장', '포장 별로'];
+    const wl = ['배송', '배송', '배송', '배송', '포장', '포장', '포장', '포장'];
+    const pick = trainHead(words.map(() => same), words, wl, ENCODER, { ngrams, ngramWeight: [0.5, 2] });
+    expect(strip(pick)).toBe(strip(trainHead(words.map(() => same), words, wl, ENCODER, { ngrams, ngramWeight: 2 })));
+    const emb = clusters(6, ['a', 'b'], ENCODER.dim, 0.5, 3);
+    const pickEmb = trainHead(emb.embeddings, emb.texts, emb.labels, ENCODER, { ngrams, ngramWeight: [2, 0.5] });
+    expect(strip(pickEmb)).toBe(strip(trainHead(emb.embeddings, emb.texts, emb.labels, ENCODER, { ngrams, ngramWeight: 0.5 })));
+  });
+
   it('refuses embeddings of another dim, and counts that do not match', () => {
     expect(errorOf(() => trainHead([new Float32Array(3), new Float32Array(3)], ['a', 'b'], ['x', 'y'], ENCODER)).message).toMatch(/embedding 0 has 3 values, the encoder's dim is 16/);
     expect(errorOf(() => trainHead(data.embeddings.slice(0, 1), ['a', 'b'], ['x', 'y'], ENCODER)).code).toBe('INVALID_INPUT');
@@ -159,7 +172,7 @@ describe('parseHead', () => {
     ['not an object', [1], /not a JSON object/],
     ['another format', { ...head, format: 'onnx' }, /format is "onnx"/],
     ['an unknown version', { ...head, version: 2 }, /version 2 is not one/],
-    ['weights of the wrong size', { ...head, weights: head.weights.slice(0, 8) }, /weights must be base64 of 2 × 16/],
+    ['weights of the wrong size', { ...head, weights: head.weights.slice(0, 8) }, /weights must be base64 of 2 × 4112/],
     ['weights that are not base64', { ...head, weights: '@@@@' }, /weights must be base64/],
     ['one label', { ...head, labels: ['x'] }, /labels must be/],
     ['a bias per label missing', { ...head, bias: [0] }, /bias must be 2 numbers/],
