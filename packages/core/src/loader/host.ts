@@ -34,6 +34,7 @@ export interface ModelHost {
 /** @example const host = createModelHost(); await host.load(spec, deps); await host.classify(['좋아요'], {}); */
 export function createModelHost(): ModelHost {
   let engine: Engine | null = null;
+  let disposed = false;
   let model = '';
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(task: () => Promise<T>): Promise<T> => {
@@ -46,7 +47,7 @@ export function createModelHost(): ModelHost {
     serial(async () => {
       try {
         await checkpoint?.();
-        if (!engine) throw new KoClassifyError('INTERNAL', `${what} before load() finished`);
+        if (!engine) throw disposed ? new KoClassifyError('DISPOSED', 'the model was disposed: load it again') : new KoClassifyError('INTERNAL', `${what} before load() finished`);
         return await task(engine);
       } catch (e) {
         throw toKoClassifyError(e, 'INTERNAL', `${what} failed`);
@@ -59,6 +60,7 @@ export function createModelHost(): ModelHost {
         const loaded = await loadModel(spec, deps);
         const old = engine;
         engine = loaded.engine;
+        disposed = false;
         model = loaded.info.model;
         await old?.release();
         return loaded.info;
@@ -86,6 +88,7 @@ export function createModelHost(): ModelHost {
       return serial(async () => {
         const e = engine;
         engine = null;
+        disposed = true;
         await e?.release();
       });
     },
