@@ -37,7 +37,6 @@ export function makeEncoder(backend: EncoderBackend, options: { onDispose?: () =
       const { signal, ...rest } = o;
       const single = !Array.isArray(input);
       const list = (single ? [input] : input) as readonly unknown[];
-      if (!single && !Array.isArray(input)) throw invalid('embed() takes a string or an array of strings');
       list.forEach((v, i) => {
         if (typeof v !== 'string') throw invalid(`text ${i} is ${v === null ? 'null' : `a ${typeof v}`}: embed() takes strings`, { index: i });
       });
@@ -67,7 +66,7 @@ export function makeEncoder(backend: EncoderBackend, options: { onDispose?: () =
     },
     info() {
       live();
-      return info;
+      return backend.info();
     },
     async dispose() {
       if (gone) return;
@@ -98,8 +97,7 @@ export function taughtClassifier(backend: EncoderBackend, head: HeadJson, encode
     if (gone) throw new KoClassifyError('DISPOSED', 'the taught classifier was disposed: make a new one with encoder.classifier(head)');
     encoderLive();
   };
-  const base = backend.info();
-  const info: ModelInfo = {
+  const infoOf = (base: ModelInfo): ModelInfo => ({
     ...base,
     labels: [...head.labels],
     problemType: 'single_label_classification',
@@ -108,7 +106,7 @@ export function taughtClassifier(backend: EncoderBackend, head: HeadJson, encode
     calibration: { method: 'temperature', temperature: head.temperature },
     uncertainty: { minScore: head.uncertainty.min_score },
     head: { name: head.name, labels: [...head.labels], space: head.encoder.space },
-  };
+  });
   const classify = async (input: TextInput | readonly TextInput[], o: ClassifyCallOptions = {}): Promise<Classification | Classification[]> => {
     live();
     const { signal, ...rest } = o;
@@ -133,7 +131,7 @@ export function taughtClassifier(backend: EncoderBackend, head: HeadJson, encode
     classify: classify as TaughtClassifier['classify'],
     info() {
       live();
-      return info;
+      return infoOf(backend.info());
     },
     async dispose() {
       if (gone) return;
