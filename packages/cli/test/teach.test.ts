@@ -94,6 +94,24 @@ describe('ko-classify classify --head', () => {
     expect(readFileSync(join(dir, 'new.tsv.out.tsv'), 'utf8').split('\n')[0]).toBe('id\ttext\tpred_label\tpred_score\tpred_scores\tpred_uncertain\tpred_error\tpred_line');
   }, 120_000);
 
+  it("--label-col scores a head's predictions against its label names (a gold \"0\" is the label \"0\", not the head's first)", async () => {
+    // NSMC-style 0/1 labels, "1" taught first: read as indices, every gold label would be flipped.
+    const rows = readFileSync(join(import.meta.dirname, '../../core/test/fixtures/nsmc-dev-sample.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
+    const taught = rows.slice(0, 60).sort((a, b) => Number(b[2]) - Number(a[2]));
+    const ex = join(dir, 'nsmc.tsv');
+    writeFileSync(ex, `text\tlabel\n${taught.map((r) => `${r[1]}\t${r[2]}`).join('\n')}\n`);
+    const head = join(dir, 'nsmc.json');
+    await teachFile({ model: MODEL, input: ex, output: head });
+    expect((JSON.parse(readFileSync(head, 'utf8')) as HeadJson).labels).toEqual(['1', '0']);
+    const input = join(dir, 'nsmc-eval.tsv');
+    writeFileSync(input, `text\tlabel\n${rows.slice(60, 140).map((r) => `${r[1]}\t${r[2]}`).join('\n')}\n`);
+    const output = join(dir, 'nsmc-eval.jsonl');
+    const s = await classifyFile({ head, input, output, labelCol: 'label', threads: 1, progress: false });
+    const out = readJsonl(output) as { label: string; pred_label: string }[];
+    expect(s.scores).toMatchObject({ n: 80, unknown: { count: 0 } });
+    expect(s.scores!.accuracy).toBeCloseTo(out.filter((r) => r.pred_label === r.label).length / 80, 12);
+  }, 60_000);
+
   it('a head for another encoder space: HEAD_MISMATCH naming the fix, exit 1, the output untouched; a classifier --model: INVALID_INPUT naming --model', async () => {
     const head = JSON.parse(readFileSync(join(dir, 'shop.json'), 'utf8')) as HeadJson;
     const other = join(dir, 'other.json');

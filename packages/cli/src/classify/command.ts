@@ -97,11 +97,18 @@ export async function classifyFile(o: ClassifyFileOptions): Promise<ClassifySumm
   const predicted: number[][] = [];
   let unscored = 0;
   const unknown: { count: number; first?: string } = { count: 0 };
+  const byName = (gold: string, line: number) => {
+    const i = pool.labels.indexOf(gold.trim());
+    if (i < 0) throw new Error(`line ${line}: label "${gold.trim()}" is not one the head was taught (${pool.labels.join(', ')})`);
+    return i;
+  };
   const score = (r: InputRow, result: RowResult) => {
     if ('error' in result || result.ok.label === null || r.gold === null || r.gold === undefined || r.gold.trim() === '') return void unscored++;
     let g: number[];
     try {
-      g = goldIndices(r.gold, pool.labels, pool.multiLabel, `line ${r.line}`);
+      // A head's labels are the names it was taught, in the order first seen: a gold "0" is the label
+      // "0", never the head's first label.
+      g = head ? [byName(r.gold, r.line)] : goldIndices(r.gold, pool.labels, pool.multiLabel, `line ${r.line}`);
     } catch (e) {
       // A label the model does not know is reported with the scores, never a stopped run.
       unknown.count++;
