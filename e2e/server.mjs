@@ -12,6 +12,7 @@ const site = [
   ['/react-app/', join(root, 'examples/react-app/dist')],
   ['/pwa/', join(root, 'examples/pwa-sentiment/dist')],
   ['/moderation/', join(root, 'examples/moderation/dist')],
+  ['/teach/', join(root, 'examples/teach/dist')],
   ['/script-tag/ko-classify/', join(root, 'packages/embed/dist')],
   ['/script-tag/', join(root, 'examples/script-tag')],
   ['/', join(root, 'dist/web')],

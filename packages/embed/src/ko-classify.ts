@@ -1,4 +1,5 @@
-import { describeResult, unsureLabels, type Classification } from '@ko-classify/core';
+import { describeResult, unsureLabels, type Classification, type ClassifierOptions, type ClassifierStore, type HeadJson } from '@ko-classify/core';
+import { headStore } from './head-store.js';
 import { BASE_CSS, LiveElement, part, sheetOf } from './live-element.js';
 
 const styles = sheetOf(`${BASE_CSS}
@@ -6,6 +7,7 @@ const styles = sheetOf(`${BASE_CSS}
   .chip { display: inline-flex; align-items: baseline; gap: 0.3rem; padding: 0.15rem 0.6rem; border-radius: 999px; background: #fee2e2; color: #991b1b; font-weight: 600; }
   .chip small { font-weight: 400; opacity: 0.75; font-size: 0.75em; }
   .chip[data-label='not_hate_speech'], .chip[data-label='none'], .chip[data-label='positive'] { background: #dcfce7; color: #166534; }
+  .taught .chip { background: #e0e7ff; color: #3730a3; }
   .chip.unsure { background: #fef3c7; color: #92400e; }
   .empty { color: #6b7280; }
 `);
@@ -21,15 +23,51 @@ const TEMPLATE = `<div class="result" part="result" role="status" aria-live="pol
  * (for a multi-label model, that label against the model's harmless label). `max` caps the chips
  * shown (default 4).
  *
+ * Labels of your own: a head taught with `teach()` over a sentence encoder (`ko-sentence`), from
+ * the `head` property (a HeadJson), `head-name` (a head saved in this site's IndexedDB by
+ * `saveHead` or `teach(…, { save: true })`) or `head-src` (the URL of a head.json). The encoder is
+ * `model`, else the head's own; the chips show the head's labels, 애매함 when it is not sure.
+ *
  * @example
  * <textarea id="comment"></textarea>
  * <ko-classify for="comment" model="ko-moderation"></ko-classify>
+ * <ko-classify for="comment" head-src="/heads/shop.json"></ko-classify>
  */
 export class KoClassifyElement extends LiveElement {
+  static override observedAttributes = [...LiveElement.observedAttributes, 'head-name', 'head-src'];
   protected defaultModel = 'ko-sentiment';
+  private headJson: HeadJson | null = null;
 
   constructor() {
     super(styles(), TEMPLATE);
+  }
+
+  /** A taught head to classify with (wins over `head-name` and `head-src`); null: none. */
+  get head(): HeadJson | null {
+    return this.headJson;
+  }
+
+  set head(head: HeadJson | null) {
+    this.headJson = head;
+    this.attributeChangedCallback();
+  }
+
+  override connectedCallback(): void {
+    // A `head` set before the element was defined is an own property hiding the setter.
+    if (Object.hasOwn(this, 'head')) {
+      const head = (this as { head: HeadJson | null }).head;
+      delete (this as { head?: unknown }).head;
+      this.headJson = head;
+    }
+    super.connectedCallback();
+  }
+
+  protected override createStore(options: ClassifierOptions): ClassifierStore {
+    const name = this.getAttribute('head-name');
+    const src = this.getAttribute('head-src');
+    const from = this.headJson ? { head: this.headJson } : name ? { name } : src ? { src: new URL(src, document.baseURI).href } : null;
+    const model = this.getAttribute('model');
+    return from ? headStore(model ? { ...options, model } : options, from) : super.createStore(options);
   }
 
   protected render(r: Classification | null): void {
@@ -51,7 +89,9 @@ export class KoClassifyElement extends LiveElement {
       return c;
     };
     // Multi-label: unsure only about the labels near their threshold; the others are shown as they are.
-    const near = unsureLabels(r, this.store?.getState().info ?? null);
+    const info = this.store?.getState().info ?? null;
+    box.classList.toggle('taught', !!info?.head);
+    const near = unsureLabels(r, info);
     const sure = r.labels.filter((l) => !near.some((n) => n.label === l.label));
     if (shown.kind === 'uncertain' && !near.length) {
       box.replaceChildren(unsure(r.label!, r.score));

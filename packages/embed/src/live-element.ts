@@ -1,4 +1,4 @@
-import { classificationState, contributionStyle, createLiveClassification, describeResult, displayLocale, explanationAxis, explanationSegments, labelNames, pageClassifierStore, type Classification, type ClassifierStore, type LiveClassification, type ResultText } from '@ko-classify/core';
+import { classificationState, contributionStyle, createLiveClassification, describeResult, displayLocale, explanationAxis, explanationSegments, labelNames, pageClassifierStore, type Classification, type ClassifierOptions, type ClassifierStore, type LiveClassification, type ResultText } from '@ko-classify/core';
 import { scriptUrl } from './script-url.js';
 import { workerFactory } from './script-worker.js';
 
@@ -79,12 +79,15 @@ export abstract class LiveElement extends HTMLElement {
     this.setup();
   }
 
+  /** The store to show: core's page-wide one for the model (every element showing it shares its load and worker). */
+  protected createStore(options: ClassifierOptions): ClassifierStore {
+    return pageClassifierStore({ model: this.getAttribute('model') ?? this.defaultModel, ...options });
+  }
+
   private setup(): void {
     const worker = this.getAttribute('worker');
     const wasmPaths = this.getAttribute('wasm-paths');
-    // Core's page-wide store: every element showing the same model (and worker) shares its load and worker.
-    const store = pageClassifierStore({
-      model: this.getAttribute('model') ?? this.defaultModel,
+    const store = this.createStore({
       modelsBaseUrl: this.getAttribute('models-base') ?? new URL('models/', scriptUrl).href,
       ...(wasmPaths ? { wasmPaths: new URL(wasmPaths, document.baseURI).href } : {}),
       ...(worker ? { createWorker: workerFactory(new URL(worker, document.baseURI).href) } : {}),
