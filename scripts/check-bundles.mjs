@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { walkFiles } from '@ko-classify/core/node';
 
 const root = join(import.meta.dirname, '..');
-const dirs = ['dist/web', 'packages/embed/dist', 'examples/react-app/dist', 'examples/pwa-sentiment/dist'];
+const dirs = ['dist/web', 'packages/embed/dist', 'examples/react-app/dist', 'examples/pwa-sentiment/dist', 'examples/moderation/dist', 'examples/teach/dist'];
 const ORT_WEBGPU = /(^|\/)(ort\.webgpu\.bundle\.min-[\w-]+\.js|ort-wasm-simd-threaded\.asyncify\.mjs)$/;
 const bad = [];
 const known = [];
