@@ -252,10 +252,28 @@ sentence on the sample (padding not counted). At ${ko.sps.toFixed(0)} sentences/
 of peak (transformers.js: ${tjsAchieved.toFixed(1)} GOP/s, ${pctS(tjsAchieved / peak)}). The rest of the time goes to attention
 (float MatMuls over the disentangled c2p/p2c terms), quantizing activations, layer norms, GELU, tokenization and padding.
 
-${profileSection(d.profile, LATENCY_CALLS)}${bulk ? bulkSection(bulk) : ''}## Bounds
+${profileSection(d.profile, LATENCY_CALLS)}${bulk ? bulkSection(bulk) : ''}${d.embeddings ? embeddingsSection(d.embeddings) : ''}## Bounds
 
 \`npm run bench\` exits 1 when one of these fails (\`--no-check\` reports only):
 ${checks.map(([name, ok]) => `- ${ok ? 'pass' : '**FAIL**'}: ${name}`).join('\n')}
+`;
+}
+
+export function embeddingsSection(e) {
+  const sp = (list, f = (v) => v.toFixed(0)) => (list?.length ? `${f(Math.min(...list))}–${f(Math.max(...list))}` : '–');
+  const row = (name, r) => `| ${name} | ${r.load.backend} | ${r.perSecond.toFixed(0)} (${sp(r.perSecondRuns)}) | ${ms(r.singleP50)} / ${ms(r.singleP95)} | ${r.sameBits} of 100 (largest gap ${r.maxDiffAloneVsBatch.toExponential(1)}) | ${ms(r.teachMs)} (${sp(r.teachRuns)}) | ${ms(r.headMs)} |`;
+  return `## Sentence embeddings and teach: ko-sentence
+
+\`createEncoder({ model: 'ko-sentence', dtype: 'int8' })\`, ${e.threads} threads (\`bench/embeddings.mjs\`): the same ${e.texts.toLocaleString('en-US')} NSMC dev
+sentences in one \`embed()\` call (${e.reps} runs), then 100 of them one call each, compared bit for bit with the big call;
+then \`teach()\` on ${e.examples} examples (100 per label, NSMC train text), which embeds them in the worker and trains the
+head there (cross-validated accuracy of that head: ${e.page.cvAccuracy === null ? '–' : pctS(e.page.cvAccuracy)}). Goal: teach under 1 s for 200 examples.
+
+| where | backend | embeddings/s (spread) | one text p50 / p95 | alone = inside the big call | teach(${e.examples}) (spread) | of which the head |
+| --- | --- | --- | --- | --- | --- | --- |
+${row('page (Chromium worker)', e.page)}
+${row('Node (in-process)', e.node)}
+
 `;
 }
 

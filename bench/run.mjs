@@ -16,6 +16,7 @@ import { locate } from '../scripts/static-server.mjs';
 import { LATENCY_CALLS, isModelPath, runLibraries, startBrowser, step } from './browser.mjs';
 import { benchBulk } from './bulk.mjs';
 import { measureGemm } from './gemm.mjs';
+import { benchEmbeddings, teachExamples } from './embeddings.mjs';
 import { compareHosting } from './hosting.mjs';
 import { profileCalls } from './profile.mjs';
 import { renderReport } from './report.mjs';
@@ -192,8 +193,13 @@ const modelFiles = ['ko-sentiment', 'ko-hate-speech', 'ko-moderation'].map((m) =
 console.log('bench: two models on one page, one worker or one each');
 const hosting = await compareHosting({ threads: THREADS, calls: 100, reps: 3 });
 
+// Sentence embeddings (ko-sentence): embeddings/s, single-text latency, same answer, teach() on 200 examples.
+console.log('bench: sentence embeddings and teach (ko-sentence)');
+const embeddings = existsSync(join(root, 'public/models/ko-sentence')) && existsSync(trainPath) ? await benchEmbeddings({ texts, examples: teachExamples(trainPath), threads: THREADS, reps: Math.max(2, REPS) }) : null;
+
 const data = {
   hosting,
+  embeddings,
   tjsModels,
   modelFiles,
   root, model: MODEL, modelDir, threads: THREADS, reps: REPS, chromiumVersion, sample, runs, fig, bytes, gemm, bulk, checks, spreads, profile,

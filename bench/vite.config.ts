@@ -26,6 +26,7 @@ export default defineConfig({
         profile: resolve(import.meta.dirname, 'profile.html'),
         runtime: resolve(import.meta.dirname, 'runtime.html'),
         hosting: resolve(import.meta.dirname, 'hosting.html'),
+        embed: resolve(import.meta.dirname, 'embed.html'),
       },
     },
   },
