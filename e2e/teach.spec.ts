@@ -71,11 +71,15 @@ test.describe('teach your own labels', () => {
       <ko-classify id="by-src" for="t" head-src="/script-tag/shop.head.json" models-base="/teach/models/"></ko-classify>
       <ko-classify id="by-prop" for="t" models-base="/teach/models/"></ko-classify>
       <ko-classify id="missing" for="t" head-name="never-saved" models-base="/teach/models/"></ko-classify>
+      <ko-classify id="not-a-head" for="t" head-src="/script-tag/index.html" models-base="/teach/models/"></ko-classify>
       <script>document.getElementById('by-prop').head = ${JSON.stringify({ ...head, name: 'from-property' })};</script>
       <script src="/script-tag/ko-classify/ko-classify.js"></script></body></html>`;
     const isolated = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
     await page.route('**/script-tag/teach-element.html', (r) => r.fulfill({ contentType: 'text/html; charset=utf-8', headers: isolated, body: html }));
     await page.route('**/script-tag/shop.head.json', (r) => r.fulfill({ contentType: 'application/json', headers: isolated, json: { ...head, name: 'from-url' } }));
+    // Elements upgraded in place set up once, after their attributes: none of them loads the default ko-sentiment.
+    const asked: string[] = [];
+    page.on('request', (r) => asked.push(r.url()));
     await page.goto('/script-tag/teach-element.html');
     // Set before the element was defined (an own property), and read back through its getter.
     expect(await page.evaluate(() => (document.getElementById('by-prop') as HTMLElement & { head: { name: string } }).head.name)).toBe('from-property');
@@ -90,5 +94,8 @@ test.describe('teach your own labels', () => {
     await expect(page.locator('#by-src')).toHaveAttribute('label', '가격');
     await expect(page.locator('#missing')).toHaveAttribute('state', 'error');
     await expect(page.locator('#missing .message')).toContainText('no head is saved under "never-saved"');
+    await expect(page.locator('#not-a-head')).toHaveAttribute('state', 'error');
+    await expect(page.locator('#not-a-head .message')).toContainText('is not a ko-classify head');
+    expect(asked.filter((u) => u.includes('/ko-sentiment/'))).toEqual([]);
   });
 });

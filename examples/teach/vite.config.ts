@@ -8,7 +8,7 @@ import { koClassify } from '@ko-classify/core/vite';
 export default defineConfig({
   base: '/teach/',
   plugins: [
-    koClassify({ models: [{ id: 'ko-sentence', dir: '../../public/models/ko-sentence' }] }),
+    koClassify({ models: ['ko-sentence'] }),
     VitePWA({
       registerType: 'autoUpdate',
       injectRegister: false,

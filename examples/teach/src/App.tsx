@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 import { ClassificationLabel, useClassification, useClassifier, useTeach, type HeadJson } from '@ko-classify/react';
 import { HEAD_NAME, loadDrafts, saveDrafts, toExamples, type LabelDraft } from './drafts.js';
 
@@ -17,8 +17,13 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(2)}초`;
 /** What a head says about its training (labels, examples, cross-validated accuracy, time), and the head as a file. */
 function HeadSummary({ head, took }: { head: HeadJson; took: number | null }) {
   const { trained } = head;
-  const file = useMemo(() => URL.createObjectURL(new Blob([JSON.stringify(head, null, 2)], { type: 'application/json' })), [head]);
-  useEffect(() => () => URL.revokeObjectURL(file), [file]);
+  // Made and revoked in one effect (StrictMode runs effects twice in dev: a memoised URL would be revoked).
+  const [file, setFile] = useState<string | undefined>();
+  useEffect(() => {
+    const url = URL.createObjectURL(new Blob([JSON.stringify(head, null, 2)], { type: 'application/json' }));
+    setFile(url);
+    return () => URL.revokeObjectURL(url);
+  }, [head]);
   return (
     <p id="taught" data-labels={head.labels.join(',')}>
       <strong>배운 라벨:</strong> {head.labels.join(' · ')}
@@ -40,6 +45,8 @@ export function App() {
   const [taughtFrom, setTaughtFrom] = useState<string | null>(initial.taught);
   const [took, setTook] = useState<number | null>(null);
   const [text, setText] = useState('');
+  // The label whose name input takes the focus when it appears (the one just added).
+  const [focusLabel, setFocusLabel] = useState(-1);
   const online = useSyncExternalStore(onNetwork, () => navigator.onLine, () => true);
   const model = useClassifier();
   const { teach, status, head, error } = useTeach();
@@ -75,8 +82,9 @@ export function App() {
       <section id="labels" aria-label="라벨과 예문">
         {drafts.map((d, i) => (
           <fieldset key={i} className="label">
+            <legend className="visually-hidden">{`라벨 ${i + 1}`}</legend>
             <div className="label-head">
-              <input aria-label={`라벨 ${i + 1} 이름`} value={d.name} placeholder="라벨 이름" onChange={(e) => edit(i, { name: e.target.value })} />
+              <input autoFocus={i === focusLabel} aria-label={`라벨 ${i + 1} 이름`} value={d.name} placeholder="라벨 이름" onChange={(e) => edit(i, { name: e.target.value })} />
               <button type="button" onClick={() => setDrafts(drafts.filter((_, j) => j !== i))} disabled={drafts.length <= 2} aria-label={`${d.name || `라벨 ${i + 1}`} 지우기`}>
                 지우기
               </button>
@@ -84,7 +92,13 @@ export function App() {
             <textarea aria-label={`${d.name || `라벨 ${i + 1}`} 예문`} rows={3} value={d.examples} placeholder="한 줄에 예문 하나" onChange={(e) => edit(i, { examples: e.target.value })} />
           </fieldset>
         ))}
-        <button type="button" onClick={() => setDrafts([...drafts, { name: '', examples: '' }])}>
+        <button
+          type="button"
+          onClick={() => {
+            setFocusLabel(drafts.length);
+            setDrafts([...drafts, { name: '', examples: '' }]);
+          }}
+        >
           라벨 추가
         </button>
       </section>
@@ -107,7 +121,7 @@ export function App() {
 
       <label htmlFor="try">새 문장을 써 보세요</label>
       <textarea id="try" rows={3} value={text} onChange={(e) => setText(e.target.value)} placeholder="택배가 일주일째 안 와요" disabled={!head} />
-      <p id="result" aria-live="polite" data-status={shown} data-label={result?.label ?? ''} data-uncertain={result?.uncertain ? '' : undefined}>
+      <p id="result" aria-live="polite" aria-busy={shown === 'pending'} data-status={shown} data-label={result?.label ?? ''} data-uncertain={result?.uncertain ? '' : undefined}>
         {!head ? '먼저 가르쳐 주세요.' : shown === 'ready' && result ? <ClassificationLabel result={result} /> : shown === 'idle' ? '—' : '…'}
         {shown === 'ready' && result && !result.uncertain && <span id="score"> {result.score.toFixed(2)}</span>}
       </p>

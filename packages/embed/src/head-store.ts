@@ -10,12 +10,22 @@ async function resolveHead(from: HeadFrom): Promise<HeadJson> {
     if (!head) throw new KoClassifyError('INVALID_INPUT', `no head is saved under "${from.name}" on this site: teach one with teach(examples, { name: '${from.name}', save: true })`);
     return head;
   }
-  const res = await fetch(from.src).catch((e: unknown) => {
-    throw new KoClassifyError('NETWORK', `head-src ${from.src}: ${e instanceof Error ? e.message : String(e)}`);
+  let url: string;
+  try {
+    url = new URL(from.src, document.baseURI).href;
+  } catch {
+    throw new KoClassifyError('INVALID_INPUT', `head-src "${from.src}" is not a URL: give the path or URL of a head.json (from teach() or ko-classify teach)`);
+  }
+  const res = await fetch(url).catch((e: unknown) => {
+    throw new KoClassifyError('NETWORK', `head-src ${url}: ${e instanceof Error ? e.message : String(e)}`);
   });
-  if (!res.ok) throw new KoClassifyError(res.status === 404 ? 'MODEL_NOT_FOUND' : 'NETWORK', `head-src ${from.src}: HTTP ${res.status}`);
-  // Whatever JSON it is, the encoder's parseHead says what is wrong with it (HEAD_INVALID / HEAD_MISMATCH).
-  return (await res.json().catch(() => null)) as HeadJson;
+  if (!res.ok) throw new KoClassifyError('NETWORK', `head-src ${url}: HTTP ${res.status}${res.status === 404 ? ': no file there, check the head-src path' : ''}`);
+  const head = (await res.json().catch(() => null)) as HeadJson | null;
+  // Checked before any encoder loads (an HTML fallback page is not a head); the encoder's parseHead checks the rest.
+  if (head === null || typeof head !== 'object' || head.format !== 'ko-classify-head' || typeof head.encoder?.model !== 'string') {
+    throw new KoClassifyError('HEAD_INVALID', `head-src ${url} is not a ko-classify head (JSON with format "ko-classify-head"): point it at a head.json written by teach() or ko-classify teach`);
+  }
+  return head;
 }
 
 const IDLE: ClassifierState = { status: 'idle', progress: null, event: null, info: null, error: null, classifier: null };
@@ -40,9 +50,14 @@ export function headStore(options: ClassifierOptions, from: HeadFrom): Classifie
     set({ status: 'loading', progress: 0, error: null });
     const p: Promise<TaughtClassifier> = resolveHead(from).then(async (head) => {
       if (loading !== p) throw new KoClassifyError('DISPOSED', 'the element was removed while its head loaded');
+      // The head names its encoder by id, found under models-base; a URL from a fetched file never picks where models come from.
+      const named = head?.encoder?.model;
+      if (!options.model && (typeof named !== 'string' || !/^[a-z0-9][a-z0-9._-]*$/.test(named))) {
+        throw new KoClassifyError('HEAD_INVALID', `the head's encoder.model ${JSON.stringify(named)} is not a model id: set the element's model attribute to the encoder it was taught on`);
+      }
       const mine = (encoder = createEncoder({
         ...options,
-        model: options.model ?? head?.encoder?.model,
+        model: options.model ?? named,
         onProgress: (e) => {
           if (e.type === 'download' || e.type === 'cached') set({ event: e, progress: e.totalBytes ? Math.min(1, e.totalLoaded / e.totalBytes) : null });
         },

@@ -26,7 +26,9 @@ const TEMPLATE = `<div class="result" part="result" role="status" aria-live="pol
  * Labels of your own: a head taught with `teach()` over a sentence encoder (`ko-sentence`), from
  * the `head` property (a HeadJson), `head-name` (a head saved in this site's IndexedDB by
  * `saveHead` or `teach(…, { save: true })`) or `head-src` (the URL of a head.json). The encoder is
- * `model`, else the head's own; the chips show the head's labels, 애매함 when it is not sure.
+ * `model`, else the head's own (found under `models-base`: the embed folder ships only
+ * ko-sentiment, so add `models/ko-sentence/` or point `models-base` at it); the chips show the
+ * head's labels, 애매함 when it is not sure.
  *
  * @example
  * <textarea id="comment"></textarea>
@@ -40,6 +42,13 @@ export class KoClassifyElement extends LiveElement {
 
   constructor() {
     super(styles(), TEMPLATE);
+    // A `head` set before the element was defined is an own property hiding the setter: take it over
+    // here, where an upgrade finds it, before any setup reads headJson.
+    if (Object.hasOwn(this, 'head')) {
+      const head = (this as { head: HeadJson | null }).head;
+      delete (this as { head?: unknown }).head;
+      this.headJson = head;
+    }
   }
 
   /** A taught head to classify with (wins over `head-name` and `head-src`); null: none. */
@@ -52,20 +61,10 @@ export class KoClassifyElement extends LiveElement {
     this.attributeChangedCallback();
   }
 
-  override connectedCallback(): void {
-    // A `head` set before the element was defined is an own property hiding the setter.
-    if (Object.hasOwn(this, 'head')) {
-      const head = (this as { head: HeadJson | null }).head;
-      delete (this as { head?: unknown }).head;
-      this.headJson = head;
-    }
-    super.connectedCallback();
-  }
-
   protected override createStore(options: ClassifierOptions): ClassifierStore {
     const name = this.getAttribute('head-name');
     const src = this.getAttribute('head-src');
-    const from = this.headJson ? { head: this.headJson } : name ? { name } : src ? { src: new URL(src, document.baseURI).href } : null;
+    const from = this.headJson ? { head: this.headJson } : name ? { name } : src ? { src } : null;
     const model = this.getAttribute('model');
     return from ? headStore(model ? { ...options, model } : options, from) : super.createStore(options);
   }

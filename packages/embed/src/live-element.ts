@@ -65,16 +65,23 @@ export abstract class LiveElement extends HTMLElement {
   protected abstract render(result: Classification | null): void;
   protected abstract defaultModel: string;
 
+  // Set by connectedCallback: an element upgraded in place gets attributeChangedCallback for each
+  // attribute (already connected) before connectedCallback, and must set up once, after them.
+  private connected = false;
+
   connectedCallback(): void {
+    this.connected = true;
+    this.teardown();
     this.setup();
   }
 
   disconnectedCallback(): void {
+    this.connected = false;
     this.teardown();
   }
 
   attributeChangedCallback(): void {
-    if (!this.isConnected) return;
+    if (!this.connected) return;
     this.teardown();
     this.setup();
   }

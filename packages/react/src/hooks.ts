@@ -58,12 +58,13 @@ export interface TeachState {
    * Teaches a head from `examples` in the page; `useClassification` below the provider then
    * classifies with it. `{ name, save: true }` stores it in IndexedDB (give the provider that name
    * as its `head` to find it again on the next visit). Resolves with the taught classifier, or null
-   * when it failed (see `error`).
+   * when it failed (see `error`). The classifier belongs to the provider (it disposes it when the
+   * head changes): read `.head`, classify with it, but do not dispose it.
    */
   teach(examples: readonly TeachExample[], options?: TeachOptions): Promise<TaughtClassifier | null>;
 }
 
-const SERVER_TAUGHT: TaughtState = { ...SERVER_STATE, head: null, teaching: false, teachError: null };
+const SERVER_TAUGHT: TaughtState = { ...SERVER_STATE, head: null, teaching: false, headLoading: false, teachError: null };
 
 /**
  * Teach labels of your own in the page, under `<ClassifierProvider head={…}>`.

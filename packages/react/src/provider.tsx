@@ -12,7 +12,8 @@ export interface ClassifierProviderProps {
    * `ko-sentence`): the head itself (`HeadJson`, e.g. a fetched head.json), the name it was saved
    * under in IndexedDB (`saveHead`, or `teach(…, { name, save: true })`), or `null` for none yet.
    * Any of them lets `useTeach()` below teach a new head, which the hooks then classify with.
-   * Leave it out for a classifier model. May change after mount.
+   * Leave it out for a classifier model. Whether `head` is given (even `null`) is read at mount, like
+   * `options`; its value may change after (a copy of the same HeadJson is not a change).
    */
   head?: HeadSource;
   /**

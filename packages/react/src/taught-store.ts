@@ -9,6 +9,8 @@ export interface TaughtState extends ClassifierState {
   head: HeadJson | null;
   /** A `teach()` is running. */
   teaching: boolean;
+  /** The head given (a saved name or a HeadJson) is being looked up or checked against the encoder. */
+  headLoading: boolean;
   /** Why the last `teach()` failed (e.g. only one label), or why the head could not be used (another encoder). */
   teachError: KoClassifyError | null;
 }
@@ -29,7 +31,10 @@ export interface TaughtStoreDeps {
   loadHead: (name: string) => Promise<HeadJson | null>;
 }
 
-const IDLE: TaughtState = { status: 'idle', progress: null, event: null, info: null, error: null, classifier: null, head: null, teaching: false, teachError: null };
+const IDLE: TaughtState = { status: 'idle', progress: null, event: null, info: null, error: null, classifier: null, head: null, teaching: false, headLoading: false, teachError: null };
+/** The same head: the same weights, trained at the same time, for the same space (a parsed or inline HeadJson is a new object on every render). */
+const sameHead = (a: HeadSource, b: HeadSource): boolean =>
+  a === b || (a !== null && b !== null && typeof a === 'object' && typeof b === 'object' && a.weights === b.weights && a.trained?.at === b.trained?.at && a.name === b.name && a.encoder?.space === b.encoder?.space);
 const asError = (e: unknown, context: string): KoClassifyError => (e instanceof KoClassifyError ? e : new KoClassifyError('INTERNAL', `${context}: ${e instanceof Error ? e.message : String(e)}`));
 
 /**
@@ -48,6 +53,8 @@ export function createTaughtStore(options: ClassifierOptions = {}, head: HeadSou
   // Bumped by every setHead/teach: only the newest one's answer is shown.
   let generation = 0;
   let teaching = 0;
+  // The newest applyHead: ready() waits for it (a saved head is looked up after the encoder loads).
+  let applying: Promise<void> = Promise.resolve();
   const listeners = new Set<() => void>();
   const set = (patch: Partial<TaughtState>) => {
     state = { ...state, ...patch };
@@ -56,19 +63,27 @@ export function createTaughtStore(options: ClassifierOptions = {}, head: HeadSou
 
   const use = (taught: TaughtClassifier | null, patch: Partial<TaughtState> = {}) => {
     const old = state.classifier;
-    set({ status: taught ? 'ready' : 'idle', classifier: taught, head: taught?.head ?? null, ...(taught ? { info: taught.info() } : {}), ...patch });
+    set({ status: taught ? 'ready' : 'idle', headLoading: false, classifier: taught, head: taught?.head ?? null, ...(taught ? { info: taught.info() } : {}), ...patch });
     if (old && old !== taught) void old.dispose().catch(() => undefined);
   };
 
   const applyHead = (encoder: Encoder) => {
     const id = ++generation;
     const from = source;
-    if (from === null) return use(null);
-    void (typeof from === 'string' ? deps.loadHead(from) : Promise.resolve(from))
+    if (from === null) {
+      use(null);
+      return;
+    }
+    // Until the head is found and checked the store is loading, not "no head yet".
+    if (!state.classifier) set({ status: 'loading', headLoading: true });
+    else set({ headLoading: true });
+    applying = (typeof from === 'string' ? deps.loadHead(from) : Promise.resolve(from))
       .then((h) => (h ? encoder.classifier(h) : null))
       .then(
         (taught) => (id === generation ? use(taught, { teachError: null }) : void taught?.dispose()),
-        (e: unknown) => id === generation && use(null, { teachError: asError(e, 'loading the head failed') }),
+        (e: unknown) => {
+          if (id === generation) use(null, { teachError: asError(e, 'loading the head failed') });
+        },
       );
   };
 
@@ -84,7 +99,7 @@ export function createTaughtStore(options: ClassifierOptions = {}, head: HeadSou
     }).then(
       (encoder) => {
         if (loading !== p) return encoder;
-        set({ status: 'idle', info: encoder.info() });
+        set({ status: source === null ? 'idle' : 'loading', info: encoder.info() });
         applyHead(encoder);
         return encoder;
       },
@@ -111,39 +126,45 @@ export function createTaughtStore(options: ClassifierOptions = {}, head: HeadSou
     void p?.then((encoder) => encoder.dispose(), () => undefined);
   };
 
+  const acquire = () => {
+    users++;
+    clearTimeout(stopTimer);
+    loading ??= start();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--users === 0) stopTimer = setTimeout(stop, 0);
+    };
+  };
+
   return {
     getState: () => state,
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    acquire() {
-      users++;
-      clearTimeout(stopTimer);
-      loading ??= start();
-      let released = false;
-      return () => {
-        if (released) return;
-        released = true;
-        if (--users === 0) stopTimer = setTimeout(stop, 0);
-      };
-    },
+    acquire,
     ready() {
       if (!loading) return Promise.reject(state.error ?? new KoClassifyError('DISPOSED', 'the classifier store is not acquired: call acquire() first'));
-      return loading.then(() => state.classifier ?? Promise.reject(new KoClassifyError('INVALID_INPUT', 'no head yet: teach() one or give the name of a saved head')));
+      return loading.then(() => applying).then(() => state.classifier ?? Promise.reject(new KoClassifyError('INVALID_INPUT', 'no head yet: teach() one or give the name of a saved head')));
     },
     setHead(next) {
-      if (next === source || (next !== null && next === state.head)) return;
+      if (sameHead(next, source) || (next !== null && sameHead(next, state.head))) return;
       source = next;
       void loading?.then(applyHead, () => undefined);
     },
     async teach(examples, teachOptions) {
-      if (!loading) throw new KoClassifyError('DISPOSED', 'the classifier store is not acquired: call acquire() first');
-      const id = ++generation;
+      // Held for the call: a teach() from a child's mount effect runs before the provider's acquire().
+      const release = acquire();
       teaching++;
       set({ teaching: true, teachError: null });
+      let id = -1;
       try {
-        const taught = await (await loading).teach(examples, teachOptions);
+        const encoder = await loading!;
+        // Numbered once the encoder is there: its own first head lookup (applyHead) is older than this teach.
+        id = ++generation;
+        const taught = await encoder.teach(examples, teachOptions);
         teaching--;
         if (id === generation) use(taught, { teaching: teaching > 0 });
         else set({ teaching: teaching > 0 });
@@ -151,8 +172,10 @@ export function createTaughtStore(options: ClassifierOptions = {}, head: HeadSou
       } catch (e) {
         teaching--;
         const err = asError(e, 'teaching failed');
-        set({ teaching: teaching > 0, ...(id === generation ? { teachError: err } : {}) });
+        set({ teaching: teaching > 0, ...(id === generation || id === -1 ? { teachError: err } : {}) });
         throw err;
+      } finally {
+        release();
       }
     },
   };

@@ -135,6 +135,52 @@ describe('createTaughtStore', () => {
     expect(f.disposed).toEqual(['old/labels']);
   });
 
+  it('a teach() asked while the encoder loads, or before any acquire(), is the head shown (not lost to the first head lookup)', async () => {
+    const f = fake({ stored: { shop: head(['old', 'labels']) } });
+    const store = createTaughtStore({}, 'shop', f.deps);
+    // Before the provider's effect has acquired the store (a child's mount effect runs first).
+    const first = store.teach(EXAMPLES);
+    const release = store.acquire();
+    await first;
+    await tick();
+    await tick();
+    expect(store.getState()).toMatchObject({ status: 'ready', teaching: false, head: { labels: ['배송', '가격'] }, teachError: null });
+    expect(store.getState().classifier).toBe(await first);
+    release();
+    await tick();
+    // A fresh load: the teach is asked while the encoder is still loading.
+    const again = createTaughtStore({}, null, fake().deps);
+    again.acquire();
+    const during = again.teach([{ text: '환불해 주세요', label: '환불' }, { text: '언제 와요', label: '배송' }]);
+    expect(again.getState()).toMatchObject({ status: 'loading', teaching: true });
+    await during;
+    await tick();
+    expect(again.getState()).toMatchObject({ status: 'ready', head: { labels: ['환불', '배송'] } });
+  });
+
+  it('while a saved head is looked up the store is loading, not "no head yet"; ready() waits for it; the same head again is no restart', async () => {
+    const stored = head(['배송', '가격'], 'shop');
+    const f = fake({ stored: { shop: stored }, slow: true });
+    const store = createTaughtStore({}, 'shop', f.deps);
+    store.acquire();
+    const ready = store.ready();
+    await tick();
+    expect(store.getState()).toMatchObject({ status: 'loading', headLoading: true, head: null });
+    f.pending[0]!();
+    const clf = (await ready) as TaughtClassifier;
+    expect(clf.head.name).toBe('shop');
+    expect(store.getState()).toMatchObject({ status: 'ready', headLoading: false });
+    // A parsed copy of the same head (a new object each render) neither reloads it nor cancels a teach.
+    const teaching = store.teach(EXAMPLES);
+    await tick();
+    store.setHead(JSON.parse(JSON.stringify(stored)) as HeadJson);
+    store.setHead(JSON.parse(JSON.stringify(clf.head)) as HeadJson);
+    f.pending.at(-1)!();
+    await teaching;
+    await tick();
+    expect(store.getState()).toMatchObject({ status: 'ready', head: { labels: ['배송', '가격'], name: null } });
+  });
+
   it('a failed encoder load is the store error', async () => {
     const store = createTaughtStore({ model: 'nope' }, null, fake({ failLoad: true }).deps);
     store.acquire();
