@@ -89,7 +89,7 @@ export function App() {
                 지우기
               </button>
             </div>
-            <textarea aria-label={`${d.name || `라벨 ${i + 1}`} 예문`} rows={3} value={d.examples} placeholder="한 줄에 예문 하나" onChange={(e) => edit(i, { examples: e.target.value })} />
+            <textarea aria-label={`${d.name || `라벨 ${i + 1}`} 예문`} rows={4} value={d.examples} placeholder="한 줄에 예문 하나" onChange={(e) => edit(i, { examples: e.target.value })} />
           </fieldset>
         ))}
         <button
