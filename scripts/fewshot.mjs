@@ -4,7 +4,9 @@
 // postprocess(headConfig)): what teach() and a taught classifier's classify() run, on embeddings
 // computed once per text (the SDK's Node encoder: same tokenizer, batching and ONNX file as the page).
 //   node scripts/fewshot.mjs [--model public/models/ko-sentence] [--dtype int8] [--ks 8,16,64] [--seeds 3]
-//        [--nsmc-test 3000] [--variants embedding,ngrams] [--out training/.work/fewshot.json]
+//        [--nsmc-test 3000] [--variants embedding,ngrams] [--out training/.work/fewshot.json] [--reference]
+// --reference also scores the fully fine-tuned shipped models on the same test rows (ko-sentiment on
+// nsmc, ko-moderation's label set on the K-MHaS tasks, ko-hate-speech on hate3; int8, public/models).
 // Needs packages/core built (npm run build -w packages/core) and python3 (the project's own split:
 // training/ko_train/data.py split_holdout, seed 42). Tasks and test splits:
 //   nsmc        NSMC dev (a fixed random --nsmc-test rows, seed 42), pool NSMC train; accuracy
@@ -34,6 +36,7 @@ const { values: a } = parseArgs({
     out: { type: 'string', default: join(root, 'training/.work/fewshot.json') },
     // Keep the embeddings between runs (a file per model space and dtype under this folder): re-runs that change only the head skip the encoder.
     'cache-dir': { type: 'string' },
+    reference: { type: 'boolean', default: false },
   },
 });
 const ks = a.ks.split(',').map(Number);
@@ -246,6 +249,29 @@ const nsmcTask = list.find((t) => t.name === 'nsmc') ?? tasks().find((t) => t.na
   }
 }
 
+// The fully fine-tuned shipped models on the very same test rows: what few-shot is measured against.
+const reference = {};
+if (a.reference) {
+  const models = { nsmc: 'ko-sentiment', hate3: 'ko-hate-speech' };
+  const clfs = {};
+  const clf = async (id) => (clfs[id] ??= await node.createClassifier({ model: join(root, 'public/models', id), dtype: 'int8', runtime: a.runtime, threads: Number(a.threads) }));
+  for (const task of list) {
+    const id = models[task.name] ?? 'ko-moderation';
+    const out = await (await clf(id)).classify(task.test.map((r) => r.text));
+    const shown = (r) => new Set(r.labels.map((l) => (typeof l === 'string' ? l : l.label)));
+    const pred = out.map((r) => {
+      if (task.name === 'nsmc') return r.label === 'positive' ? 'pos' : 'neg';
+      if (task.name === 'hate3') return r.label;
+      if (task.name === 'kmhas-hate') return shown(r).has('not_hate_speech') ? 'not_hate' : 'hate';
+      const name = task.name.slice('kmhas-'.length);
+      return shown(r).has(name) ? name : 'other';
+    });
+    reference[task.name] = { model: id, ...scores(task.test.map((r) => r.label), pred) };
+    process.stderr.write(`${task.name} reference ${id}: acc ${reference[task.name].accuracy.toFixed(3)} F1 ${reference[task.name].macroF1.toFixed(3)}\n`);
+  }
+  for (const c of Object.values(clfs)) await c.dispose();
+}
+
 saveCache();
 const fmt = (m) => `${m.mean.toFixed(3)} ± ${m.sd.toFixed(3)}`;
 const report = {
@@ -257,6 +283,7 @@ const report = {
   nsmcTestRows: Number(a['nsmc-test']),
   seconds: Math.round((performance.now() - t0) / 1000),
   timing,
+  reference,
   results,
 };
 mkdirSync(dirname(a.out), { recursive: true });
@@ -265,5 +292,6 @@ console.log(`Few-shot heads on ${report.model} (${encoder.space}, ${report.dtype
 console.log('| task | test rows | k/class | head | accuracy | macro-F1 | cvAccuracy | train ms |');
 console.log('|---|---:|---:|---|---:|---:|---:|---:|');
 for (const r of results) console.log(`| ${r.task} | ${r.test} | ${r.k} | ${r.variant} | ${fmt(r.accuracy)} | ${fmt(r.macroF1)} | ${mean(r.runs.map((x) => x.cvAccuracy ?? NaN)).toFixed(3)} | ${Math.round(r.trainMs)} |`);
+for (const [task, r] of Object.entries(reference)) console.log(`reference ${task}: ${r.model} accuracy ${r.accuracy.toFixed(3)} macro-F1 ${r.macroF1.toFixed(3)}`);
 console.log(`\nteach time, 200 examples × ${encoder.dim} dims: ${Object.entries(timing).map(([v, t]) => `${v} ${t.medianMs} ms (max ${t.maxMs})`).join(', ')}`);
 console.log(`${report.seconds} s in all; wrote ${a.out}`);
