@@ -1,7 +1,7 @@
 """Trains the `ko-sentence` encoder from the masked-LM encoder; checkpoints go to $KO_TRAIN_WORK/<name>/.
 
-    # the shipped ko-sentence: 45 minutes on 2 CPU cores (a GPU only makes it faster)
-    /usr/bin/python3 training/train_sentence.py --minutes 45
+    # the shipped ko-sentence: 40 minutes on 2 CPU cores (a GPU only makes it faster)
+    /usr/bin/python3 training/train_sentence.py --minutes 40
     # a smoke run of every code path
     /usr/bin/python3 training/train_sentence.py --steps 12 --eval-every 6 --limit 300 --name sentence-smoke
 
