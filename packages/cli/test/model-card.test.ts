@@ -55,7 +55,17 @@ describe.each(MODELS)('%s model card', (name) => {
       const row = r.multi_label
         ? `${pct(r.multi_label.micro_f1)} \\| ${pct(r.macro_f1)} \\| ${pct(r.multi_label.exact_match)}%`
         : `${pct(r.accuracy)}% \\| ${pct(r.macro_f1)}`;
-      expect(card).toMatch(new RegExp(`\\| ${dtype} \\| \`${file}\` \\| [\\d.]+ MB \\| ${row} \\| ${ece('plain')} \\| ${ece('results')} \\|`));
+      if (dtype === 'int4') {
+        // onnxruntime-node's MatMulNBits picks its kernel by the CPU's instruction set (AVX2, AVX-512
+        // VNNI…): scores move in the 4th decimal from one machine to another, so int4's ECE is checked
+        // to 5e-4 (its accuracy exactly); fp32 and int8 are the same on every CPU.
+        const m = new RegExp(`\\| ${dtype} \\| \`${file}\` \\| [\\d.]+ MB \\| ${row} \\| ([\\d.]+) \\| ([\\d.]+) \\|`).exec(card);
+        expect(m, `${file}: the card's row with ${row}`).not.toBeNull();
+        expect(Math.abs(Number(m![1]) - Number(ece('plain')))).toBeLessThanOrEqual(5e-4);
+        expect(Math.abs(Number(m![2]) - Number(ece('results')))).toBeLessThanOrEqual(5e-4);
+      } else {
+        expect(card).toMatch(new RegExp(`\\| ${dtype} \\| \`${file}\` \\| [\\d.]+ MB \\| ${row} \\| ${ece('plain')} \\| ${ece('results')} \\|`));
+      }
       if (dtype === 'int8') {
         // what calibrate recorded in config.json is what the engine now serves
         const cal = config.calibration as { ece_before: number; ece_after: number };

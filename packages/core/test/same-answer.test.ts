@@ -13,7 +13,8 @@ import { fixtureFiles } from './helpers.js';
 // on 1 or 2 threads — on onnxruntime-node (the CLI's default) and onnxruntime-web's WASM (the
 // browser's kernels; Chromium, threads included: e2e/browser/same-answer.spec.ts).
 const MODELS = join(import.meta.dirname, '../../../public/models');
-const names = readdirSync(MODELS).filter((n) => existsSync(join(MODELS, n, 'config.json')));
+// Classifiers only: a sentence encoder's same answer is embed.test.ts's (and e2e/browser/embed.spec.ts's).
+const names = readdirSync(MODELS).filter((n) => existsSync(join(MODELS, n, 'config.json')) && !('sentence_embedding' in JSON.parse(readFileSync(join(MODELS, n, 'config.json'), 'utf8'))));
 const N = 600;
 
 function textsOf(name: string): string[] {
