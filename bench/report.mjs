@@ -261,7 +261,8 @@ ${checks.map(([name, ok]) => `- ${ok ? 'pass' : '**FAIL**'}: ${name}`).join('\n'
 
 export function embeddingsSection(e) {
   const sp = (list, f = (v) => v.toFixed(0)) => (list?.length ? `${f(Math.min(...list))}–${f(Math.max(...list))}` : '–');
-  const row = (name, r) => `| ${name} | ${r.load.backend} | ${r.perSecond.toFixed(0)} (${sp(r.perSecondRuns)}) | ${ms(r.singleP50)} / ${ms(r.singleP95)} | ${r.sameBits} of 100 (largest gap ${r.maxDiffAloneVsBatch.toExponential(1)}) | ${ms(r.teachMs)} (${sp(r.teachRuns)}) | ${ms(r.headMs)} |`;
+  const backendName = (b) => ({ wasm: 'onnxruntime-web WASM', cpu: 'onnxruntime-node (CPU)', webgpu: 'onnxruntime-web WebGPU' })[b] ?? b;
+  const row = (name, r) => `| ${name} | ${backendName(r.load.backend)} | ${r.perSecond.toFixed(0)} (${sp(r.perSecondRuns)}) | ${ms(r.singleP50)} / ${ms(r.singleP95)} | ${r.sameBits} of 100 (largest gap ${r.maxDiffAloneVsBatch.toExponential(1)}) | ${ms(r.teachMs)} (${sp(r.teachRuns)}) | ${ms(r.headMs)} |`;
   return `## Sentence embeddings and teach: ko-sentence
 
 \`createEncoder({ model: 'ko-sentence', dtype: 'int8' })\`, ${e.threads} threads (\`bench/embeddings.mjs\`): the same ${e.texts.toLocaleString('en-US')} NSMC dev

@@ -196,6 +196,10 @@ const hosting = await compareHosting({ threads: THREADS, calls: 100, reps: 3 });
 // Sentence embeddings (ko-sentence): embeddings/s, single-text latency, same answer, teach() on 200 examples.
 console.log('bench: sentence embeddings and teach (ko-sentence)');
 const embeddings = existsSync(join(root, 'public/models/ko-sentence')) && existsSync(trainPath) ? await benchEmbeddings({ texts, examples: teachExamples(trainPath), threads: THREADS, reps: Math.max(2, REPS) }) : null;
+if (embeddings) {
+  checks.push([`teach() of ${embeddings.examples} examples in the page under 1 s (median)`, embeddings.page.teachMs < 1000]);
+  checks.push(['a text embedded alone is bit-identical to the same text inside the big call (page, int8)', embeddings.page.sameBits === 100]);
+}
 
 const data = {
   hosting,
