@@ -10,7 +10,7 @@ import { STRICT_CSP, createStaticServer } from '../scripts/static-server.mjs';
 // run there as written. Nothing below reads this repo's files except README.md (the blocks) and the
 // tarballs it packed.
 const repo = resolve(import.meta.dirname, '..');
-const PACKAGES = ['core', 'react', 'embed', 'cli', 'testing', 'model-ko-sentiment', 'model-ko-hate-speech', 'model-ko-moderation'];
+const PACKAGES = ['core', 'react', 'embed', 'cli', 'testing', 'model-ko-sentiment', 'model-ko-hate-speech', 'model-ko-moderation', 'model-ko-sentence'];
 const versionOf = (name: string) => JSON.parse(readFileSync(join(repo, 'node_modules', name, 'package.json'), 'utf8')).version as string;
 // Registry packages at the versions this repo has (the npm cache has them: no network needed).
 const PINNED: Record<string, string> = { vite: versionOf('vite'), '@playwright/test': versionOf('@playwright/test') };
@@ -91,6 +91,7 @@ test('every tarball holds what it should: no tests, fixtures or source maps poin
   expect(byName['@ko-classify/model-ko-sentiment']).not.toContain('onnx/model.onnx');
   expect(byName['@ko-classify/embed']).toEqual(expect.arrayContaining(['dist/ko-classify.js', 'dist/ko-classify.worker.js', 'dist/models/ko-sentiment/onnx/model_int8.onnx']));
   expect(byName['@ko-classify/cli']).toContain('bin/ko-classify.js');
+  expect(byName['@ko-classify/model-ko-sentence']).toEqual(expect.arrayContaining(['onnx/model_int8.onnx', 'onnx/model_q4.onnx', 'manifest.json', 'LICENSE.md', 'README.md']));
 });
 
 test('a fresh Vite + React 19 app with koClassify({ models }) builds and classifies from vite preview', async ({ page }) => {
@@ -243,6 +244,30 @@ test('npm i of the CLI gives a working npx ko-classify --help and classify, keep
   run('npx', ['ko-classify', 'classify', 'ko-sentiment', 'gold.jsonl', '-o', 'gold.out.jsonl', '-q']);
   const out = readFileSync(join(app, 'gold.out.jsonl'), 'utf8').trim().split('\n');
   out.forEach((line, i) => expect(line.startsWith(`${lines[i]!.slice(0, -1)},"pred_label":`)).toBe(true));
+});
+
+test("the README's teach commands: a head from a TSV of a few examples per label, then classify --head labels new rows with it", () => {
+  const teach = commands.find((c) => c.startsWith('npx ko-classify teach'))!;
+  const label = commands.find((c) => c.startsWith('npx ko-classify classify') && c.includes('--head'))!;
+  expect([teach, label]).not.toContain(undefined);
+  // The user's own files, as the README names them: examples (text, label) and rows to label.
+  const examples: Record<string, string[]> = {
+    배송: ['택배가 아직도 안 왔어요', '배송이 너무 늦어요', '주문한 지 열흘인데 도착을 안 해요', '언제 도착하나요'],
+    가격: ['가격이 너무 비싸요', '이 가격이면 다른 데서 사겠어요', '할인 좀 해 주세요', '쿠폰 있나요'],
+    품질: ['한 번 빨았더니 옷이 줄었어요', '마감이 엉망이고 금방 망가졌어요', '재질이 튼튼하고 좋아요', '색이 사진이랑 달라요'],
+  };
+  const rows = Object.entries(examples).flatMap(([l, texts]) => texts.map((t) => `${t}\t${l}`));
+  writeFileSync(join(app, 'shop-examples.tsv'), `text\tlabel\n${rows.join('\n')}\n`);
+  writeFileSync(join(app, 'comments.tsv'), 'id\ttext\tlabel\n1\t택배가 일주일째 안 와요\tmine\n2\t\tmine\n');
+  const taught = execFileSync('sh', ['-c', `${teach} 2>&1`], { cwd: app, encoding: 'utf8' });
+  expect(taught).toMatch(/12 examples, 3 labels/);
+  const head = JSON.parse(readFileSync(join(app, 'shop.head.json'), 'utf8')) as { format: string; labels: string[]; encoder: { model: string } };
+  expect(head).toMatchObject({ format: 'ko-classify-head', encoder: { model: 'ko-sentence' } });
+  expect([...head.labels].sort()).toEqual(Object.keys(examples).sort());
+  run('sh', ['-c', `${label} -q`]);
+  const out = readFileSync(join(app, 'comments.labelled.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  // The user's own label column is kept; the head's prediction beside it (only an obvious text is asserted).
+  expect(out.map((r) => [r.id, r.label, r.pred_label ?? r.pred_error])).toEqual([['1', 'mine', '배송'], ['2', 'mine', 'empty text']]);
 });
 
 test("the README's opt-in for native speed installs onnxruntime-node from the registry alone, and classify then runs on it", () => {
