@@ -128,3 +128,14 @@ describe('revision from the manifest (no revision option)', () => {
     expect(await revisionOf(new TextEncoder().encode('{"revision":"a/b","files":{}}'))).toMatch(/^[0-9a-f]{16}$/);
   });
 });
+
+describe('a manifest that is not JSON (an HTML fallback page where no model is)', () => {
+  it('is MODEL_NOT_FOUND naming the URL and, for a model asked for by id, the package and koClassify({ models }) that ship it', async () => {
+    const { parseJson } = await import('../src/model/manifest.js');
+    const html = new TextEncoder().encode('<!doctype html><title>app</title>');
+    expect(() => parseJson(html, 'manifest.json', 'http://localhost:5173/models/ko-sentence/')).toThrow(
+      expect.objectContaining({ code: 'MODEL_NOT_FOUND', message: expect.stringContaining("npm i @ko-classify/model-ko-sentence and koClassify({ models: ['ko-sentence'] })") }),
+    );
+    expect(() => parseJson(html, 'manifest.json', 'https://cdn.example/')).toThrow(expect.objectContaining({ code: 'MODEL_NOT_FOUND', message: expect.not.stringContaining('npm i') }));
+  });
+});

@@ -6,7 +6,16 @@ export function parseJson(bytes: Uint8Array, file: string, base: string): unknow
   try {
     return JSON.parse(new TextDecoder().decode(bytes));
   } catch {
-    throw new KoClassifyError('MODEL_NOT_FOUND', `${file} at ${base} is not JSON: check the model URL (a web server may have answered with an HTML page)`, { file });
+    // The folder's name is the model id when the model was asked for by id (`models/<id>/`).
+    let path = base;
+    try {
+      path = new URL(base).pathname;
+    } catch {
+      // a relative base: its own path
+    }
+    const id = /\/([a-z0-9][a-z0-9._-]*)\/?$/.exec(path)?.[1];
+    const ship = id ? `; in a Vite app, ship it: npm i @ko-classify/model-${id} and koClassify({ models: ['${id}'] })` : '';
+    throw new KoClassifyError('MODEL_NOT_FOUND', `${file} at ${base} is not JSON: check the model URL (a web server may have answered with an HTML page)${ship}`, { file });
   }
 }
 
