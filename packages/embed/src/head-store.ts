@@ -1,4 +1,4 @@
-import { KoClassifyError, createEncoder, loadHead, type ClassifierOptions, type ClassifierState, type ClassifierStore, type Encoder, type HeadJson, type TaughtClassifier } from '@ko-classify/core';
+import { KoClassifyError, createClassifierStore, createEncoder, loadHead, ownEncoder, type ClassifierOptions, type ClassifierStore, type HeadJson } from '@ko-classify/core';
 
 /** Where `<ko-classify>` takes its taught head from: the `head` property, `head-name` (IndexedDB) or `head-src` (a URL). */
 export type HeadFrom = { head: HeadJson } | { name: string } | { src: string };
@@ -28,72 +28,22 @@ async function resolveHead(from: HeadFrom): Promise<HeadJson> {
   return head;
 }
 
-const IDLE: ClassifierState = { status: 'idle', progress: null, event: null, info: null, error: null, classifier: null };
-
 /**
- * A ClassifierStore (core's shape, so the element's live view is unchanged) whose classifier is a
- * taught head over its encoder: the head first, then its encoder (`options.model`, else the
- * head's own `encoder.model`), then `encoder.classifier(head)`. The encoder shares the page's worker.
+ * A ClassifierStore (core's, so the element's live view is unchanged) whose classifier is a taught
+ * head over its encoder: the head first, then its encoder (`options.model`, else the head's own
+ * `encoder.model`), then `encoder.classifier(head)`, which owns the encoder (disposing it disposes
+ * the encoder). The encoder shares the page's worker.
  */
 export function headStore(options: ClassifierOptions, from: HeadFrom): ClassifierStore {
-  let state = IDLE;
-  let users = 0;
-  let loading: Promise<TaughtClassifier> | null = null;
-  let encoder: Promise<Encoder> | null = null;
-  let stopTimer: ReturnType<typeof setTimeout> | undefined;
-  const listeners = new Set<() => void>();
-  const set = (patch: Partial<ClassifierState>) => {
-    state = { ...state, ...patch };
-    for (const l of listeners) l();
-  };
-  const start = () => {
-    set({ status: 'loading', progress: 0, error: null });
-    const p: Promise<TaughtClassifier> = resolveHead(from).then(async (head) => {
-      if (loading !== p) throw new KoClassifyError('DISPOSED', 'the element was removed while its head loaded');
-      // The head names its encoder by id, found under models-base; a URL from a fetched file never picks where models come from.
-      const named = head?.encoder?.model;
-      if (!options.model && (typeof named !== 'string' || !/^[a-z0-9][a-z0-9._-]*$/.test(named))) {
-        throw new KoClassifyError('HEAD_INVALID', `the head's encoder.model ${JSON.stringify(named)} is not a model id: set the element's model attribute to the encoder it was taught on`);
-      }
-      const mine = (encoder = createEncoder({
-        ...options,
-        model: options.model ?? named,
-        onProgress: (e) => {
-          if (e.type === 'download' || e.type === 'cached') set({ event: e, progress: e.totalBytes ? Math.min(1, e.totalLoaded / e.totalBytes) : null });
-        },
-      }));
-      return (await mine).classifier(head);
-    });
-    p.then(
-      (clf) => loading === p && set({ status: 'ready', progress: 1, info: clf.info(), classifier: clf }),
-      (e: unknown) => loading === p && set({ status: 'error', error: e instanceof KoClassifyError ? e : new KoClassifyError('INTERNAL', String(e)) }),
-    );
-    return p;
-  };
-  return {
-    getState: () => state,
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    acquire() {
-      users++;
-      clearTimeout(stopTimer);
-      loading ??= start();
-      let released = false;
-      return () => {
-        if (released) return;
-        released = true;
-        if (--users) return;
-        stopTimer = setTimeout(() => {
-          const e = encoder;
-          loading = encoder = null;
-          state = IDLE;
-          // Disposing the encoder fails its taught classifier too.
-          void e?.then((x) => x.dispose(), () => undefined);
-        }, 0);
-      };
-    },
-    ready: () => loading ?? Promise.reject(new KoClassifyError('DISPOSED', 'the classifier store is not acquired: call acquire() first')),
-  };
+  return createClassifierStore(options, async (o, signal) => {
+    const head = await resolveHead(from);
+    if (signal.aborted) throw new KoClassifyError('DISPOSED', 'the element was removed while its head loaded');
+    // The head names its encoder by id, found under models-base; a URL from a fetched file never picks where models come from.
+    const named = head?.encoder?.model;
+    if (!o.model && (typeof named !== 'string' || !/^[a-z0-9][a-z0-9._-]*$/.test(named))) {
+      throw new KoClassifyError('HEAD_INVALID', `the head's encoder.model ${JSON.stringify(named)} is not a model id: set the element's model attribute to the encoder it was taught on`);
+    }
+    const encoder = await createEncoder({ ...o, model: o.model ?? named });
+    return ownEncoder(encoder, () => encoder.classifier(head));
+  });
 }

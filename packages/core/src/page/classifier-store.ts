@@ -35,16 +35,24 @@ export interface ClassifierStore {
 const IDLE: ClassifierState = { status: 'idle', progress: null, event: null, info: null, error: null, classifier: null };
 
 /**
+ * How a store loads its classifier: `createClassifier` by default; a view's own loader for another
+ * kind (e.g. a taught head over its encoder). `signal` aborts when the last user released the store
+ * before the load finished (the store disposes what the loader returns anyway).
+ */
+export type ClassifierLoader = (options: ClassifierOptions, signal: AbortSignal) => Promise<Classifier>;
+
+/**
  * @example
  * const store = createClassifierStore({ model: 'ko-sentiment' });
  * const release = store.acquire();
  * store.subscribe(() => console.log(store.getState().status));
  * const clf = await store.ready();
  */
-export function createClassifierStore(options: ClassifierOptions = {}): ClassifierStore {
+export function createClassifierStore(options: ClassifierOptions = {}, load: ClassifierLoader = (o) => createClassifier(o)): ClassifierStore {
   let state = IDLE;
   let users = 0;
   let loading: Promise<Classifier> | null = null;
+  let stopLoad: AbortController | null = null;
   let stopTimer: ReturnType<typeof setTimeout> | undefined;
   const listeners = new Set<() => void>();
   const set = (patch: Partial<ClassifierState>) => {
@@ -65,7 +73,8 @@ export function createClassifierStore(options: ClassifierOptions = {}): Classifi
 
   const start = (): Promise<Classifier> => {
     set({ status: 'loading', progress: 0, error: null });
-    const p = createClassifier({ ...options, onProgress }).then(
+    const ctl = (stopLoad = new AbortController());
+    const p = load({ ...options, onProgress }, ctl.signal).then(
       (clf) => {
         if (loading === p) set({ status: 'ready', info: clf.info(), classifier: clf });
         return clf;
@@ -87,6 +96,8 @@ export function createClassifierStore(options: ClassifierOptions = {}): Classifi
   const stop = () => {
     const p = loading;
     loading = null;
+    stopLoad?.abort();
+    stopLoad = null;
     state = IDLE;
     for (const l of listeners) l();
     void p?.then((clf) => clf.dispose(), () => undefined);
