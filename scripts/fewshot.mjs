@@ -146,18 +146,11 @@ function scores(gold, pred) {
 const mean = (xs) => xs.reduce((s, v) => s + v, 0) / xs.length;
 const sd = (xs) => (xs.length < 2 ? 0 : Math.sqrt(xs.reduce((s, v) => s + (v - mean(xs)) ** 2, 0) / (xs.length - 1)));
 
-// The encoder: core's Node createEncoder where it exists, else the engine it wraps.
+// The encoder: core's Node createEncoder (the SDK's tokenizer, batching and ONNX file).
 const t0 = performance.now();
-let embed, info;
-if (typeof node.createEncoder === 'function') {
-  const enc = await node.createEncoder({ model: a.model, dtype: a.dtype, runtime: a.runtime, threads: Number(a.threads) });
-  info = enc.info();
-  embed = (texts) => enc.embed(texts);
-} else {
-  const loaded = await node.loadEngine(a.model, { dtype: a.dtype, runtime: a.runtime, threads: Number(a.threads) });
-  info = { ...loaded.info, embedding: loaded.engine.config.embedding, dtype: loaded.dtype };
-  embed = (texts) => loaded.engine.embed(texts);
-}
+const enc = await node.createEncoder({ model: a.model, dtype: a.dtype, runtime: a.runtime, threads: Number(a.threads) });
+const info = enc.info();
+const embed = (texts) => enc.embed(texts);
 const encoder = { model: 'ko-sentence', space: info.embedding.space, dim: info.embedding.dim };
 const cache = new Map();
 const cacheFile = a['cache-dir'] && join(a['cache-dir'], `fewshot-${encoder.space}-${info.dtype ?? a.dtype}.bin`);
